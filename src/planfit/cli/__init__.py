@@ -1,0 +1,24 @@
+"""The planfit command line: one group, one module per command."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .check import check_cmd
+from .rules import rules_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="planfit")
+def cli() -> None:
+    """Check DXF floor plans of party-masses service centers (党群服务中心)
+    against the Yantai standard."""
+
+
+cli.add_command(check_cmd)
+cli.add_command(rules_cmd)
+
+
+def main() -> None:
+    cli(prog_name="planfit")

@@ -1,0 +1,67 @@
+"""planfit check: one center, one or more DXF files (or a site file)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..errors import PlanfitError
+from ..findings import SEVERITY_RANK
+from .options import UserError, default_lang, lang_option, profile_option, write_output
+
+
+@click.command("check")
+@click.argument("plans", nargs=-1, required=True, metavar="PLAN...")
+@click.option("--tier", type=click.Choice(["county", "street", "community", "rural"]), default=None,
+              help="Tier of the center (层级).")
+@click.option("--name", default=None, help="Name of the center.")
+@click.option("--built-before-2015/--new-build", "built_before_2015", default=None,
+              help="Community centers: built before 2015 (minimum 300 m²) or new (600 m²).")
+@click.option("--hosted-in", type=click.Choice(["standalone", "government-service-center", "office-building"]),
+              default=None, help="County: standalone or within the government service center; "
+                                 "street: standalone or inside the office building.")
+@click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
+              help="Drawing unit, overriding the header and the geometry check.")
+@profile_option
+@click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra room-name vocabulary TOML (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Report format.")
+@click.option("-o", "--output", default=None, help="Write the report to FILE instead of stdout.")
+@lang_option
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              help="Lowest severity that makes the exit code 1 (default: error).")
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
+def check_cmd(plans, tier, name, built_before_2015, hosted_in, units, profile_path, vocabulary, fmt, output,
+              lang, fail_on, color):
+    """Check PLAN (DXF files of one center, one per floor, or a site .toml file)
+    against the standard.
+
+    Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, input or
+    profile error.
+    """
+    from ..pipeline import run_check
+    from ..report import to_json, to_text
+
+    lang = lang or default_lang()
+    cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
+    try:
+        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units)
+    except PlanfitError as exc:
+        raise UserError.from_error(exc) from None
+    except Exception as exc:  # an unexpected failure on a strange file: one line, exit 2
+        if os.environ.get("PLANFIT_DEBUG"):
+            raise
+        raise UserError(f"internal error while checking {', '.join(plans)}: {type(exc).__name__}: {exc} "
+                        "(set PLANFIT_DEBUG=1 for details)") from None
+    if fmt == "json":
+        text = to_json(run.data)
+    else:
+        use_colour = color if color is not None else (output in (None, "-") and sys.stdout.isatty())
+        text = to_text(run.data, run.profile, lang, click.style if use_colour else None)
+    write_output(text, output)
+    if fail_on == "never":
+        sys.exit(0)
+    threshold = SEVERITY_RANK[fail_on]
+    sys.exit(1 if any(SEVERITY_RANK[f.severity] >= threshold for f in run.result.findings) else 0)

@@ -1,0 +1,393 @@
+"""Measure plans: rooms from drawn outlines, labels, zones, building area.
+
+Input: Plan models (one per DXF file). Output: a plain Measurement. Shapely
+is used for geometry; nothing here touches ezdxf.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .labels import LabelParts, looks_like_room_name, parse_label
+from .model import Plan, Point, Ring, Text
+from .vocabulary import ANCILLARY, OTHER, Vocabulary
+
+MIN_ROOM_AREA = 0.5  # m²: smaller closed outlines are slivers, symbols or furniture parts
+DUPLICATE_IOU = 0.98  # outline and hatch of the same room
+LABEL_FRAME_FRACTION = 0.25  # a label covering this much of an outline marks it as a frame
+OVERLAP_MIN = 0.5  # m² of overlap between two rooms that is reported
+OVERLAP_FRACTION = 0.02
+CLOSING_TOLERANCE = 0.3  # m: gaps up to twice this close when the outline is derived
+FLOOR_LAYER_RE = re.compile(r"(?:^|_)FLR_(-?\d+)(?:_|$)", re.IGNORECASE)
+FLOOR_TITLE_RE = re.compile(r"([一二三四五六七八九十\d]+|首|地下[一二三\d]*)层平面图|(GROUND|FIRST|SECOND|THIRD|\d+(?:ST|ND|RD|TH))\s+FLOOR\s+PLAN",
+                            re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    floor: str
+    name: str
+    number: str
+    zones: tuple[str, ...]  # zone ids this room serves
+    category: str  # "zone" | "ancillary" | "other" | "unknown" | "unlabelled"
+    matched_by: tuple[str, ...]  # how each name part was matched
+    area: float  # m², measured
+    written_area: float | None
+    written_size: tuple[float, float] | None
+    point: Point  # representative point (inside the room)
+    ring: Ring
+    source: str  # "outline" | "hatch" | "outline+hatch"
+    handles: tuple[str, ...]
+    layers: tuple[str, ...]
+    label_handles: tuple[str, ...]
+    label_text: str
+    file: str
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A candidate outline not kept as a room, and why."""
+
+    handle: str
+    layer: str
+    file: str
+    reason: str  # stable key, e.g. "sliver", "duplicate", "unlabelled-not-room-layer"
+    area: float
+    point: Point
+
+
+@dataclass(frozen=True)
+class Floor:
+    id: str
+    name: str
+    file: str
+    building_area: float
+    outline_method: str  # "boundary-layer" | "rooms-and-walls" | "none"
+    outline_detail: str
+    outline_handles: tuple[str, ...]
+    outline_rings: tuple[Ring, ...]
+    rooms: int
+
+
+@dataclass(frozen=True)
+class LooseLabel:
+    handle: str
+    layer: str
+    file: str
+    text: str
+    point: Point
+
+
+@dataclass(frozen=True)
+class Measurement:
+    floors: tuple[Floor, ...]
+    rooms: tuple[Room, ...]
+    dropped: tuple[Dropped, ...]
+    loose_labels: tuple[LooseLabel, ...]  # room-like labels outside every room
+    building_area: float
+    zone_areas: tuple[tuple[str, float], ...]
+    closing_tolerance: float
+
+
+def measure(plans: list[Plan], vocab: Vocabulary) -> Measurement:
+    floors: list[Floor] = []
+    rooms: list[Room] = []
+    dropped: list[Dropped] = []
+    loose: list[LooseLabel] = []
+    for plan in plans:
+        f, r, d, lo = _measure_plan(plan, vocab, len(rooms))
+        floors.extend(f)
+        rooms.extend(r)
+        dropped.extend(d)
+        loose.extend(lo)
+    zone_areas: dict[str, float] = defaultdict(float)
+    for room in rooms:
+        for z in room.zones:
+            zone_areas[z] += room.area
+    return Measurement(
+        floors=tuple(floors),
+        rooms=tuple(rooms),
+        dropped=tuple(dropped),
+        loose_labels=tuple(loose),
+        building_area=sum(f.building_area for f in floors),
+        zone_areas=tuple(sorted(zone_areas.items())),
+        closing_tolerance=CLOSING_TOLERANCE,
+    )
+
+
+def _poly(ring: Ring, holes=()):
+    from shapely import make_valid
+    from shapely.geometry import Polygon
+
+    p = Polygon(ring, [h for h in holes if len(h) >= 3])
+    if not p.is_valid:
+        p = make_valid(p)
+        if p.geom_type != "Polygon":
+            polys = [g for g in getattr(p, "geoms", []) if g.geom_type == "Polygon"]
+            p = max(polys, key=lambda g: g.area) if polys else Polygon()
+    return p
+
+
+def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
+    from shapely import STRtree, points
+
+    layers = vocab.layers
+    file = plan.path
+    cands = []  # (outline, polygon, on_room_layer)
+    boundary = []
+    dropped: list[Dropped] = []
+    for o in plan.outlines:
+        if layers.is_("boundary", o.layer):
+            boundary.append(o)
+            continue
+        poly = _poly(o.ring, o.holes)
+        pt = _pt(poly) if not poly.is_empty else o.ring[0]
+        if layers.is_("ignore", o.layer):
+            dropped.append(Dropped(o.handle, o.layer, file, "ignored-layer", poly.area, pt))
+            continue
+        if poly.is_empty or poly.area < MIN_ROOM_AREA:
+            dropped.append(Dropped(o.handle, o.layer, file, "zero-area" if poly.area == 0 else "sliver", poly.area, pt))
+            continue
+        cands.append((o, poly, layers.is_("room", o.layer)))
+
+    # outline + hatch of the same room: keep one, remember both
+    cands.sort(key=lambda c: (c[1].area, c[0].kind != "polyline", c[0].handle))
+    merged_into: dict[int, int] = {}
+    if cands:
+        tree = STRtree([c[1] for c in cands])
+        for i, (o, poly, _) in enumerate(cands):
+            if i in merged_into:
+                continue
+            for j in tree.query(poly, predicate="intersects"):
+                j = int(j)
+                if j <= i or j in merged_into:
+                    continue
+                other = cands[j][1]
+                inter = poly.intersection(other).area
+                union = poly.area + other.area - inter
+                if union > 0 and inter / union >= DUPLICATE_IOU:
+                    merged_into[j] = i
+    keep = [i for i in range(len(cands)) if i not in merged_into]
+    twins: dict[int, list[int]] = defaultdict(list)
+    for j, i in merged_into.items():
+        twins[i].append(j)
+        o, poly, _ = cands[j]
+        dropped.append(Dropped(o.handle, o.layer, file, "duplicate", poly.area, _pt(poly)))
+
+    # labels → the smallest outline holding them (room layers first)
+    kept_polys = [cands[i][1] for i in keep]
+    tree = STRtree(kept_polys) if kept_polys else None
+    labels_in: dict[int, list[tuple[Text, LabelParts]]] = defaultdict(list)
+    frames: set[int] = set()
+    loose: list[LooseLabel] = []
+    for t in plan.texts:
+        parts = parse_label(t.text)
+        room_like = looks_like_room_name(parts)
+        if not (room_like or parts.written_area):
+            continue
+        hits = []
+        if tree is not None:
+            hits = [int(h) for h in tree.query(points(*t.point), predicate="within")]
+            if not hits:
+                hits = [int(h) for h in tree.query(points(*t.insert), predicate="within")]
+        if not hits:
+            if room_like:
+                loose.append(LooseLabel(t.handle, t.layer, file, t.text, _r(t.point)))
+            continue
+        on_room_layer = [h for h in hits if cands[keep[h]][2]]
+        pool = sorted(on_room_layer or hits, key=lambda h: (kept_polys[h].area, h))
+        box_area = t.size[0] * t.size[1]
+        # an outline drawn tightly around the text is a label frame, not a room
+        roomy = [h for h in pool if box_area < LABEL_FRAME_FRACTION * kept_polys[h].area]
+        for h in pool:
+            if roomy and h != roomy[0] and kept_polys[h].area < kept_polys[roomy[0]].area:
+                frames.add(h)
+        labels_in[roomy[0] if roomy else pool[0]].append((t, parts))
+
+    rooms_raw = []
+    for k, i in enumerate(keep):
+        o, poly, on_room_layer = cands[i]
+        labs = labels_in.get(k, [])
+        named = [(t, p) for t, p in labs if looks_like_room_name(p)]
+        if not named and not on_room_layer:
+            reason = "label-frame" if k in frames else "unlabelled-not-room-layer"
+            dropped.append(Dropped(o.handle, o.layer, file, reason, poly.area, _pt(poly)))
+            continue
+        rooms_raw.append((o, poly, [cands[j][0] for j in twins.get(i, [])], named, labs))
+
+    floors_of = _floors(plan, boundary, [r[1] for r in rooms_raw], file)
+    rooms = []
+    for n, (o, poly, twin_outlines, named, labs) in enumerate(rooms_raw):
+        name, number, written, size, label_handles, label_text, matches = _naming(named, labs, vocab)
+        zones = tuple(dict.fromkeys(m.category for m in matches if m.category not in ("", ANCILLARY, OTHER)))
+        if not name:
+            category = "unlabelled"
+        elif zones:
+            category = "zone"
+        elif any(m.category == ANCILLARY for m in matches):
+            category = "ancillary"
+        elif any(m.category == OTHER for m in matches):
+            category = "other"
+        else:
+            category = "unknown"
+        kinds = {o.kind} | {t.kind for t in twin_outlines}
+        source = "outline+hatch" if kinds == {"polyline", "hatch"} else ("hatch" if kinds == {"hatch"} else "outline")
+        pt = _pt(poly)
+        rooms.append(Room(
+            id=f"R{room_offset + len(rooms) + 1}",
+            floor=floors_of["room"][n],
+            name=name,
+            number=number,
+            zones=zones,
+            category=category,
+            matched_by=tuple(f"{m.part}→{m.category or '?'} ({m.how or 'no match'})" for m in matches),
+            area=poly.area,
+            written_area=written,
+            written_size=size,
+            point=pt,
+            ring=tuple((round(x, 6), round(y, 6)) for x, y in poly.exterior.coords[:-1]),
+            source=source,
+            handles=(o.handle,) + tuple(t.handle for t in twin_outlines),
+            layers=tuple(dict.fromkeys((o.layer,) + tuple(t.layer for t in twin_outlines))),
+            label_handles=label_handles,
+            label_text=label_text,
+            file=file,
+        ))
+    floors = floors_of["floors"](rooms, plan)
+    return floors, rooms, dropped, loose
+
+
+def _naming(named, labs, vocab: Vocabulary):
+    """Pick the name label of a room and the written area (possibly from a separate text)."""
+    if not named:
+        areas = [p.written_area for _t, p in labs if p.written_area]
+        return "", "", (areas[0] if len(areas) == 1 else None), None, tuple(t.handle for t, _ in labs), \
+            " | ".join(t.text for t, _ in labs), ()
+
+    def rank(tp):
+        t, p = tp
+        ms = vocab.match(p.name)
+        known = any(m.category for m in ms)
+        return (not known, p.written_area is None, -t.height, t.handle)
+
+    named = sorted(named, key=rank)
+    t, p = named[0]
+    written = p.written_area
+    if written is None:
+        extra = [q.written_area for u, q in labs if q.written_area and u is not t]
+        if len(extra) == 1:
+            written = extra[0]
+    handles = tuple(x.handle for x, _ in [named[0]] + [lp for lp in labs if lp[0] is not t])
+    return p.name, p.number, written, p.written_size, handles, t.text, vocab.match(p.name)
+
+
+def _pt(poly) -> Point:
+    if poly.is_empty:
+        return (0.0, 0.0)
+    rp = poly.representative_point()
+    return (round(rp.x, 3), round(rp.y, 3))
+
+
+def _r(p: Point) -> Point:
+    return (round(p[0], 3), round(p[1], 3))
+
+
+def _floor_key(layer: str) -> str | None:
+    m = FLOOR_LAYER_RE.search(layer)
+    return m.group(1) if m else None
+
+
+def _floors(plan: Plan, boundary, room_polys, file: str):
+    """Floors of one file: by floor-numbered boundary layers, else the file is one floor."""
+    stem = Path(file).stem
+    groups: dict[str, list] = defaultdict(list)
+    for o in boundary:
+        groups[_floor_key(o.layer) or ""].append(o)
+    keys = sorted(groups, key=lambda k: (k == "", int(k) if k.lstrip("-").isdigit() else 0))
+    title = _floor_title(plan)
+
+    if len(keys) <= 1:
+        fid = stem
+        room_floor = [fid] * len(room_polys)
+
+        def build(rooms, plan_):
+            if boundary:
+                polys = [_poly(o.ring, o.holes) for o in boundary]
+                area, rings = _union_area(polys)
+                return (Floor(fid, title or stem, file, area, "boundary-layer",
+                              f"{len(boundary)} outline(s) on {', '.join(sorted({o.layer for o in boundary}))}",
+                              tuple(o.handle for o in boundary), rings, len(rooms)),)
+            return (_derived_floor(fid, title or stem, file, rooms, plan_),)
+
+        return {"room": room_floor, "floors": build}
+
+    from shapely import STRtree, points
+
+    floor_polys = []
+    for k in keys:
+        for o in groups[k]:
+            floor_polys.append((k, _poly(o.ring, o.holes)))
+    tree = STRtree([p for _, p in floor_polys])
+    room_floor = []
+    for rp in room_polys:
+        pt = rp.representative_point()
+        hits = [int(h) for h in tree.query(points(pt.x, pt.y), predicate="within")]
+        room_floor.append(f"{stem}#{floor_polys[min(hits)][0] or '?'}" if hits else f"{stem}#outside")
+
+    def build_many(rooms, plan_):
+        out = []
+        for k in keys:
+            polys = [_poly(o.ring, o.holes) for o in groups[k]]
+            area, rings = _union_area(polys)
+            fid = f"{stem}#{k or '?'}"
+            out.append(Floor(fid, f"{stem} floor {k}" if k else stem, file, area, "boundary-layer",
+                             f"{len(groups[k])} outline(s) on {', '.join(sorted({o.layer for o in groups[k]}))}",
+                             tuple(o.handle for o in groups[k]), rings, sum(1 for r in rooms if r.floor == fid)))
+        return tuple(out)
+
+    return {"room": room_floor, "floors": build_many}
+
+
+def _floor_title(plan: Plan) -> str:
+    for t in plan.texts:
+        m = FLOOR_TITLE_RE.search(t.text)
+        if m:
+            return m.group(0)
+    return ""
+
+
+def _union_area(polys):
+    from shapely import unary_union
+
+    u = unary_union([p for p in polys if not p.is_empty])
+    parts = [g for g in getattr(u, "geoms", [u]) if g.geom_type == "Polygon" and not g.is_empty]
+    rings = tuple(tuple((round(x, 6), round(y, 6)) for x, y in g.exterior.coords[:-1]) for g in parts)
+    return u.area, rings
+
+
+def _derived_floor(fid: str, name: str, file: str, rooms, plan: Plan) -> Floor:
+    """Outer face of the external walls from rooms and wall linework (GB/T 50353)."""
+    from shapely import unary_union
+    from shapely.geometry import LineString, Polygon
+
+    geoms = [Polygon(r.ring) for r in rooms]
+    wall_handles = []
+    for lw in plan.linework:
+        if len(lw.points) >= 2:
+            geoms.append(LineString(lw.points).buffer(0.001, join_style="mitre", cap_style="flat"))
+            wall_handles.append(lw.handle)
+    if not geoms:
+        return Floor(fid, name, file, 0.0, "none", "no room outlines and no wall linework", (), (), 0)
+    d = CLOSING_TOLERANCE
+    closed = unary_union(geoms).buffer(d, join_style="mitre").buffer(-d, join_style="mitre")
+    parts = [g for g in getattr(closed, "geoms", [closed]) if g.geom_type == "Polygon" and g.area >= MIN_ROOM_AREA]
+    filled = [Polygon(g.exterior) for g in parts]
+    area = sum(p.area for p in filled)
+    rings = tuple(tuple((round(x, 6), round(y, 6)) for x, y in p.exterior.coords[:-1]) for p in filled)
+    detail = (f"union of {len(rooms)} rooms and {len(wall_handles)} wall entities, gaps up to {2 * d:.1f} m closed, "
+              f"{len(filled)} part(s)")
+    return Floor(fid, name, file, area, "rooms-and-walls", detail, tuple(sorted(wall_handles)), rings, len(rooms))

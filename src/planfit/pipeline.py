@@ -1,0 +1,52 @@
+"""read → measure → check for one center (one or more DXF files)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .check import CheckResult, check
+from .facts import facts_for, load_site
+from .measure import measure
+from .model import Plan
+from .profile import Profile
+from .read import read_plan
+from .report import to_data
+from .vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Run:
+    plans: list[Plan]
+    result: CheckResult
+    data: dict
+    profile: Profile
+    vocab: Vocabulary
+
+
+def expand_targets(targets: list[str]) -> tuple[list[str], dict[str, Any] | None, str | None]:
+    """DXF paths, or one site file (.toml) naming the floor plans."""
+    tomls = [t for t in targets if Path(t).suffix.lower() == ".toml"]
+    if tomls:
+        if len(targets) != 1:
+            from .errors import FactsError
+            raise FactsError(tomls[0], "a site file must be given alone (it names its own plans)")
+        plans, facts = load_site(tomls[0])
+        return plans, facts, tomls[0]
+    return list(targets), None, None
+
+
+def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str | None = None,
+              vocabulary: tuple[str, ...] = (), units: str | None = None) -> Run:
+    profile = Profile.load(profile_path)
+    vocab = Vocabulary.load(vocabulary)
+    paths, site_facts, site_path = expand_targets(targets)
+    plans = [read_plan(p, units=units, layers=vocab.layers) for p in paths]
+    header: dict[str, str] = {}
+    for p in plans:
+        header.update(dict(p.header_facts))
+    facts = facts_for(paths, cli_facts, site_facts, site_path, header)
+    meas = measure(plans, vocab)
+    result = check(plans, meas, facts, profile, vocab)
+    return Run(plans, result, to_data(result, plans, profile, vocab), profile, vocab)

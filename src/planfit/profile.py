@@ -1,0 +1,141 @@
+"""The standard as data: load and validate a profile TOML file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .datafiles import load_packaged, load_toml, packaged_path
+from .errors import ProfileError
+
+TIERS = ("county", "street", "community", "rural")
+SEVERITIES = ("error", "warning", "info")
+STATUSES = ("checked", "facts", "planned", "not-visible")
+RULE_KEYS = {"slug", "family", "clause", "strength", "severity", "title_zh", "title_en", "message_zh",
+             "message_en", "fix_zh", "fix_en"}
+MEASURES = ("building_area", "service_activity_area")
+
+
+@dataclass(frozen=True)
+class Minimum:
+    tier: str
+    when: tuple[tuple[str, Any], ...]
+    measure: str
+    minimum: float
+    strength: str
+    clause: str
+    case_zh: str
+    case_en: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    path: str
+    id: str
+    title_zh: str
+    title_en: str
+    written_area_tolerance: float
+    overlap_min_area: float
+    strengths: dict[str, str]
+    tiers: dict[str, dict[str, Any]]
+    service_activity_zones: tuple[str, ...]
+    minimums: tuple[Minimum, ...]
+    rules: dict[str, dict[str, str]]
+    coverage: tuple[dict[str, Any], ...]
+
+    def severity(self, code: str, strength: str | None = None) -> str:
+        rule = self.rules[code]
+        if "severity" in rule:
+            return rule["severity"]
+        return self.strengths[strength or rule["strength"]]
+
+    @classmethod
+    def load(cls, path: str | None = None) -> "Profile":
+        if path is None:
+            return _parse(load_packaged("yantai.toml"), packaged_path("yantai.toml"))
+        return _parse(load_toml(path), str(path))
+
+
+def _need(d: dict, key: str, typ, path: str, where: str):
+    if key not in d:
+        raise ProfileError(path, f"{where}{key}", "missing")
+    v = d[key]
+    if typ is float and isinstance(v, int) and not isinstance(v, bool):
+        v = float(v)
+    if not isinstance(v, typ) or isinstance(v, bool) and typ is not bool:
+        raise ProfileError(path, f"{where}{key}", f"must be {typ.__name__}, got {type(v).__name__}")
+    return v
+
+
+def _parse(d: dict[str, Any], path: str) -> Profile:
+    known = {"profile", "strengths", "tiers", "service_activity_zones", "minimums", "rules", "coverage"}
+    for k in d:
+        if k not in known:
+            raise ProfileError(path, k, f"unknown key (known: {', '.join(sorted(known))})")
+    head = _need(d, "profile", dict, path, "")
+    strengths = _need(d, "strengths", dict, path, "")
+    for s, sev in strengths.items():
+        if sev not in SEVERITIES:
+            raise ProfileError(path, f"strengths.{s}", f"must be one of {', '.join(SEVERITIES)}, got {sev!r}")
+    tiers = _need(d, "tiers", dict, path, "")
+    for t, td in tiers.items():
+        if t not in TIERS:
+            raise ProfileError(path, f"tiers.{t}", f"unknown tier (known: {', '.join(TIERS)})")
+        for key, typ in (("zh", str), ("en", str), ("zones", list), ("multi_use", bool), ("hosted_in", list)):
+            _need(td, key, typ, path, f"tiers.{t}.")
+    mins = []
+    for i, m in enumerate(_need(d, "minimums", list, path, "")):
+        where = f"minimums[{i}]."
+        tier = _need(m, "tier", str, path, where)
+        if tier not in tiers:
+            raise ProfileError(path, where + "tier", f"tier {tier!r} is not defined under [tiers]")
+        measure = _need(m, "measure", str, path, where)
+        if measure not in MEASURES:
+            raise ProfileError(path, where + "measure", f"must be one of {', '.join(MEASURES)}")
+        minimum = _need(m, "minimum", float, path, where)
+        if minimum <= 0:
+            raise ProfileError(path, where + "minimum", "must be a positive number of m²")
+        strength = _need(m, "strength", str, path, where)
+        if strength not in strengths:
+            raise ProfileError(path, where + "strength", f"unknown strength {strength!r}")
+        when = m.get("when", {})
+        for fk in when:
+            if fk not in ("hosted_in", "built_before_2015"):
+                raise ProfileError(path, f"{where}when.{fk}", "unknown fact (known: hosted_in, built_before_2015)")
+        mins.append(Minimum(tier, tuple(sorted(when.items())), measure, minimum, strength,
+                            _need(m, "clause", str, path, where), m.get("case_zh", ""), m.get("case_en", "")))
+    rules = _need(d, "rules", dict, path, "")
+    for code, r in rules.items():
+        for k in r:
+            if k not in RULE_KEYS:
+                raise ProfileError(path, f"rules.{code}.{k}", "unknown key")
+        for k in ("slug", "family", "clause", "title_zh", "title_en", "message_zh", "message_en"):
+            _need(r, k, str, path, f"rules.{code}.")
+        if "severity" in r and r["severity"] not in SEVERITIES:
+            raise ProfileError(path, f"rules.{code}.severity", f"must be one of {', '.join(SEVERITIES)}")
+        if "severity" not in r and r.get("strength") not in (*strengths, "from-minimum"):
+            raise ProfileError(path, f"rules.{code}", "needs a severity or a known strength")
+    coverage = tuple(_need(d, "coverage", list, path, ""))
+    for i, c in enumerate(coverage):
+        if c.get("status") not in STATUSES:
+            raise ProfileError(path, f"coverage[{i}].status", f"must be one of {', '.join(STATUSES)}")
+        for code in c.get("rules", []):
+            if code not in rules:
+                raise ProfileError(path, f"coverage[{i}].rules", f"unknown rule {code}")
+    tol = _need(head, "written_area_tolerance", float, path, "profile.")
+    if not 0 < tol < 1:
+        raise ProfileError(path, "profile.written_area_tolerance", "must be a fraction between 0 and 1")
+    return Profile(
+        path=path,
+        id=_need(head, "id", str, path, "profile."),
+        title_zh=head.get("title_zh", ""),
+        title_en=head.get("title_en", ""),
+        written_area_tolerance=tol,
+        overlap_min_area=float(head.get("overlap_min_area", 0.5)),
+        strengths=dict(strengths),
+        tiers=tiers,
+        service_activity_zones=tuple(_need(d, "service_activity_zones", list, path, "")),
+        minimums=tuple(mins),
+        rules=rules,
+        coverage=coverage,
+    )

@@ -1,0 +1,498 @@
+"""Read a DXF file into the plain plan model (metres, handles and layers kept).
+
+This is the only module that touches ezdxf objects. Steps: sniff the file
+(refuse DWG, PDF, ZIP, empty files, directories with one clear line), load it
+(ezdxf.readfile, falling back to ezdxf.recover for damaged files), audit it,
+pull out raw geometry in drawing units, decide the unit, and scale.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .datafiles import LayerRoles
+from .errors import InputError
+from .labels import looks_like_room_name, parse_label
+from .model import Insert, Linework, Outline, Plan, ReadNote, Text
+from .units import SCALE, UnitEvidence, choose_units
+
+BINARY_DXF_MAGIC = b"AutoCAD Binary DXF"
+DOOR_NAME_PREFIXES = ("M", "DOOR", "门", "FM", "TLM")
+PROXY_TYPES = {"ACAD_PROXY_ENTITY"}
+CLOSE_TOL_REL = 1e-6  # end points this close (relative to size) close a polyline
+
+
+def sniff(path: str) -> None:
+    """Refuse what is not a DXF, with one line naming the problem."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(path, "no such file")
+    if p.is_dir():
+        raise InputError(path, "is a directory, not a DXF file")
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(512)
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    if not head.strip():
+        raise InputError(path, "is empty" if not head else "holds only white space, not a DXF drawing")
+    if head[:4] in (b"AC10", b"AC1."):
+        raise InputError(path, f"is a DWG file ({head[:6].decode('ascii', 'replace')}), not DXF: "
+                               "convert DWG to DXF first (AutoCAD/TArch 'Save As DXF', or ODA File Converter)")
+    if head.startswith(b"%PDF"):
+        raise InputError(path, "is a PDF document, not a DXF drawing")
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        raise InputError(path, "is a ZIP archive, not a DXF drawing: unpack it first")
+    if head.startswith(BINARY_DXF_MAGIC):
+        return
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not (text.startswith(b"0") or text.startswith(b"999")):
+        raise InputError(path, "is not a DXF drawing (it does not start with a DXF group code)")
+
+
+@dataclass
+class _Raw:
+    """Geometry in drawing units, before the unit is known."""
+
+    outlines: list[tuple[str, str, str, list, list, str, bool]] = field(default_factory=list)
+    linework: list[tuple[str, str, list]] = field(default_factory=list)
+    texts: list[tuple[str, str, str, str, tuple, tuple, float, str, str]] = field(default_factory=list)
+    inserts: list[tuple[str, str, str, str, tuple, float, tuple]] = field(default_factory=list)
+    evidence: UnitEvidence = field(default_factory=UnitEvidence)
+
+
+def load(path: str):
+    """Load with ezdxf; damaged files go through ezdxf's recover module."""
+    import ezdxf
+    from ezdxf import recover
+    from ezdxf.lldxf.const import DXFError
+
+    sniff(path)
+    recovered = False
+    try:
+        doc = ezdxf.readfile(path)
+        auditor = doc.audit()
+    except (DXFError, ValueError, UnicodeError, IndexError, KeyError, EOFError, AttributeError, TypeError):
+        try:
+            doc, auditor = recover.readfile(path)
+        except Exception as exc:  # recover failed: nothing usable in this file
+            raise InputError(path, f"is not a readable DXF drawing, damaged beyond recovery ({_short(exc)})") from None
+        recovered = True
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    return doc, auditor, recovered
+
+
+def _short(exc: Exception) -> str:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return msg[:160]
+
+
+def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRoles | None = None) -> Plan:
+    """Turn a DXF path into a Plan. Raises InputError for what is not a readable DXF."""
+    path = str(path)
+    layers = layers or LayerRoles.load()
+    doc, auditor, recovered = load(path)
+    msp = doc.modelspace()
+    raw = _Raw()
+    counts: Counter[str] = Counter()
+    for e in msp:
+        t = e.dxftype()
+        counts[t] += 1
+        try:
+            _collect(doc, e, t, layers, raw)
+        except Exception:  # one odd entity never stops the read; it is counted
+            counts["(unreadable " + t + ")"] += 1
+
+    _gather_room_evidence(raw, layers)
+    insunits = doc.header.get("$INSUNITS")
+    chosen = choose_units(insunits if isinstance(insunits, int) else None, raw.evidence, units)
+    s = chosen.scale
+
+    def sc(pts):
+        return tuple((x * s, y * s) for x, y in pts)
+
+    outlines = tuple(
+        Outline(h, lay, kind, sc(ring), tuple(sc(hole) for hole in holes), closed_by, arcs)
+        for h, lay, kind, ring, holes, closed_by, arcs in raw.outlines
+    )
+    linework = tuple(Linework(h, lay, sc(pts)) for h, lay, pts in raw.linework)
+    texts = tuple(
+        Text(h, lay, kind, txt, (c[0] * s, c[1] * s), (i[0] * s, i[1] * s), height * s, (c[2] * s, c[3] * s),
+             block, tag)
+        for h, lay, kind, txt, c, i, height, block, tag in raw.texts
+    )
+    inserts = tuple(
+        Insert(h, lay, name, rawname, (p[0] * s, p[1] * s), rot, attribs)
+        for h, lay, name, rawname, p, rot, attribs in raw.inserts
+    )
+    notes = list(_audit_notes(auditor, recovered))
+    proxies = sum(n for t, n in counts.items() if t in PROXY_TYPES or t.startswith("TCH_"))
+    if proxies:
+        notes.append(ReadNote(
+            "D107",
+            f"{proxies} TArch (天正) proxy objects have no usable geometry: export the drawing as 天正3 (T3) "
+            "(图形导出) or explode it (TEXPLODE), then check again",
+            f"{proxies} 个天正代理对象没有可用几何：请用“图形导出”保存为天正3（T3）格式，或先执行 TEXPLODE 分解，再检查",
+            (), "error"))
+    unreadable = sum(n for t, n in counts.items() if t.startswith("(unreadable"))
+    if unreadable:
+        notes.append(ReadNote("D105", f"{unreadable} entities could not be read and were skipped",
+                              f"{unreadable} 个图元无法读取，已跳过", (), "warning"))
+    cp = str(doc.header.get("$DWGCODEPAGE", "") or "")
+    return Plan(
+        path=path,
+        dxf_version=doc.dxfversion,
+        codepage=cp,
+        encoding=str(getattr(doc, "encoding", "") or ""),
+        units=chosen,
+        outlines=outlines,
+        texts=texts,
+        linework=linework,
+        inserts=inserts,
+        entity_counts=tuple(sorted(counts.items())),
+        header_facts=_header_facts(doc),
+        notes=tuple(notes),
+        reader="ezdxf.recover" if recovered else "ezdxf",
+        recovered=recovered,
+        proxy_entities=proxies,
+        extents=_extents(outlines, linework, texts),
+        layers=tuple(sorted(layer.dxf.name for layer in doc.layers)),
+    )
+
+
+# --- collecting raw geometry -------------------------------------------------
+
+
+def _flatten(path_obj) -> list[tuple[float, float]]:
+    """Flatten an ezdxf path with a chord error relative to its size."""
+    from ezdxf import path as ezpath
+
+    if not path_obj.has_curves:
+        pts = [(v.x, v.y) for v in path_obj.control_vertices()]
+    else:
+        box = ezpath.bbox([path_obj], fast=True)
+        size = max(box.size.x, box.size.y) if box.has_data else 1.0
+        dist = max(size * 1e-5, 1e-9)
+        pts = [(v.x, v.y) for v in path_obj.flattening(dist, segments=8)]
+    return pts
+
+
+def _ring(pts: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for p in pts:
+        if not out or (abs(p[0] - out[-1][0]) > 1e-12 or abs(p[1] - out[-1][1]) > 1e-12):
+            out.append(p)
+    if len(out) > 1 and _close(out[0], out[-1], out):
+        out.pop()
+    return out
+
+
+def _close(a, b, pts) -> bool:
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    size = max(max(xs) - min(xs), max(ys) - min(ys), 1e-12)
+    return math.hypot(a[0] - b[0], a[1] - b[1]) <= size * CLOSE_TOL_REL
+
+
+def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
+    from ezdxf import path as ezpath
+
+    layer = e.dxf.get("layer", "0")
+    handle = e.dxf.get("handle", "")
+    if t in ("LWPOLYLINE", "POLYLINE"):
+        if t == "POLYLINE" and (e.is_3d_polyline or e.is_poly_face_mesh or e.is_polygon_mesh):
+            return
+        p = ezpath.make_path(e)
+        pts = _flatten(p)
+        if len(pts) < 2:
+            return
+        flag = bool(e.closed) if t == "LWPOLYLINE" else bool(e.is_closed)
+        geom_closed = not flag and len(pts) > 3 and _close(pts[0], pts[-1], pts)
+        has_arcs = p.has_curves
+        if flag or geom_closed:
+            ring = _ring(pts)
+            if len(ring) >= 3:
+                if layers.is_("wall", layer):
+                    raw.linework.append((handle, layer, ring + [ring[0]]))
+                else:
+                    raw.outlines.append((handle, layer, "polyline", ring, [], "flag" if flag else "geometry", has_arcs))
+            return
+        if layers.is_("wall", layer):
+            raw.linework.append((handle, layer, pts))
+    elif t == "HATCH":
+        paths = list(ezpath.from_hatch(e))
+        rings = [_ring(_flatten(p)) for p in paths]
+        rings = [r for r in rings if len(r) >= 3]
+        if not rings:
+            return
+        if layers.is_("wall", layer):
+            for r in rings:
+                raw.linework.append((handle, layer, r + [r[0]]))
+            return
+        # the largest ring is the exterior; rings inside it are holes
+        rings.sort(key=lambda r: -abs(_area(r)))
+        outer, holes = rings[0], rings[1:]
+        raw.outlines.append((handle, layer, "hatch", outer, holes, "hatch", any(p.has_curves for p in paths)))
+    elif t in ("LINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
+        if layers.is_("wall", layer):
+            raw.linework.append((handle, layer, _flatten(ezpath.make_path(e))))
+    elif t == "TEXT":
+        txt = e.plain_text() if hasattr(e, "plain_text") else e.dxf.text
+        h = float(e.dxf.get("height", 0) or 0)
+        ins = e.ocs().to_wcs(e.dxf.insert) if e.dxf.hasattr("extrusion") else e.dxf.insert
+        if e.dxf.get("halign", 0) or e.dxf.get("valign", 0):
+            ap = e.dxf.get("align_point")
+            if ap is not None:
+                ins = e.ocs().to_wcs(ap) if e.dxf.hasattr("extrusion") else ap
+        centre = _text_centre(txt, ins, h, e.dxf.get("rotation", 0.0), _text_attachment(e), e.dxf.get("width", 1.0))
+        _add_text(raw, handle, layer, "TEXT", txt, centre, (ins.x, ins.y), h)
+    elif t == "MTEXT":
+        txt = e.plain_text(split=False)
+        h = float(e.dxf.get("char_height", 0) or 0)
+        ins = e.dxf.insert
+        rot = e.get_rotation() if hasattr(e, "get_rotation") else e.dxf.get("rotation", 0.0)
+        centre = _text_centre(txt, ins, h, rot, e.dxf.get("attachment_point", 1), 1.0, e.dxf.get("width", 0.0))
+        _add_text(raw, handle, layer, "MTEXT", txt, centre, (ins.x, ins.y), h)
+    elif t == "INSERT":
+        _collect_insert(doc, e, layer, handle, layers, raw)
+    elif t == "DIMENSION":
+        try:
+            m = e.get_measurement()
+        except Exception:
+            return
+        if isinstance(m, (int, float)) and m > 0 and e.dimtype in (0, 1):
+            raw.evidence.dimension.append(float(m))
+
+
+def _add_text(raw: _Raw, handle, layer, kind, txt, box, ins, h, block="", tag="") -> None:
+    txt = txt.replace("\r\n", "\n").strip()
+    if not txt:
+        return
+    raw.texts.append((handle, layer, kind, txt, box, ins, h, block, tag))
+    if h > 0:
+        raw.evidence.text_height.append(h)
+
+
+def _text_attachment(e) -> int:
+    """TEXT alignment mapped onto MTEXT attachment numbers (1..9)."""
+    halign = e.dxf.get("halign", 0)
+    valign = e.dxf.get("valign", 0)
+    col = {0: 0, 1: 1, 2: 2, 3: 0, 4: 1, 5: 0}.get(halign, 0)
+    if halign == 4:  # "middle": centred both ways
+        return 5
+    row = {3: 0, 2: 1, 1: 2, 0: 2}.get(valign, 2)
+    return row * 3 + col + 1
+
+
+def _text_centre(txt, ins, h, rot_deg, attachment, width_factor=1.0, box_width=0.0):
+    """Estimate the centre of a text from its insertion point and alignment."""
+    lines = txt.split("\n") or [""]
+    n = len(lines)
+    longest = max(sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in ln) for ln in lines)
+    w = longest * h * (width_factor or 1.0)
+    if box_width and box_width > 0:
+        w = min(w, box_width) if w > 0 else box_width
+    total_h = h * (1 + 1.667 * (n - 1))
+    att = attachment if attachment in range(1, 10) else 1
+    col = (att - 1) % 3  # 0 left, 1 centre, 2 right
+    row = (att - 1) // 3  # 0 top, 1 middle, 2 bottom
+    dx = w / 2 - col * w / 2
+    dy = -total_h / 2 + row * total_h / 2
+    r = math.radians(rot_deg or 0.0)
+    cx = ins[0] + dx * math.cos(r) - dy * math.sin(r)
+    cy = ins[1] + dx * math.sin(r) + dy * math.cos(r)
+    return (cx, cy, w, total_h)
+
+
+def resolve_block_name(doc, name: str) -> str:
+    """The real name of a block: anonymous dynamic-block references resolved."""
+    if not name.startswith("*"):
+        return name
+    block = doc.blocks.get(name)
+    if block is None:
+        return name
+    rec = block.block_record
+    try:
+        if rec.has_xdata("AcDbBlockRepBTag"):
+            for code, value in rec.get_xdata("AcDbBlockRepBTag"):
+                if code == 1005:
+                    src = doc.entitydb.get(value)
+                    if src is not None and src.dxftype() == "BLOCK_RECORD":
+                        return src.dxf.name
+    except Exception:
+        pass
+    inner = [e for e in block if e.dxftype() != "ATTDEF"]
+    if len(inner) == 1 and inner[0].dxftype() == "INSERT":
+        return resolve_block_name(doc, inner[0].dxf.name)
+    return name
+
+
+def _collect_insert(doc, e, layer, handle, layers: LayerRoles, raw: _Raw) -> None:
+    rawname = e.dxf.name
+    name = resolve_block_name(doc, rawname)
+    ins = e.dxf.insert
+    if e.dxf.hasattr("extrusion"):
+        ins = e.ocs().to_wcs(ins)
+    attribs = []
+    for a in e.attribs:
+        value = a.plain_text() if hasattr(a, "plain_text") else a.dxf.text
+        tag = a.dxf.get("tag", "")
+        attribs.append((tag, value))
+        h = float(a.dxf.get("height", 0) or 0)
+        ains = a.dxf.insert
+        centre = _text_centre(value, ains, h, a.dxf.get("rotation", 0.0), _text_attachment(a), a.dxf.get("width", 1.0))
+        if not a.dxf.get("flags", 0) & 1:  # visible attributes can be labels
+            _add_text(raw, a.dxf.handle or handle, a.dxf.get("layer", layer), "ATTRIB", value, centre,
+                      (ains.x, ains.y), h, name, tag)
+    raw.inserts.append((handle, layer, name, rawname, (ins.x, ins.y), float(e.dxf.get("rotation", 0.0)), tuple(attribs)))
+    upper = name.upper()
+    if _is_window(name, layer):
+        # a window block spans its wall opening: its lines close the outer wall face
+        from ezdxf import path as ezpath
+
+        for ve in e.virtual_entities():
+            if ve.dxftype() in ("LINE", "LWPOLYLINE", "POLYLINE", "ARC"):
+                pts = _flatten(ezpath.make_path(ve))
+                if len(pts) >= 2:
+                    raw.linework.append((handle, layer, pts))
+    if layers.is_("door", layer) or upper.startswith(DOOR_NAME_PREFIXES):
+        width = _block_width(doc, rawname) * abs(float(e.dxf.get("xscale", 1.0) or 1.0))
+        if width > 0 and (upper.startswith(("M", "DOOR", "门")) or "DOOR" in layer.upper() or "门" in layer):
+            raw.evidence.door_width.append(width)
+
+
+WINDOW_NAME_RE = re.compile(r"^(C\d{3,4}|WIN|WINDOW|GC\d|TC\d|窗)", re.IGNORECASE)
+
+
+def _is_window(name: str, layer: str) -> bool:
+    up = layer.upper()
+    return bool(WINDOW_NAME_RE.match(name)) or "WINDOW" in up or "GLAZ" in up or "窗" in layer
+
+
+_BLOCK_WIDTH_CACHE: dict[tuple[int, str], float] = {}
+
+
+def _block_width(doc, name: str) -> float:
+    key = (id(doc), name)
+    if key in _BLOCK_WIDTH_CACHE:
+        return _BLOCK_WIDTH_CACHE[key]
+    from ezdxf import bbox
+
+    width = 0.0
+    block = doc.blocks.get(name)
+    if block is not None:
+        try:
+            box = bbox.extents(block, fast=True)
+            if box.has_data:
+                width = max(box.size.x, box.size.y)
+        except Exception:
+            width = 0.0
+    _BLOCK_WIDTH_CACHE[key] = width
+    return width
+
+
+def _area(ring) -> float:
+    a = 0.0
+    n = len(ring)
+    for i in range(n):
+        x1, y1 = ring[i]
+        x2, y2 = ring[(i + 1) % n]
+        a += x1 * y2 - x2 * y1
+    return a / 2
+
+
+def _gather_room_evidence(raw: _Raw, layers: LayerRoles) -> None:
+    """Room sizes and written areas, in drawing units, for the unit decision."""
+    from shapely import STRtree, points
+    from shapely.geometry import Polygon
+
+    polys, areas = [], []
+    for _h, lay, _k, ring, _holes, _c, _a in raw.outlines:
+        if layers.is_("ignore", lay) or layers.is_("boundary", lay):
+            continue
+        poly = Polygon(ring)
+        if not poly.is_valid or poly.area <= 0:
+            continue
+        polys.append((poly, layers.is_("room", lay)))
+        areas.append(poly.area)
+    if not polys:
+        return
+    tree = STRtree([p for p, _ in polys])
+    labelled: set[int] = set()
+    for _h, _lay, _k, txt, centre, _i, _ht, _b, _t in raw.texts:
+        parts = parse_label(txt)
+        if not (looks_like_room_name(parts) or parts.written_area):
+            continue
+        hits = tree.query(points(centre[0], centre[1]), predicate="within")
+        if len(hits) == 0:
+            continue
+        idx = min(hits, key=lambda i: areas[i])
+        labelled.add(int(idx))
+        if parts.written_area:
+            raw.evidence.written_area.append((parts.written_area, areas[idx]))
+    for i, (poly, on_room_layer) in enumerate(polys):
+        if on_room_layer or i in labelled:
+            raw.evidence.room_area.append(poly.area)
+
+
+def _audit_notes(auditor, recovered: bool):
+    fixes = list(getattr(auditor, "fixes", []) or [])
+    errors = list(getattr(auditor, "errors", []) or [])
+    if recovered:
+        yield ReadNote("D105", "the file is damaged; it was read with ezdxf's recover module",
+                       "文件已损坏，已用 ezdxf 恢复模式读取", (), "warning")
+    if fixes:
+        sample = "; ".join(sorted({str(f.message) for f in fixes})[:3])
+        yield ReadNote("D105", f"ezdxf's auditor fixed {len(fixes)} problems in the file (e.g. {sample})",
+                       f"ezdxf 审核程序修复了文件中的 {len(fixes)} 处问题（例如 {sample}）", (), "info")
+    if errors:
+        sample = "; ".join(sorted({str(f.message) for f in errors})[:3])
+        yield ReadNote("D105", f"ezdxf's auditor found {len(errors)} unfixable problems (e.g. {sample})",
+                       f"ezdxf 审核程序发现 {len(errors)} 处无法修复的问题（例如 {sample}）", (), "warning")
+
+
+FACT_KEYS = ("name", "tier", "built_before_2015", "hosted_in")
+
+
+def _header_facts(doc) -> tuple[tuple[str, str], ...]:
+    """Facts in DXF custom properties: keys 'planfit.tier', 'PLANFIT_TIER', '层级'…"""
+    aliases = {"名称": "name", "中心名称": "name", "层级": "tier", "2015年前建成": "built_before_2015",
+               "依托": "hosted_in"}
+    out = {}
+    try:
+        items = list(doc.header.custom_vars)
+    except Exception:
+        return ()
+    for tag, value in items:
+        key = str(tag).strip()
+        low = key.lower().replace("planfit.", "").replace("planfit_", "").replace("planfit:", "")
+        low = aliases.get(key, low)
+        if low in FACT_KEYS:
+            out[low] = str(value).strip()
+    return tuple(sorted(out.items()))
+
+
+def _extents(outlines, linework, texts):
+    xs: list[float] = []
+    ys: list[float] = []
+    for o in outlines:
+        xs.extend(p[0] for p in o.ring)
+        ys.extend(p[1] for p in o.ring)
+    for lw in linework:
+        xs.extend(p[0] for p in lw.points)
+        ys.extend(p[1] for p in lw.points)
+    for t in texts:
+        xs.append(t.insert[0])
+        ys.append(t.insert[1])
+    if not xs:
+        return None
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+__all__ = ["read_plan", "sniff", "SCALE"]

@@ -1,0 +1,236 @@
+"""Reporters: pure functions of a check result that return strings.
+
+JSON is the canonical form (schema-versioned, byte-for-byte deterministic);
+text is for people, grouped by clause.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Callable
+
+from . import __version__
+from .check import CLAUSE_ORDER, CheckResult, summary_counts
+from .model import Plan
+from .profile import Profile
+from .units import UNIT_ZH
+from .vocabulary import Vocabulary
+
+SCHEMA = "planfit.report/1"
+
+UI = {
+    "en": {
+        "center": "Center", "unnamed": "(name not given)", "tier": "tier", "unknown": "not known",
+        "file": "File", "units": "units", "floors": "Floors", "building_area": "Building area",
+        "sum_floors": "sum over {n} floor(s), outer face of external walls (GB/T 50353)",
+        "rooms": "Rooms", "zones": "Zones", "no_zone": "no room", "findings": "Findings",
+        "rules": "Rules", "verdict": "Verdict", "where": "where", "passed": "passed", "failed": "failed",
+        "not_applicable": "not applicable", "undecided": "undecided", "none": "no findings",
+        "dropped": "candidates not kept", "pass": "PASS", "fail": "FAIL", "no-plan": "NO PLAN FOUND",
+        "undecided_v": "UNDECIDED", "reader": "read with", "fix": "fix", "from": "from",
+        "built_before_2015": "built before 2015", "new_build": "newly built", "hosted_in": "hosted in",
+        "sa_area": "area for serving the public and activities", "fact_missing": "not given",
+        "loose": "room names outside any outline",
+    },
+    "zh": {
+        "center": "中心", "unnamed": "（未提供名称）", "tier": "层级", "unknown": "未知",
+        "file": "文件", "units": "单位", "floors": "楼层", "building_area": "建筑面积",
+        "sum_floors": "{n} 层合计，按外墙外围水平面积计算（GB/T 50353）",
+        "rooms": "房间", "zones": "功能区", "no_zone": "无房间", "findings": "问题",
+        "rules": "规则", "verdict": "结论", "where": "位置", "passed": "通过", "failed": "未通过",
+        "not_applicable": "不适用", "undecided": "无法判定", "none": "未发现问题",
+        "dropped": "未计为房间的轮廓", "pass": "通过", "fail": "不通过", "no-plan": "未找到平面",
+        "undecided_v": "无法判定", "reader": "读取方式", "fix": "修改建议", "from": "来源",
+        "built_before_2015": "2015年以前建成", "new_build": "新建", "hosted_in": "依托",
+        "sa_area": "服务群众和开展活动的面积", "fact_missing": "未提供",
+        "loose": "不在任何轮廓内的房间名称",
+    },
+}
+SEV = {"en": {"error": "error", "warning": "warning", "info": "info"},
+       "zh": {"error": "错误", "warning": "警告", "info": "提示"}}
+
+
+def _r(v: float | None, nd: int = 4):
+    return None if v is None else round(float(v), nd) + 0.0
+
+
+def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Vocabulary) -> dict:
+    m = result.measurement
+    facts = result.facts
+    findings = []
+    for n, f in enumerate(result.findings, 1):
+        d = f.to_dict()
+        d["n"] = n
+        d["measured"] = _r(f.measured)
+        d["required"] = _r(f.required)
+        d["location"] = [_r(f.location[0], 3), _r(f.location[1], 3)] if f.location else None
+        findings.append(d)
+    zone_rooms: dict[str, list[str]] = {}
+    for r in m.rooms:
+        for z in r.zones:
+            zone_rooms.setdefault(z, []).append(r.id)
+    zone_area = dict(m.zone_areas)
+    dropped_counts = Counter(d.reason for d in m.dropped)
+    return {
+        "schema": SCHEMA,
+        "planfit": __version__,
+        "profile": {"id": profile.id, "title_zh": profile.title_zh, "title_en": profile.title_en,
+                    "source": _profile_source(profile)},
+        "center": {
+            "name": facts.name, "tier": facts.tier, "built_before_2015": facts.built_before_2015,
+            "hosted_in": facts.hosted_in, "sources": dict(facts.sources),
+        },
+        "verdict": result.verdict,
+        "counts": summary_counts(result.findings),
+        "building_area": {"value": _r(m.building_area), "unit": "m²",
+                          "method": "sum over floors of the area inside the outer face of the external walls "
+                                    "(GB/T 50353); storeys assumed full height"},
+        "service_activity_area": {"value": _r(result.service_activity_area), "unit": "m²",
+                                  "zones": list(profile.service_activity_zones),
+                                  "method": "sum of measured room areas in these zones; a multi-use room counts once"},
+        "files": [_file_data(p) for p in plans],
+        "floors": [{
+            "id": f.id, "name": f.name, "file": f.file, "building_area": _r(f.building_area),
+            "outline_method": f.outline_method, "outline_detail": f.outline_detail,
+            "outline_handles": list(f.outline_handles), "rooms": f.rooms,
+            "closing_tolerance_m": m.closing_tolerance if f.outline_method == "rooms-and-walls" else None,
+        } for f in m.floors],
+        "zones": [{"id": z, "zh": vocab.zone_label(z, "zh"), "en": vocab.zone_label(z, "en"),
+                   "area": _r(zone_area.get(z, 0.0)), "rooms": zone_rooms.get(z, [])}
+                  for z in _zone_order(profile, facts.tier, vocab)],
+        "rooms": [{
+            "id": r.id, "name": r.name, "number": r.number, "zones": list(r.zones), "category": r.category,
+            "matched_by": list(r.matched_by), "area": _r(r.area), "written_area": _r(r.written_area),
+            "written_size": list(r.written_size) if r.written_size else None,
+            "point": [_r(r.point[0], 3), _r(r.point[1], 3)], "file": r.file, "floor": r.floor,
+            "provenance": {"method": r.source, "handles": list(r.handles), "layers": list(r.layers),
+                           "label_handles": list(r.label_handles), "label_text": r.label_text},
+        } for r in m.rooms],
+        "dropped": {
+            "counts": dict(sorted(dropped_counts.items())),
+            "items": [{"handle": d.handle, "layer": d.layer, "file": d.file, "reason": d.reason,
+                       "area": _r(d.area), "point": [_r(d.point[0], 3), _r(d.point[1], 3)]} for d in m.dropped],
+        },
+        "loose_labels": [{"handle": lb.handle, "layer": lb.layer, "file": lb.file, "text": lb.text,
+                          "point": [_r(lb.point[0], 3), _r(lb.point[1], 3)]} for lb in m.loose_labels],
+        "rules": [{"code": o.code, "slug": o.slug, "clause": o.clause, "status": o.status, "findings": o.findings,
+                   "reason_en": o.reason_en, "reason_zh": o.reason_zh} for o in result.outcomes],
+        "findings": findings,
+    }
+
+
+def _profile_source(profile: Profile) -> str:
+    return "planfit:yantai.toml" if profile.path.replace("\\", "/").endswith("planfit/data/yantai.toml") else profile.path
+
+
+def _zone_order(profile: Profile, tier: str | None, vocab: Vocabulary) -> list[str]:
+    if tier in profile.tiers:
+        return list(profile.tiers[tier]["zones"])
+    return list(vocab.zones)
+
+
+def _file_data(p: Plan) -> dict:
+    u = p.units
+    return {
+        "path": p.path, "dxf_version": p.dxf_version, "codepage": p.codepage, "reader": p.reader,
+        "recovered": p.recovered,
+        "units": {"name": u.name, "metres_per_unit": u.scale, "header": u.header, "source": u.source,
+                  "reason_en": u.reason_en, "reason_zh": u.reason_zh, "scores": list(u.evidence)},
+        "entities": sum(n for _, n in p.entity_counts),
+        "entity_counts": dict(p.entity_counts),
+        "outlines": len(p.outlines), "texts": len(p.texts), "wall_entities": len(p.linework),
+        "inserts": len(p.inserts), "proxy_entities": p.proxy_entities,
+        "header_facts": dict(p.header_facts),
+    }
+
+
+def to_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[..., str] | None = None) -> str:
+    ui = UI[lang]
+    st = style or (lambda s, **kw: s)
+    out: list[str] = []
+    c = data["center"]
+    src = c["sources"]
+    tier = c["tier"]
+    tier_txt = f"{tier} ({profile.tiers[tier][lang]})" if tier in profile.tiers else ui["unknown"]
+    line = f"{ui['center']}: {c['name'] or ui['unnamed']} · {ui['tier']}: {tier_txt}"
+    if "tier" in src:
+        line += f" [{ui['from']} {src['tier']}]"
+    out.append(st(line, bold=True))
+    extra = []
+    if c["built_before_2015"] is not None:
+        extra.append(ui["built_before_2015"] if c["built_before_2015"] else ui["new_build"])
+    if c["hosted_in"]:
+        extra.append(f"{ui['hosted_in']}: {c['hosted_in']}")
+    if extra:
+        out.append("  " + " · ".join(extra))
+    for f in data["files"]:
+        u = f["units"]
+        unit_name = u["name"] if lang == "en" else UNIT_ZH.get(u["name"], u["name"])
+        out.append(f"{ui['file']}: {f['path']} — DXF {f['dxf_version']}, {ui['reader']} {f['reader']}, "
+                   f"{f['entities']} entities" if lang == "en" else
+                   f"{ui['file']}：{f['path']} — DXF {f['dxf_version']}，{ui['reader']} {f['reader']}，{f['entities']} 个图元")
+        reason = u["reason_en"] if lang == "en" else u["reason_zh"]
+        out.append(f"  {ui['units']}: {unit_name} — {reason}")
+    out.append(f"{ui['floors']}:")
+    for fl in data["floors"]:
+        out.append(f"  {fl['id']} ({fl['name']}): {ui['building_area']} {fl['building_area']:,.2f} m², "
+                   f"{fl['rooms']} {ui['rooms'].lower()} — {fl['outline_method']}: {fl['outline_detail']}")
+    out.append(st(f"{ui['building_area']}: {data['building_area']['value']:,.2f} m² "
+                  f"({ui['sum_floors'].format(n=len(data['floors']))})", bold=True))
+    if c["hosted_in"] == "office-building":
+        out.append(f"{ui['sa_area']}: {data['service_activity_area']['value']:,.2f} m²")
+    cats = Counter(r["category"] for r in data["rooms"])
+    dropped = data["dropped"]["counts"]
+    out.append(f"{ui['rooms']}: {len(data['rooms'])} (" + ", ".join(f"{k} {v}" for k, v in sorted(cats.items())) + ")"
+               + (f"; {ui['dropped']}: " + ", ".join(f"{k} {v}" for k, v in dropped.items()) if dropped else ""))
+    if data["loose_labels"]:
+        out.append(f"  {ui['loose']}: {len(data['loose_labels'])}")
+    out.append(f"{ui['zones']}:")
+    for z in data["zones"]:
+        names = [r["name"] for r in data["rooms"] if r["id"] in z["rooms"]]
+        shown = ", ".join(names[:6]) + ("…" if len(names) > 6 else "")
+        area = f"{z['area']:>9,.2f} m²" if z["rooms"] else f"{'—':>12}"
+        out.append(f"  {z[lang]:<24} {area}  {shown or ui['no_zone']}")
+
+    out.append("")
+    out.append(st(f"{ui['findings']}:", bold=True))
+    if not data["findings"]:
+        out.append(f"  {ui['none']}")
+    titles = {c_["clause"]: c_[f"title_{lang}"] for c_ in profile.coverage}
+    by_clause: dict[str, list[dict]] = {}
+    for f in data["findings"]:
+        by_clause.setdefault(f["clause"], []).append(f)
+    colours = {"error": "red", "warning": "yellow", "info": "cyan"}
+    for clause in sorted(by_clause, key=lambda k: CLAUSE_ORDER.index(k) if k in CLAUSE_ORDER else 99):
+        out.append(f"  {clause} {titles.get(clause, '')}")
+        for f in by_clause[clause]:
+            sev = st(SEV[lang][f["severity"]], fg=colours[f["severity"]], bold=True)
+            out.append(f"    [{f['n']}] {sev} {f['code']} {f['slug']}: {f['message_' + lang]}")
+            where = []
+            if f["location"]:
+                where.append(f"({f['location'][0]:.2f}, {f['location'][1]:.2f}) m")
+            if f["file"]:
+                where.append(f["file"] + (f" {f['floor']}" if f["floor"] else ""))
+            if f["handles"]:
+                where.append("handles " + ",".join(f["handles"][:6]) + ("…" if len(f["handles"]) > 6 else ""))
+            if where:
+                out.append(f"        {ui['where']}: " + "; ".join(where))
+            detail = f.get("detail_" + lang)
+            if detail:
+                out.append(f"        {detail}")
+    out.append("")
+    status = Counter(r["status"] for r in data["rules"])
+    out.append(f"{ui['rules']}: " + ", ".join(f"{status.get(s, 0)} {ui[s]}"
+                                              for s in ("passed", "failed", "not_applicable", "undecided")))
+    counts = data["counts"]
+    v = data["verdict"]
+    vtxt = ui["undecided_v"] if v == "undecided" else ui[v]
+    colour = {"pass": "green", "fail": "red"}.get(v, "yellow")
+    out.append(st(f"{ui['verdict']}: {vtxt}", fg=colour, bold=True) + " — " +
+               ", ".join(f"{counts[s]} {SEV[lang][s]}" for s in ("error", "warning", "info")))
+    return "\n".join(out) + "\n"
