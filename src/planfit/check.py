@@ -292,24 +292,28 @@ def _drawing_rules(ctx: _Ctx, plans: list[Plan], meas: Measurement) -> bool:
         ctx.outcome(code, "failed" if notes else "passed", len(notes))
 
     # D106 rooms found / a building plan at all
-    plan_found = True
+    plan_found = False
     missing = 0
     for p in plans:
         rooms = [r for r in meas.rooms if r.file == p.path]
-        if rooms:
-            continue
-        missing += 1
+        known = [r for r in rooms if r.category != "unknown"]
         loose = [lb for lb in meas.loose_labels if lb.file == p.path]
         walls = len(p.linework)
-        is_plan = bool(loose or walls or p.proxy_entities or any(f.file == p.path and f.outline_method == "boundary-layer"
-                                                                  for f in meas.floors))
-        if not is_plan:
-            plan_found = False
-            total = sum(n for _, n in p.entity_counts)
-            en = (f"no building plan found: no room outlines, room names, walls or building outlines among "
-                  f"{total} entities — is this a floor plan?")
-            zh = f"未找到建筑平面：{total} 个图元中没有房间轮廓、房间名称、墙线或建筑轮廓——这是平面图吗？"
+        drawn = bool(walls or p.proxy_entities or any(f.file == p.path and f.outline_method == "boundary-layer"
+                                                        for f in meas.floors))
+        if known or (rooms and drawn):
+            plan_found = True
+            continue
+        missing += 1
+        total = sum(n for _, n in p.entity_counts)
+        if not drawn and not loose:
+            names = ", ".join(sorted({r.name for r in rooms})[:5])
+            en = (f"no building plan found among {total} entities: no walls, no building outline and no known "
+                  "room name" + (f" (text inside outlines: {names}…)" if names else "") + " — is this a floor plan?")
+            zh = (f"{total} 个图元中未找到建筑平面：没有墙线、建筑轮廓或可识别的房间名称"
+                  + (f"（轮廓内文字：{names}…）" if names else "") + "——这是平面图吗？")
         else:
+            plan_found = True
             layers = ctx.vocab.layers.patterns
             en = ("no room outlines found: planfit looked for closed LWPOLYLINE/POLYLINE and HATCH boundaries on room "
                   f"layers ({', '.join(layers['room'][:4])}…) or holding a room name; found {walls} wall entities "

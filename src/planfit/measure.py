@@ -20,6 +20,7 @@ DUPLICATE_IOU = 0.98  # outline and hatch of the same room
 LABEL_FRAME_FRACTION = 0.25  # a label covering this much of an outline marks it as a frame
 OVERLAP_MIN = 0.5  # m² of overlap between two rooms that is reported
 OVERLAP_FRACTION = 0.02
+LINE_EPS = 0.001  # m: wall lines become strips this wide for the union
 CLOSING_TOLERANCE = 0.3  # m: gaps up to twice this close when the outline is derived
 FLOOR_LAYER_RE = re.compile(r"(?:^|_)FLR_(-?\d+)(?:_|$)", re.IGNORECASE)
 FLOOR_TITLE_RE = re.compile(r"([一二三四五六七八九十\d]+|首|地下[一二三\d]*)层平面图|(GROUND|FIRST|SECOND|THIRD|\d+(?:ST|ND|RD|TH))\s+FLOOR\s+PLAN",
@@ -219,6 +220,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             continue
         rooms_raw.append((o, poly, [cands[j][0] for j in twins.get(i, [])], named, labs))
 
+    rooms_raw = _drop_containers(rooms_raw, dropped, file)
     floors_of = _floors(plan, boundary, [r[1] for r in rooms_raw], file)
     rooms = []
     for n, (o, poly, twin_outlines, named, labs) in enumerate(rooms_raw):
@@ -259,6 +261,25 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         ))
     floors = floors_of["floors"](rooms, plan)
     return floors, rooms, dropped, loose
+
+
+def _drop_containers(rooms_raw, dropped: list[Dropped], file: str):
+    """An outline holding other rooms is a unit or area outline, not a room."""
+    from shapely import STRtree
+
+    if len(rooms_raw) < 2:
+        return rooms_raw
+    polys = [r[1] for r in rooms_raw]
+    tree = STRtree(polys)
+    containers = set()
+    for i, p in enumerate(polys):
+        inner = [int(j) for j in tree.query(p.buffer(1e-6), predicate="contains") if int(j) != i]
+        if any(polys[j].area < p.area * 0.98 for j in inner):
+            containers.add(i)
+    for i in sorted(containers):
+        o, poly = rooms_raw[i][0], rooms_raw[i][1]
+        dropped.append(Dropped(o.handle, o.layer, file, "holds-other-rooms", poly.area, _pt(poly)))
+    return [r for i, r in enumerate(rooms_raw) if i not in containers]
 
 
 def _naming(named, labs, vocab: Vocabulary):
@@ -378,16 +399,18 @@ def _derived_floor(fid: str, name: str, file: str, rooms, plan: Plan) -> Floor:
     wall_handles = []
     for lw in plan.linework:
         if len(lw.points) >= 2:
-            geoms.append(LineString(lw.points).buffer(0.001, join_style="mitre", cap_style="flat"))
+            geoms.append(LineString(lw.points).buffer(LINE_EPS, join_style="mitre", cap_style="square"))
             wall_handles.append(lw.handle)
     if not geoms:
         return Floor(fid, name, file, 0.0, "none", "no room outlines and no wall linework", (), (), 0)
     d = CLOSING_TOLERANCE
-    closed = unary_union(geoms).buffer(d, join_style="mitre").buffer(-d, join_style="mitre")
+    # closing (dilate, then erode) bridges gaps up to 2d; the extra LINE_EPS removes the line thickness
+    shrink = d + (LINE_EPS if wall_handles else 0.0)
+    closed = unary_union(geoms).buffer(d, join_style="mitre").buffer(-shrink, join_style="mitre")
     parts = [g for g in getattr(closed, "geoms", [closed]) if g.geom_type == "Polygon" and g.area >= MIN_ROOM_AREA]
     filled = [Polygon(g.exterior) for g in parts]
     area = sum(p.area for p in filled)
     rings = tuple(tuple((round(x, 6), round(y, 6)) for x, y in p.exterior.coords[:-1]) for p in filled)
     detail = (f"union of {len(rooms)} rooms and {len(wall_handles)} wall entities, gaps up to {2 * d:.1f} m closed, "
-              f"{len(filled)} part(s)")
+              f"{len(filled)} part(s); door openings in external walls are not bridged")
     return Floor(fid, name, file, area, "rooms-and-walls", detail, tuple(sorted(wall_handles)), rings, len(rooms))

@@ -178,9 +178,50 @@ def _flatten(path_obj) -> list[tuple[float, float]]:
     else:
         box = ezpath.bbox([path_obj], fast=True)
         size = max(box.size.x, box.size.y) if box.has_data else 1.0
-        dist = max(size * 1e-5, 1e-9)
+        dist = max(size * 1e-6, 1e-9)
         pts = [(v.x, v.y) for v in path_obj.flattening(dist, segments=8)]
     return pts
+
+
+def _polyline_points(e, t: str, closed: bool) -> tuple[list[tuple[float, float]], bool]:
+    """Polyline vertices in WCS with bulges kept as true circular arcs (not Bézier approximations)."""
+    from ezdxf.math import Vec3, bulge_to_arc
+
+    if t == "LWPOLYLINE":
+        verts = [(x, y, b) for x, y, _s, _e, b in e.get_points("xyseb")]
+        z = float(e.dxf.get("elevation", 0.0) or 0.0)
+    else:
+        verts = [(v.dxf.location.x, v.dxf.location.y, float(v.dxf.get("bulge", 0.0) or 0.0)) for v in e.vertices]
+        z = float(e.dxf.get("elevation", Vec3()).z) if e.dxf.hasattr("elevation") else 0.0
+    n = len(verts)
+    if n < 2:
+        return [], False
+    xs = [v[0] for v in verts]
+    ys = [v[1] for v in verts]
+    size = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    sagitta = size * 1e-6
+    pts: list[tuple[float, float]] = []
+    arcs = False
+    for i in range(n if closed else n - 1):
+        x1, y1, b = verts[i]
+        x2, y2, _ = verts[(i + 1) % n]
+        pts.append((x1, y1))
+        if b and (x1, y1) != (x2, y2):
+            arcs = True
+            c, a0, a1, r = bulge_to_arc((x1, y1), (x2, y2), b)
+            sweep = (a1 - a0) % math.tau
+            step = 2 * math.acos(max(-1.0, 1 - sagitta / r)) if r > sagitta else sweep
+            k = max(2, math.ceil(sweep / max(step, 1e-9)))
+            arc = [(c.x + r * math.cos(a0 + sweep * j / k), c.y + r * math.sin(a0 + sweep * j / k))
+                   for j in range(1, k)]
+            pts.extend(arc if b > 0 else arc[::-1])
+    if not closed:
+        pts.append((verts[-1][0], verts[-1][1]))
+    ext = e.dxf.get("extrusion", None)
+    if ext is not None and not Vec3(ext).isclose(Vec3(0, 0, 1)):
+        ocs = e.ocs()
+        pts = [(v.x, v.y) for v in ocs.points_to_wcs(Vec3(x, y, z) for x, y in pts)]
+    return pts, arcs
 
 
 def _ring(pts: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -208,13 +249,11 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
     if t in ("LWPOLYLINE", "POLYLINE"):
         if t == "POLYLINE" and (e.is_3d_polyline or e.is_poly_face_mesh or e.is_polygon_mesh):
             return
-        p = ezpath.make_path(e)
-        pts = _flatten(p)
+        flag = bool(e.closed) if t == "LWPOLYLINE" else bool(e.is_closed)
+        pts, has_arcs = _polyline_points(e, t, flag)
         if len(pts) < 2:
             return
-        flag = bool(e.closed) if t == "LWPOLYLINE" else bool(e.is_closed)
         geom_closed = not flag and len(pts) > 3 and _close(pts[0], pts[-1], pts)
-        has_arcs = p.has_curves
         if flag or geom_closed:
             ring = _ring(pts)
             if len(ring) >= 3:
@@ -434,7 +473,7 @@ def _gather_room_evidence(raw: _Raw, layers: LayerRoles) -> None:
             continue
         idx = min(hits, key=lambda i: areas[i])
         labelled.add(int(idx))
-        if parts.written_area:
+        if parts.written_area and looks_like_room_name(parts):
             raw.evidence.written_area.append((parts.written_area, areas[idx]))
     for i, (poly, on_room_layer) in enumerate(polys):
         if on_room_layer or i in labelled:

@@ -149,6 +149,14 @@ def to_json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def _pad(s: str, width: int) -> str:
+    """Pad to a display width, counting wide (CJK) characters as two columns."""
+    import unicodedata
+
+    w = sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in s)
+    return s + " " * max(0, width - w)
+
+
 def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[..., str] | None = None) -> str:
     ui = UI[lang]
     st = style or (lambda s, **kw: s)
@@ -195,7 +203,7 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
         names = [r["name"] for r in data["rooms"] if r["id"] in z["rooms"]]
         shown = ", ".join(names[:6]) + ("…" if len(names) > 6 else "")
         area = f"{z['area']:>9,.2f} m²" if z["rooms"] else f"{'—':>12}"
-        out.append(f"  {z[lang]:<24} {area}  {shown or ui['no_zone']}")
+        out.append(f"  {_pad(z[lang], 30)} {area}  {shown or ui['no_zone']}")
 
     out.append("")
     out.append(st(f"{ui['findings']}:", bold=True))

@@ -161,6 +161,9 @@ def choose_units(insunits: int | None, ev: UnitEvidence, override: str | None = 
 
     if has_evidence:
         assert best is not None
+        metric = max(("mm", "cm", "m"), key=lambda u: totals[u])
+        if best not in ("mm", "cm", "m") and totals[best] - totals[metric] <= SWITCH_MARGIN:
+            best = metric  # without a header, imperial units must fit clearly better than metric ones
         return Units(best, SCALE[best], header, "geometry",
                      f"no usable unit header ({hdr}); the geometry fits {best} ({_describe(ev, best, 'en')})",
                      f"文件头无可用单位（{hdr_zh}）；几何符合{UNIT_ZH[best]}（{_describe(ev, best, 'zh')}）", evidence)

@@ -1,0 +1,89 @@
+"""Shared helpers: small plans built in the test with ezdxf.new()."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import ezdxf
+import pytest
+from click.testing import CliRunner
+
+from planfit.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+class PlanBuilder:
+    """Rooms as rectangles in metres, written in millimetres (INSUNITS=4)."""
+
+    def __init__(self, path: Path, insunits: int = 4, scale: float = 1000.0):
+        self.path = path
+        self.scale = scale
+        self.doc = ezdxf.new("R2018")
+        self.doc.header["$INSUNITS"] = insunits
+        self.msp = self.doc.modelspace()
+
+    def _pts(self, x, y, w, h):
+        s = self.scale
+        return [(x * s, y * s), ((x + w) * s, y * s), ((x + w) * s, (y + h) * s), (x * s, (y + h) * s)]
+
+    def room(self, name: str | None, x, y, w, h, layer="SPACE", text_layer="PUB_TEXT", hatch=False, closed=True):
+        pts = self._pts(x, y, w, h)
+        if closed:
+            self.msp.add_lwpolyline(pts, close=True, dxfattribs={"layer": layer})
+        else:
+            self.msp.add_lwpolyline(pts + [pts[0]], close=False, dxfattribs={"layer": layer})
+        if hatch:
+            hatch_e = self.msp.add_hatch(dxfattribs={"layer": "SPACE_HATCH"})
+            hatch_e.paths.add_polyline_path(pts, is_closed=True)
+        if name:
+            self.text(name, x + w / 2, y + h / 2, layer=text_layer)
+        return self
+
+    def text(self, text, x, y, layer="PUB_TEXT", height=0.35):
+        s = self.scale
+        self.msp.add_mtext(text.replace("\n", "\\P"), dxfattribs={
+            "layer": layer, "char_height": height * s, "insert": (x * s, y * s), "attachment_point": 5})
+        return self
+
+    def boundary(self, x, y, w, h, layer="A-AREA-BNDY"):
+        self.msp.add_lwpolyline(self._pts(x, y, w, h), close=True, dxfattribs={"layer": layer})
+        return self
+
+    def wall_rect(self, x, y, w, h, layer="WALL"):
+        """A closed rectangle of wall face lines."""
+        p = self._pts(x, y, w, h)
+        for a, b in zip(p, p[1:] + p[:1]):
+            self.msp.add_line(a, b, dxfattribs={"layer": layer})
+        return self
+
+    def save(self) -> str:
+        self.doc.saveas(self.path)
+        return str(self.path)
+
+
+@pytest.fixture
+def plan(tmp_path):
+    counter = {"n": 0}
+
+    def make(name: str = "plan", **kw) -> PlanBuilder:
+        counter["n"] += 1
+        return PlanBuilder(tmp_path / f"{name}{counter['n']}.dxf", **kw)
+
+    return make
+
+
+def run_cli(*args: str):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result
+
+
+def check_json(*args: str) -> tuple[int, dict]:
+    result = run_cli("check", "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+SIX_ZONES = ["便民服务大厅", "等候区", "办公室", "党员活动室", "阅览室", "议事厅"]

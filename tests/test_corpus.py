@@ -1,0 +1,50 @@
+"""Every real-world drawing runs through planfit check without a traceback and
+the report states its units, floors and rooms."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import CORPUS, run_cli
+import json
+
+FILES = sorted(CORPUS.glob("*.dxf")) if CORPUS.is_dir() else []
+pytestmark = pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS}")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_corpus_file_is_checked_and_the_report_says_what_was_found(path):
+    result = run_cli("check", str(path), "--format", "json", "--tier", "community", "--new-build")
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.stdout)
+    f = data["files"][0]
+    assert f["units"]["name"] in ("mm", "cm", "m", "in", "ft") and f["units"]["reason_en"]
+    assert data["floors"] and all("building_area" in fl for fl in data["floors"])
+    assert isinstance(data["rooms"], list)
+    text = run_cli("check", str(path), "--tier", "community", "--new-build", "--lang", "en").stdout
+    assert "units:" in text and "Floors:" in text and "Rooms:" in text
+
+
+def test_the_lying_feet_header_is_overruled_by_the_geometry():
+    data = json.loads(run_cli("check", str(CORPUS / "in_edcr_gate_villa_insunits_ft.dxf"), "--format", "json").stdout)
+    units = data["files"][0]["units"]
+    assert (units["name"], units["source"], units["header"]) == ("in", "geometry", "ft")
+    assert any(f["code"] == "D104" for f in data["findings"])
+
+
+def test_floors_side_by_side_are_reported_per_floor():
+    data = json.loads(run_cli("check", str(CORPUS / "in_edcr_NIC_commercial_5floors.dxf"), "--format", "json").stdout)
+    assert len(data["floors"]) == 6
+    assert data["building_area"]["value"] == pytest.approx(sum(fl["building_area"] for fl in data["floors"]))
+
+
+def test_the_korean_site_survey_is_not_a_building_plan():
+    data = json.loads(run_cli("check", str(CORPUS / "kr_survey_sample04_cp949_blocks.dxf"), "--format", "json").stdout)
+    assert data["verdict"] == "no-plan"
+    assert data["files"][0]["codepage"] == "ANSI_949"
+
+
+def test_audit_repairs_are_reported():
+    data = json.loads(run_cli("check", str(CORPUS / "in_edcr_SAMPLE_6_APARTMENT.dxf"), "--format", "json").stdout)
+    f = next(f for f in data["findings"] if f["code"] == "D105")
+    assert "fixed 114 problems" in f["message_en"]
