@@ -41,11 +41,6 @@ def test_label_is_split_into_name_number_area_and_size(text, expected):
     assert parse_label(text) == expected
 
 
-@pytest.mark.xfail(
-    reason="labels.py parse_label: the area match strips only the number and unit, so the common 'S=45.6m²' "
-           "form leaves 'S=' in the name, and looks_like_room_name then rejects the label for its '='",
-    strict=True,
-)
 def test_area_written_as_s_equals_leaves_a_clean_room_name():
     parts = parse_label("活动室 S=45.6m²")
     assert (parts.name, parts.written_area) == ("活动室", 45.6)

@@ -149,11 +149,6 @@ def test_dxf_truncated_in_the_entities_section_is_recovered_without_crashing(tmp
         ("warning", "the file is damaged; it was read with ezdxf's recover module")]
 
 
-@pytest.mark.xfail(
-    reason="read.py load(): struct.error from ezdxf's binary loader is not in the caught exception tuple, "
-           "so a truncated binary DXF ends as 'internal error' instead of an input error",
-    strict=True,
-)
 def test_truncated_binary_dxf_is_refused_as_damaged_beyond_recovery(tmp_path):
     good = small_plan(tmp_path / "good.dxf", fmt="bin").read_bytes()
     path = tmp_path / "truncated.dxf"
@@ -165,11 +160,6 @@ def test_truncated_binary_dxf_is_refused_as_damaged_beyond_recovery(tmp_path):
                                     "damaged beyond recovery (")
 
 
-@pytest.mark.xfail(
-    reason="read.py load(): StopIteration raised by ezdxf.readfile on a file that stops after '0 SECTION' is "
-           "not caught, so recover is never tried and the run ends as 'internal error: StopIteration'",
-    strict=True,
-)
 def test_dxf_that_stops_after_its_first_section_line_goes_through_recover(tmp_path):
     path = tmp_path / "stub.dxf"
     path.write_bytes(b"  0\nSECTION\n")
@@ -179,12 +169,6 @@ def test_dxf_that_stops_after_its_first_section_line_goes_through_recover(tmp_pa
     assert json.loads(result.output)["files"][0]["reader"] == "ezdxf.recover"
 
 
-@pytest.mark.xfail(
-    reason="read.py load(): ezdxf.readfile raises OSError('not a DXF file') for a UTF-8 BOM, which the "
-           "'except OSError' branch turns into 'cannot read' without trying ezdxf.recover (which reads it); "
-           "sniff() explicitly accepts the BOM",
-    strict=True,
-)
 def test_dxf_starting_with_a_utf8_byte_order_mark_is_read(tmp_path):
     good = small_plan(tmp_path / "good.dxf").read_bytes()
     path = tmp_path / "bom.dxf"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 _NUM = r"(\d{1,6}(?:[.,]\d+)?)"
 _AREA_UNIT = r"(?:m²|m\^2|m2|㎡|sq\.?\s*m\.?|sqm\.?|sq\.?\s*mt?s?\.?|平方米|平米)"
-AREA_RE = re.compile(_NUM + r"\s*" + _AREA_UNIT, re.IGNORECASE)
+AREA_RE = re.compile(r"(?:\bS\s*[=:：]\s*|面积\s*[:：=]?\s*)?" + _NUM + r"\s*" + _AREA_UNIT, re.IGNORECASE)
 AREA_WORD_RE = re.compile(r"(?:面积|area)\s*[:：=]?\s*" + _NUM, re.IGNORECASE)
 BARE_AREA_RE = re.compile(r"^(?P<head>.*?)\s*(?P<num>\d{1,5}[.,]\d{2})$")
 SIZE_RE = re.compile(r"(\d{1,5}(?:\.\d+)?)\s*[xX×*]\s*(\d{1,5}(?:\.\d+)?)")

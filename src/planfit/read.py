@@ -64,27 +64,25 @@ class _Raw:
     texts: list[tuple[str, str, str, str, tuple, tuple, float, str, str]] = field(default_factory=list)
     inserts: list[tuple[str, str, str, str, tuple, float, tuple]] = field(default_factory=list)
     evidence: UnitEvidence = field(default_factory=UnitEvidence)
+    block_widths: dict[str, float] = field(default_factory=dict)
 
 
 def load(path: str):
     """Load with ezdxf; damaged files go through ezdxf's recover module."""
     import ezdxf
     from ezdxf import recover
-    from ezdxf.lldxf.const import DXFError
 
     sniff(path)
     recovered = False
     try:
         doc = ezdxf.readfile(path)
         auditor = doc.audit()
-    except (DXFError, ValueError, UnicodeError, IndexError, KeyError, EOFError, AttributeError, TypeError):
+    except Exception:  # noqa: BLE001 - any failure of the strict reader: try the recover module
         try:
             doc, auditor = recover.readfile(path)
         except Exception as exc:  # recover failed: nothing usable in this file
             raise InputError(path, f"is not a readable DXF drawing, damaged beyond recovery ({_short(exc)})") from None
         recovered = True
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     return doc, auditor, recovered
 
 
@@ -401,7 +399,7 @@ def _collect_insert(doc, e, layer, handle, layers: LayerRoles, raw: _Raw) -> Non
                 if len(pts) >= 2:
                     raw.linework.append((handle, layer, pts))
     if layers.is_("door", layer) or upper.startswith(DOOR_NAME_PREFIXES):
-        width = _block_width(doc, rawname) * abs(float(e.dxf.get("xscale", 1.0) or 1.0))
+        width = _block_width(doc, rawname, raw.block_widths) * abs(float(e.dxf.get("xscale", 1.0) or 1.0))
         if width > 0 and (upper.startswith(("M", "DOOR", "门")) or "DOOR" in layer.upper() or "门" in layer):
             raw.evidence.door_width.append(width)
 
@@ -414,13 +412,11 @@ def _is_window(name: str, layer: str) -> bool:
     return bool(WINDOW_NAME_RE.match(name)) or "WINDOW" in up or "GLAZ" in up or "窗" in layer
 
 
-_BLOCK_WIDTH_CACHE: dict[tuple[int, str], float] = {}
-
-
-def _block_width(doc, name: str) -> float:
-    key = (id(doc), name)
-    if key in _BLOCK_WIDTH_CACHE:
-        return _BLOCK_WIDTH_CACHE[key]
+def _block_width(doc, name: str, cache: dict[str, float]) -> float:
+    """Largest side of a block's extents, cached per drawing."""
+    key = name
+    if key in cache:
+        return cache[key]
     from ezdxf import bbox
 
     width = 0.0
@@ -432,7 +428,7 @@ def _block_width(doc, name: str) -> float:
                 width = max(box.size.x, box.size.y)
         except Exception:
             width = 0.0
-    _BLOCK_WIDTH_CACHE[key] = width
+    cache[key] = width
     return width
 
 

@@ -9,7 +9,7 @@ from .check import check_cmd
 from .rules import rules_cmd
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 80, "max_content_width": 80})
 @click.version_option(__version__, prog_name="planfit")
 def cli() -> None:
     """Check DXF floor plans of party-masses service centers (党群服务中心)
