@@ -258,3 +258,18 @@ def test_facts_from_a_sidecar_file_are_used_and_attributed(plan):
     assert data["center"]["sources"]["tier"] == sidecar
     _, data = check_json(path, "--tier", "rural")
     assert data["center"]["tier"] == "rural" and data["center"]["sources"]["tier"] == "command line"
+
+
+def test_facts_from_dxf_header_custom_properties_are_used_and_attributed(plan):
+    b = plan().boundary(0, 0, 25, 24)
+    for i, name in enumerate(SIX_ZONES):
+        b.room(name, 0.5 + 3.5 * i, 0.5, 3.0, 4.0)
+    b.doc.header.custom_vars.append("planfit.tier", "community")
+    b.doc.header.custom_vars.append("planfit.built_before_2015", "false")
+    b.doc.header.custom_vars.append("planfit.name", "幸福社区党群服务中心")
+    code, data = check_json(b.save())
+    assert code == 0 and data["verdict"] == "pass"
+    assert data["center"]["tier"] == "community" and data["center"]["built_before_2015"] is False
+    assert data["center"]["sources"] == {"built_before_2015": "DXF header custom properties",
+                                         "name": "DXF header custom properties",
+                                         "tier": "DXF header custom properties"}
