@@ -162,8 +162,9 @@ def _area_rules(ctx: _Ctx, meas: Measurement, sa_area: float, plan_found: bool) 
         verdicts = {value < m.minimum for m in open_}
         missing = sorted({k for m in open_ for k, _ in m.when if getattr(facts, k) is None})
         options = ", ".join(OPTION_OF.get(k, k) for k in missing)
-        if len(verdicts) == 1 and measure_name == "building_area" and all(m.measure == measure_name for m in open_) \
-                and len({m.measure for m in profile.minimums if m.tier == facts.tier}) == 1:
+        # when another measure may apply instead (street: hosted or not), agreement decides nothing
+        other_measures = {m.measure for m in profile.minimums if m.tier == facts.tier} - {measure_name}
+        if len(verdicts) == 1 and not other_measures:
             failing = verdicts.pop()
             m = max(open_, key=lambda x: x.minimum) if not failing else min(open_, key=lambda x: x.minimum)
             _area_outcome(ctx, code, m, value, failing, detail_en, detail_zh)

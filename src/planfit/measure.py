@@ -221,7 +221,8 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         rooms_raw.append((o, poly, [cands[j][0] for j in twins.get(i, [])], named, labs))
 
     rooms_raw = _drop_containers(rooms_raw, dropped, file)
-    floors_of = _floors(plan, boundary, [r[1] for r in rooms_raw], file)
+    groups = _floor_groups(plan, boundary)
+    room_floor = _room_floors(groups, [r[1] for r in rooms_raw])
     rooms = []
     for n, (o, poly, twin_outlines, named, labs) in enumerate(rooms_raw):
         name, number, written, size, label_handles, label_text, matches = _naming(named, labs, vocab)
@@ -241,7 +242,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         pt = _pt(poly)
         rooms.append(Room(
             id=f"R{room_offset + len(rooms) + 1}",
-            floor=floors_of["room"][n],
+            floor=room_floor[n],
             name=name,
             number=number,
             zones=zones,
@@ -259,7 +260,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             label_text=label_text,
             file=file,
         ))
-    floors = floors_of["floors"](rooms, plan)
+    floors = _build_floors(groups, rooms, plan)
     return floors, rooms, dropped, loose
 
 
@@ -322,55 +323,48 @@ def _floor_key(layer: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _floors(plan: Plan, boundary, room_polys, file: str):
-    """Floors of one file: by floor-numbered boundary layers, else the file is one floor."""
-    stem = Path(file).stem
+def _floor_groups(plan: Plan, boundary) -> list[tuple[str, str, list]]:
+    """Floors of one file as (id, name, boundary outlines): one per floor-numbered
+    boundary layer, else the whole file is one floor."""
+    stem = Path(plan.path).stem
     groups: dict[str, list] = defaultdict(list)
     for o in boundary:
         groups[_floor_key(o.layer) or ""].append(o)
+    if len(groups) <= 1:
+        return [(stem, _floor_title(plan) or stem, list(boundary))]
     keys = sorted(groups, key=lambda k: (k == "", int(k) if k.lstrip("-").isdigit() else 0))
-    title = _floor_title(plan)
+    return [(f"{stem}#{k or '?'}", f"{stem} floor {k}" if k else stem, groups[k]) for k in keys]
 
-    if len(keys) <= 1:
-        fid = stem
-        room_floor = [fid] * len(room_polys)
 
-        def build(rooms, plan_):
-            if boundary:
-                polys = [_poly(o.ring, o.holes) for o in boundary]
-                area, rings = _union_area(polys)
-                return (Floor(fid, title or stem, file, area, "boundary-layer",
-                              f"{len(boundary)} outline(s) on {', '.join(sorted({o.layer for o in boundary}))}",
-                              tuple(o.handle for o in boundary), rings, len(rooms)),)
-            return (_derived_floor(fid, title or stem, file, rooms, plan_),)
-
-        return {"room": room_floor, "floors": build}
-
+def _room_floors(groups, room_polys) -> list[str]:
+    """The floor of each room: the floor whose boundary holds its representative point."""
+    if len(groups) == 1:
+        return [groups[0][0]] * len(room_polys)
     from shapely import STRtree, points
 
-    floor_polys = []
-    for k in keys:
-        for o in groups[k]:
-            floor_polys.append((k, _poly(o.ring, o.holes)))
-    tree = STRtree([p for _, p in floor_polys])
-    room_floor = []
+    owners = [(fid, _poly(o.ring, o.holes)) for fid, _name, outlines in groups for o in outlines]
+    tree = STRtree([p for _, p in owners])
+    out = []
+    stem = groups[0][0].split("#")[0]
     for rp in room_polys:
         pt = rp.representative_point()
         hits = [int(h) for h in tree.query(points(pt.x, pt.y), predicate="within")]
-        room_floor.append(f"{stem}#{floor_polys[min(hits)][0] or '?'}" if hits else f"{stem}#outside")
+        out.append(owners[min(hits)][0] if hits else f"{stem}#outside")
+    return out
 
-    def build_many(rooms, plan_):
-        out = []
-        for k in keys:
-            polys = [_poly(o.ring, o.holes) for o in groups[k]]
-            area, rings = _union_area(polys)
-            fid = f"{stem}#{k or '?'}"
-            out.append(Floor(fid, f"{stem} floor {k}" if k else stem, file, area, "boundary-layer",
-                             f"{len(groups[k])} outline(s) on {', '.join(sorted({o.layer for o in groups[k]}))}",
-                             tuple(o.handle for o in groups[k]), rings, sum(1 for r in rooms if r.floor == fid)))
-        return tuple(out)
 
-    return {"room": room_floor, "floors": build_many}
+def _build_floors(groups, rooms, plan: Plan) -> tuple[Floor, ...]:
+    out = []
+    for fid, name, outlines in groups:
+        on_floor = [r for r in rooms if r.floor == fid]
+        if not outlines:
+            out.append(_derived_floor(fid, name, plan.path, on_floor, plan))
+            continue
+        area, rings = _union_area([_poly(o.ring, o.holes) for o in outlines])
+        out.append(Floor(fid, name, plan.path, area, "boundary-layer",
+                         f"{len(outlines)} outline(s) on {', '.join(sorted({o.layer for o in outlines}))}",
+                         tuple(o.handle for o in outlines), rings, len(on_floor)))
+    return tuple(out)
 
 
 def _floor_title(plan: Plan) -> str:
