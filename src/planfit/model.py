@@ -76,6 +76,8 @@ class Insert:
     point: Point
     rotation: float
     attribs: tuple[tuple[str, str], ...] = ()
+    footprint: Ring = ()  # the block's extents as 4 corners in WCS metres (empty if the block is empty)
+    nested: tuple[str, ...] = ()  # real names of the blocks nested inside, at any depth, with repeats
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,10 @@ class _Raw:
     outlines: list[tuple[str, str, str, list, list, str, bool]] = field(default_factory=list)
     linework: list[tuple[str, str, list]] = field(default_factory=list)
     texts: list[tuple[str, str, str, str, tuple, tuple, float, str, str]] = field(default_factory=list)
-    inserts: list[tuple[str, str, str, str, tuple, float, tuple]] = field(default_factory=list)
+    inserts: list[tuple] = field(default_factory=list)
     evidence: UnitEvidence = field(default_factory=UnitEvidence)
-    block_widths: dict[str, float] = field(default_factory=dict)
+    block_extents: dict = field(default_factory=dict)
+    block_children: dict = field(default_factory=dict)
 
 
 def load(path: str):
@@ -126,8 +127,8 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
         for h, lay, kind, txt, c, i, height, block, tag in raw.texts
     )
     inserts = tuple(
-        Insert(h, lay, name, rawname, (p[0] * s, p[1] * s), rot, attribs)
-        for h, lay, name, rawname, p, rot, attribs in raw.inserts
+        Insert(h, lay, name, rawname, (p[0] * s, p[1] * s), rot, attribs, sc(fp), nested)
+        for h, lay, name, rawname, p, rot, attribs, fp, nested in raw.inserts
     )
     notes = list(_audit_notes(auditor, recovered))
     proxies = sum(n for t, n in counts.items() if t in PROXY_TYPES or t.startswith("TCH_"))
@@ -387,7 +388,21 @@ def _collect_insert(doc, e, layer, handle, layers: LayerRoles, raw: _Raw) -> Non
         if not a.dxf.get("flags", 0) & 1:  # visible attributes can be labels
             _add_text(raw, a.dxf.handle or handle, a.dxf.get("layer", layer), "ATTRIB", value, centre,
                       (ains.x, ains.y), h, name, tag)
-    raw.inserts.append((handle, layer, name, rawname, (ins.x, ins.y), float(e.dxf.get("rotation", 0.0)), tuple(attribs)))
+    footprint: tuple = ()
+    ext = _block_extents(doc, rawname, raw.block_extents)
+    if ext is not None:
+        from ezdxf.math import Vec3
+
+        x0, y0, x1, y1 = ext
+        try:
+            m = e.matrix44()
+            footprint = tuple((v.x, v.y) for v in m.transform_vertices(
+                [Vec3(x0, y0), Vec3(x1, y0), Vec3(x1, y1), Vec3(x0, y1)]))
+        except Exception:
+            footprint = ()
+    nested = _nested_blocks(doc, rawname, raw.block_children, 0)
+    raw.inserts.append((handle, layer, name, rawname, (ins.x, ins.y), float(e.dxf.get("rotation", 0.0)),
+                        tuple(attribs), footprint, nested))
     upper = name.upper()
     if _is_window(name, layer):
         # a window block spans its wall opening: its lines close the outer wall face
@@ -399,7 +414,7 @@ def _collect_insert(doc, e, layer, handle, layers: LayerRoles, raw: _Raw) -> Non
                 if len(pts) >= 2:
                     raw.linework.append((handle, layer, pts))
     if layers.is_("door", layer) or upper.startswith(DOOR_NAME_PREFIXES):
-        width = _block_width(doc, rawname, raw.block_widths) * abs(float(e.dxf.get("xscale", 1.0) or 1.0))
+        width = (max(ext[2] - ext[0], ext[3] - ext[1]) if ext else 0.0) * abs(float(e.dxf.get("xscale", 1.0) or 1.0))
         if width > 0 and (upper.startswith(("M", "DOOR", "门")) or "DOOR" in layer.upper() or "门" in layer):
             raw.evidence.door_width.append(width)
 
@@ -412,24 +427,43 @@ def _is_window(name: str, layer: str) -> bool:
     return bool(WINDOW_NAME_RE.match(name)) or "WINDOW" in up or "GLAZ" in up or "窗" in layer
 
 
-def _block_width(doc, name: str, cache: dict[str, float]) -> float:
-    """Largest side of a block's extents, cached per drawing."""
-    key = name
-    if key in cache:
-        return cache[key]
+def _block_extents(doc, name: str, cache: dict) -> tuple[float, float, float, float] | None:
+    """A block's extents in block coordinates, cached per drawing."""
+    if name in cache:
+        return cache[name]
     from ezdxf import bbox
 
-    width = 0.0
+    ext = None
     block = doc.blocks.get(name)
     if block is not None:
         try:
             box = bbox.extents(block, fast=True)
             if box.has_data:
-                width = max(box.size.x, box.size.y)
+                ext = (box.extmin.x, box.extmin.y, box.extmax.x, box.extmax.y)
         except Exception:
-            width = 0.0
-    cache[key] = width
-    return width
+            ext = None
+    cache[name] = ext
+    return ext
+
+
+MAX_NESTING = 8
+
+
+def _nested_blocks(doc, name: str, cache: dict, depth: int) -> tuple[str, ...]:
+    """Real names of the blocks inside a block, at any depth, with repeats (cached per drawing)."""
+    if name in cache:
+        return cache[name]
+    out: list[str] = []
+    block = doc.blocks.get(name)
+    if block is not None and depth < MAX_NESTING:
+        cache[name] = ()  # guards against self-referencing blocks
+        for e in block:
+            if e.dxftype() == "INSERT":
+                inner = e.dxf.name
+                out.append(resolve_block_name(doc, inner))
+                out.extend(_nested_blocks(doc, inner, cache, depth + 1))
+    cache[name] = tuple(out)
+    return cache[name]
 
 
 def _area(ring) -> float:
