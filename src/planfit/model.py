@@ -50,6 +50,15 @@ class Linework:
 
 
 @dataclass(frozen=True)
+class Stroke:
+    """A flattened piece of the original drawing, for drawing it underneath an image."""
+
+    layer: str
+    kind: str  # "line" (open or closed polyline) | "fill" (a solid hatch area)
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
 class Text:
     """A piece of drawing text: TEXT, MTEXT (plain text) or a block attribute."""
 
@@ -112,3 +121,4 @@ class Plan:
     proxy_entities: int = 0
     extents: tuple[float, float, float, float] | None = None
     layers: tuple[str, ...] = field(default=())
+    backdrop: tuple[Stroke, ...] = ()  # only when read with backdrop=True (images)

@@ -18,7 +18,7 @@ from pathlib import Path
 from .datafiles import LayerRoles
 from .errors import InputError
 from .labels import looks_like_room_name, parse_label
-from .model import Insert, Linework, Outline, Plan, ReadNote, Text
+from .model import Insert, Linework, Outline, Plan, ReadNote, Stroke, Text
 from .units import SCALE, UnitEvidence, choose_units
 
 BINARY_DXF_MAGIC = b"AutoCAD Binary DXF"
@@ -92,8 +92,13 @@ def _short(exc: Exception) -> str:
     return msg[:160]
 
 
-def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRoles | None = None) -> Plan:
-    """Turn a DXF path into a Plan. Raises InputError for what is not a readable DXF."""
+def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRoles | None = None,
+              backdrop: bool = False) -> Plan:
+    """Turn a DXF path into a Plan. Raises InputError for what is not a readable DXF.
+
+    With backdrop=True the plan also carries the whole modelspace (blocks
+    exploded, curves flattened, text left out) as strokes for drawing images.
+    """
     path = str(path)
     layers = layers or LayerRoles.load()
     doc, auditor, recovered = load(path)
@@ -161,11 +166,43 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
         recovered=recovered,
         proxy_entities=proxies,
         extents=_extents(outlines, linework, texts),
+        backdrop=_backdrop(msp, s) if backdrop else (),
         layers=tuple(sorted(layer.dxf.name for layer in doc.layers)),
     )
 
 
 # --- collecting raw geometry -------------------------------------------------
+
+BACKDROP_SKIP = {"TEXT", "MTEXT", "ATTRIB", "ATTDEF", "DIMENSION", "LEADER", "MULTILEADER", "VIEWPORT", "IMAGE",
+                 "WIPEOUT", "POINT", "ACAD_PROXY_ENTITY"}
+
+
+def _backdrop(msp, scale: float) -> tuple[Stroke, ...]:
+    """The drawing as flattened strokes in metres (blocks exploded recursively)."""
+    from ezdxf import disassemble
+
+    entities = (e for e in disassemble.recursive_decompose(msp) if e.dxftype() not in BACKDROP_SKIP)
+    out: list[Stroke] = []
+    for prim in disassemble.to_primitives(entities):
+        try:
+            layer = prim.entity.dxf.get("layer", "0") if prim.entity is not None else "0"
+            solid = prim.entity is not None and prim.entity.dxftype() == "HATCH" and bool(
+                prim.entity.dxf.get("solid_fill", 0))
+            path = prim.path
+            if path is not None:
+                for sub in path.sub_paths():
+                    pts = _flatten(sub)
+                    if len(pts) >= 2:
+                        out.append(Stroke(layer, "fill" if solid else "line",
+                                          tuple((x * scale, y * scale) for x, y in pts)))
+            elif prim.mesh is not None:
+                for face in prim.mesh.faces_as_vertices():
+                    pts = [(v.x * scale, v.y * scale) for v in face]
+                    if len(pts) >= 2:
+                        out.append(Stroke(layer, "fill", tuple(pts + pts[:1])))
+        except Exception:  # an odd entity is left out of the picture, never fatal
+            continue
+    return tuple(out)
 
 
 def _flatten(path_obj) -> list[tuple[float, float]]:
