@@ -42,9 +42,9 @@ def test_building_outline_is_derived_from_walls_when_none_is_drawn(plan):
     b.wall_rect(0, 0, 10.24, 6.24).wall_rect(0.12, 0.12, 10.0, 6.0)
     b.room("便民服务大厅", 0.12, 0.12, 10.0, 6.0)
     _, data = check_json(b.save(), "--tier", "community", "--new-build")
-    assert data["floors"][0]["outline_method"] == "rooms-and-walls"
-    assert data["floors"][0]["closing_tolerance_m"] == 0.3
-    assert data["building_area"]["value"] == pytest.approx(63.8976, abs=1e-6)
+    assert data["floors"][0]["outline_method"] == "walls"
+    assert "gap tolerance 0.30 m" in data["floors"][0]["outline_detail"]
+    assert data["building_area"]["value"] == pytest.approx(63.8976, abs=1e-9)
 
 
 def test_outline_and_hatch_of_the_same_room_count_once(plan):
@@ -214,14 +214,25 @@ def test_overlapping_rooms_are_reported_with_the_overlap(plan):
     assert 3 <= f["location"][0] <= 4
 
 
-def test_walls_and_names_without_outlines_say_what_was_looked_for(plan):
-    b = plan().wall_rect(0, 0, 10, 10)
+def test_a_room_drawn_only_as_walls_is_found_from_the_walls(plan):
+    b = plan().wall_rect(0, 0, 10.24, 6.24).wall_rect(0.12, 0.12, 10.0, 6.0)
+    b.text("便民服务大厅", 5, 3)
+    code, data = check_json(b.save(), "--tier", "community", "--new-build")
+    [room] = data["rooms"]
+    assert (room["name"], room["area"], room["provenance"]["method"]) == ("便民服务大厅", pytest.approx(60.0), "walls")
+    assert len(room["provenance"]["handles"]) == 4
+    assert data["building_area"]["value"] == pytest.approx(63.8976, abs=1e-9)
+
+
+def test_walls_that_enclose_nothing_and_loose_names_say_what_was_looked_for(plan):
+    b = plan()
+    b.msp.add_line((0, 0), (10000, 0), dxfattribs={"layer": "WALL"})
     b.text("便民服务大厅", 5, 5)
     code, data = check_json(b.save(), "--tier", "community", "--new-build")
     f = next(f for f in data["findings"] if f["code"] == "D106")
     assert code == 1
-    assert f["message_en"].startswith("no room outlines found: planfit looked for closed LWPOLYLINE/POLYLINE")
-    assert "1 room names outside any outline" in f["message_en"]
+    assert f["message_en"].startswith("no rooms found: planfit looked for closed LWPOLYLINE/POLYLINE")
+    assert "found 1 wall entities and 1 room names outside any room" in f["message_en"]
     assert data["verdict"] == "fail"
 
 

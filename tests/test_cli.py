@@ -26,12 +26,12 @@ def test_failing_plan_names_the_rule_clause_and_numbers():
     result = run_cli("check", FAILING, "--lang", "en")
     assert result.exit_code == 1
     assert "1.2 Site and building area minimums" in result.stdout
-    assert "A101 building-area-minimum: building area 479.91 m² is below the 600.00 m² minimum (tier: urban community center, newly built)" in result.stdout
+    assert "A101 building-area-minimum: building area 480.51 m² is below the 600.00 m² minimum (tier: urban community center, newly built)" in result.stdout
 
 
 def test_chinese_report():
     result = run_cli("check", FAILING, "--lang", "zh")
-    assert "建筑面积 479.91 m²，低于城市社区党群服务中心（新建）最低要求 600.00 m²" in result.stdout
+    assert "建筑面积 480.51 m²，低于城市社区党群服务中心（新建）最低要求 600.00 m²" in result.stdout
     assert "结论: 不通过" in result.stdout
 
 

@@ -316,12 +316,14 @@ def _drawing_rules(ctx: _Ctx, plans: list[Plan], meas: Measurement) -> bool:
         else:
             plan_found = True
             layers = ctx.vocab.layers.patterns
-            en = ("no room outlines found: planfit looked for closed LWPOLYLINE/POLYLINE and HATCH boundaries on room "
-                  f"layers ({', '.join(layers['room'][:4])}…) or holding a room name; found {walls} wall entities "
-                  f"and {len(loose)} room names outside any outline. Rooms drawn only as walls are not supported yet: "
-                  "draw room outlines (or TArch 搜索房间)")
-            zh = ("未找到房间轮廓：planfit 查找房间图层（" + "、".join(layers["room"][:4]) + "…）上或含房间名称的闭合多段线和填充边界；"
-                  f"找到 {walls} 个墙体图元、{len(loose)} 个不在任何轮廓内的房间名称。暂不支持仅由墙线围合的房间：请绘制房间轮廓（或用天正“搜索房间”）")
+            en = ("no rooms found: planfit looked for closed LWPOLYLINE/POLYLINE and HATCH boundaries on room layers "
+                  f"({', '.join(layers['room'][:4])}…) or holding a room name, and for faces enclosed by wall "
+                  f"linework on wall layers ({', '.join(layers['wall'][:4])}…) holding a room name; found {walls} "
+                  f"wall entities and {len(loose)} room names outside any room. Put walls on a wall layer (or extend "
+                  "[layers] with --vocabulary), or draw room outlines (TArch 搜索房间)")
+            zh = ("未找到房间：planfit 查找房间图层（" + "、".join(layers["room"][:4]) + "…）上或含房间名称的闭合多段线和填充边界，"
+                  "以及墙体图层（" + "、".join(layers["wall"][:4]) + f"…）墙线围合且含房间名称的区域；找到 {walls} 个墙体图元、"
+                  f"{len(loose)} 个不在任何房间内的房间名称。请把墙线放在墙体图层（或用 --vocabulary 的 [layers] 补充），或绘制房间轮廓（天正“搜索房间”）")
         ctx.finding("D106", reason_en=en, reason_zh=zh, file=p.path)
     ctx.outcome("D106", "failed" if missing else "passed", missing)
 

@@ -72,6 +72,7 @@ class Floor:
     outline_handles: tuple[str, ...]
     outline_rings: tuple[Ring, ...]
     rooms: int
+    reconciliation: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
     labels_in: dict[int, list[tuple[Text, LabelParts]]] = defaultdict(list)
     frames: set[int] = set()
     loose: list[LooseLabel] = []
+    loose_texts: list[tuple[Text, LabelParts]] = []  # labels outside every outline: candidates for wall faces
     for t in plan.texts:
         parts = parse_label(t.text)
         room_like = looks_like_room_name(parts)
@@ -198,6 +200,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         if not hits:
             if room_like:
                 loose.append(LooseLabel(t.handle, t.layer, file, t.text, _r(t.point)))
+            loose_texts.append((t, parts))
             continue
         on_room_layer = [h for h in hits if cands[keep[h]][2]]
         pool = sorted(on_room_layer or hits, key=lambda h: (kept_polys[h].area, h))
@@ -209,7 +212,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
                 frames.add(h)
         labels_in[roomy[0] if roomy else pool[0]].append((t, parts))
 
-    rooms_raw = []
+    rooms_raw: list[dict] = []
     for k, i in enumerate(keep):
         o, poly, on_room_layer = cands[i]
         labs = labels_in.get(k, [])
@@ -218,14 +221,26 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             reason = "label-frame" if k in frames else "unlabelled-not-room-layer"
             dropped.append(Dropped(o.handle, o.layer, file, reason, poly.area, _pt(poly)))
             continue
-        rooms_raw.append((o, poly, [cands[j][0] for j in twins.get(i, [])], named, labs))
+        twin_outlines = [cands[j][0] for j in twins.get(i, [])]
+        kinds = {o.kind} | {t.kind for t in twin_outlines}
+        rooms_raw.append({
+            "poly": poly, "named": named, "labs": labs,
+            "source": "outline+hatch" if kinds == {"polyline", "hatch"} else ("hatch" if kinds == {"hatch"} else "outline"),
+            "handles": (o.handle,) + tuple(t.handle for t in twin_outlines),
+            "layers": tuple(dict.fromkeys((o.layer,) + tuple(t.layer for t in twin_outlines))),
+        })
 
     rooms_raw = _drop_containers(rooms_raw, dropped, file)
+    wall_result = _rooms_from_walls(plan, vocab, rooms_raw, loose_texts, dropped)
+    rooms_raw.extend(wall_result.rooms)
+    assigned = {t.handle for r in wall_result.rooms for t, _ in r["labs"]}
+    loose = [lb for lb in loose if lb.handle not in assigned]
     groups = _floor_groups(plan, boundary)
-    room_floor = _room_floors(groups, [r[1] for r in rooms_raw])
+    room_floor = _room_floors(groups, [r["poly"] for r in rooms_raw])
     rooms = []
-    for n, (o, poly, twin_outlines, named, labs) in enumerate(rooms_raw):
-        name, number, written, size, label_handles, label_text, matches = _naming(named, labs, vocab)
+    for n, raw in enumerate(rooms_raw):
+        poly = raw["poly"]
+        name, number, written, size, label_handles, label_text, matches = _naming(raw["named"], raw["labs"], vocab)
         zones = tuple(dict.fromkeys(m.category for m in matches if m.category not in ("", ANCILLARY, OTHER)))
         if not name:
             category = "unlabelled"
@@ -237,9 +252,6 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             category = "other"
         else:
             category = "unknown"
-        kinds = {o.kind} | {t.kind for t in twin_outlines}
-        source = "outline+hatch" if kinds == {"polyline", "hatch"} else ("hatch" if kinds == {"hatch"} else "outline")
-        pt = _pt(poly)
         rooms.append(Room(
             id=f"R{room_offset + len(rooms) + 1}",
             floor=room_floor[n],
@@ -251,17 +263,90 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             area=poly.area,
             written_area=written,
             written_size=size,
-            point=pt,
+            point=_pt(poly),
             ring=tuple((round(x, 6), round(y, 6)) for x, y in poly.exterior.coords[:-1]),
-            source=source,
-            handles=(o.handle,) + tuple(t.handle for t in twin_outlines),
-            layers=tuple(dict.fromkeys((o.layer,) + tuple(t.layer for t in twin_outlines))),
+            source=raw["source"],
+            handles=raw["handles"],
+            layers=raw["layers"],
             label_handles=label_handles,
             label_text=label_text,
             file=file,
         ))
-    floors = _build_floors(groups, rooms, plan)
+    floors = _build_floors(groups, rooms, plan, wall_result)
     return floors, rooms, dropped, loose
+
+
+@dataclass
+class _WallResult:
+    rooms: list  # room dicts like the outline ones, source "walls"
+    faces: list  # every bounded face (walls.Face)
+    bridges: list  # walls.Bridge
+    tolerance: float
+    used: set = None  # indices of faces that became rooms or duplicate a drawn room
+
+
+def _rooms_from_walls(plan: Plan, vocab: Vocabulary, rooms_raw: list[dict], loose_texts, dropped: list[Dropped]):
+    """Faces enclosed by wall linework, with openings closed, named by the labels inside them."""
+    from shapely import STRtree, linestrings, points
+    from shapely.geometry import LineString, Polygon
+
+    from .walls import GAP_TOLERANCE, faces, find_bridges, opening_kind, segments
+
+    result = _WallResult([], [], [], GAP_TOLERANCE, set())
+    segs = segments(plan)
+    if not segs:
+        return result
+    openings = [(k, ins.handle, ins.footprint) for ins in plan.inserts
+                if ins.footprint and (k := opening_kind(ins, vocab.layers))]
+    result.bridges = find_bridges(segs, openings, GAP_TOLERANCE)
+    result.faces = faces(segs, result.bridges, MIN_ROOM_AREA)
+    polys = [Polygon(f.ring, f.holes) for f in result.faces]
+    if not polys:
+        return result
+    tree = STRtree(polys)
+    drawn = STRtree([r["poly"] for r in rooms_raw]) if rooms_raw else None
+    labels: dict[int, list] = defaultdict(list)
+    for t, parts in loose_texts:
+        hits = [int(h) for h in tree.query(points(*t.point), predicate="within")]
+        if not hits:
+            hits = [int(h) for h in tree.query(points(*t.insert), predicate="within")]
+        if hits:
+            labels[min(hits, key=lambda h: polys[h].area)].append((t, parts))
+    wall_lines = STRtree([LineString(lw.points) for lw in plan.linework])
+    bridge_tree = STRtree(linestrings([[br.a, br.b] for br in result.bridges])) if result.bridges else None
+    for i, (face, poly) in enumerate(zip(result.faces, polys)):
+        labs = labels.get(i, [])
+        named = [(t, p) for t, p in labs if looks_like_room_name(p)]
+        pt = _pt(poly)
+        if face.kind == "sliver" or (face.kind == "wall" and not named):
+            continue  # wall bodies, opening strips and column interiors: counted in the reconciliation
+        if drawn is not None:
+            same = [int(j) for j in drawn.query(poly, predicate="intersects")]
+            if any(_iou(poly, rooms_raw[j]["poly"]) >= 0.9 for j in same):
+                result.used.add(i)
+                dropped.append(Dropped("", "", plan.path, "face-drawn-as-outline", poly.area, pt))
+                continue
+        if not named:
+            dropped.append(Dropped("", "", plan.path, "unlabelled-face", poly.area, pt))
+            continue
+        near = wall_lines.query(poly.exterior, predicate="dwithin", distance=1e-6)
+        handles = tuple(sorted({plan.linework[int(j)].handle for j in near}))
+        layers = tuple(sorted({plan.linework[int(j)].layer for j in near}))
+        doors: tuple[str, ...] = ()
+        if bridge_tree is not None:
+            doors = tuple(sorted({result.bridges[int(j)].handle
+                                  for j in bridge_tree.query(poly.exterior, predicate="dwithin", distance=1e-6)
+                                  if result.bridges[int(j)].handle}))
+        result.used.add(i)
+        result.rooms.append({"poly": poly, "named": named, "labs": labs, "source": "walls",
+                             "handles": handles + doors, "layers": layers})
+    return result
+
+
+def _iou(a, b) -> float:
+    inter = a.intersection(b).area
+    union = a.area + b.area - inter
+    return inter / union if union > 0 else 0.0
 
 
 def _drop_containers(rooms_raw, dropped: list[Dropped], file: str):
@@ -270,7 +355,7 @@ def _drop_containers(rooms_raw, dropped: list[Dropped], file: str):
 
     if len(rooms_raw) < 2:
         return rooms_raw
-    polys = [r[1] for r in rooms_raw]
+    polys = [r["poly"] for r in rooms_raw]
     tree = STRtree(polys)
     containers = set()
     for i, p in enumerate(polys):
@@ -278,8 +363,8 @@ def _drop_containers(rooms_raw, dropped: list[Dropped], file: str):
         if any(polys[j].area < p.area * 0.98 for j in inner):
             containers.add(i)
     for i in sorted(containers):
-        o, poly = rooms_raw[i][0], rooms_raw[i][1]
-        dropped.append(Dropped(o.handle, o.layer, file, "holds-other-rooms", poly.area, _pt(poly)))
+        r = rooms_raw[i]
+        dropped.append(Dropped(r["handles"][0], r["layers"][0], file, "holds-other-rooms", r["poly"].area, _pt(r["poly"])))
     return [r for i, r in enumerate(rooms_raw) if i not in containers]
 
 
@@ -353,18 +438,51 @@ def _room_floors(groups, room_polys) -> list[str]:
     return out
 
 
-def _build_floors(groups, rooms, plan: Plan) -> tuple[Floor, ...]:
+def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor, ...]:
+    from shapely.geometry import Polygon
+
+    face_polys = [(Polygon(f.ring, f.holes), (f, i in walls.used)) for i, f in enumerate(walls.faces)]
     out = []
     for fid, name, outlines in groups:
         on_floor = [r for r in rooms if r.floor == fid]
-        if not outlines:
+        if len(groups) > 1 and outlines:
+            fl_poly = _union_area([_poly(o.ring, o.holes) for o in outlines])[2]
+            fl_faces = [(p, f) for p, f in face_polys if fl_poly.buffer(0.5).contains(p.representative_point())]
+        else:
+            fl_faces = face_polys
+        if outlines:
+            area, rings, _ = _union_area([_poly(o.ring, o.holes) for o in outlines])
+            method, handles = "boundary-layer", tuple(o.handle for o in outlines)
+            detail = f"{len(outlines)} outline(s) on {', '.join(sorted({o.layer for o in outlines}))}"
+        elif fl_faces:
+            area, rings, _ = _union_area([Polygon(p.exterior) for p, _ in fl_faces]
+                                         + [Polygon(r.ring) for r in on_floor], fill_holes=True)
+            method, handles = "walls", tuple(sorted({lw.handle for lw in plan.linework}))
+            kinds: dict[str, int] = defaultdict(int)
+            for br in walls.bridges:
+                kinds[br.kind] += 1
+            closed = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
+            detail = (f"outer face of the wall linework ({len(plan.linework)} wall entities), openings closed: "
+                      f"{closed} (gap tolerance {walls.tolerance:.2f} m)")
+        else:
             out.append(_derived_floor(fid, name, plan.path, on_floor, plan))
             continue
-        area, rings = _union_area([_poly(o.ring, o.holes) for o in outlines])
-        out.append(Floor(fid, name, plan.path, area, "boundary-layer",
-                         f"{len(outlines)} outline(s) on {', '.join(sorted({o.layer for o in outlines}))}",
-                         tuple(o.handle for o in outlines), rings, len(on_floor)))
+        out.append(Floor(fid, name, plan.path, area, method, detail, handles, rings, len(on_floor),
+                         _reconcile(area, on_floor, [f for _, f in fl_faces])))
     return tuple(out)
+
+
+def _reconcile(gross: float, rooms, faces) -> tuple[tuple[str, float], ...]:
+    """Rooms + walls + unlabelled faces against the gross outline; the rest is stated.
+
+    faces: (face, used) pairs, used when the face became (or duplicates) a room."""
+    room_area = sum(r.area for r in rooms)
+    wall_area = sum(f.area for f, used in faces if f.kind in ("wall", "sliver") and not used)
+    other = sum(f.area for f, used in faces if f.kind == "candidate" and not used)
+    if not faces:
+        return (("rooms", room_area), ("gross", gross), ("walls and other", gross - room_area))
+    return (("rooms", room_area), ("walls", wall_area), ("unlabelled faces", other), ("gross", gross),
+            ("difference", gross - room_area - wall_area - other))
 
 
 def _floor_title(plan: Plan) -> str:
@@ -375,13 +493,18 @@ def _floor_title(plan: Plan) -> str:
     return ""
 
 
-def _union_area(polys):
+def _union_area(polys, fill_holes: bool = False):
+    """Area, exterior rings and geometry of the union of polygons."""
     from shapely import unary_union
+    from shapely.geometry import MultiPolygon, Polygon
 
     u = unary_union([p for p in polys if not p.is_empty])
     parts = [g for g in getattr(u, "geoms", [u]) if g.geom_type == "Polygon" and not g.is_empty]
+    if fill_holes:
+        parts = [Polygon(g.exterior) for g in parts]
+        u = unary_union(parts) if parts else MultiPolygon()
     rings = tuple(tuple((round(x, 6), round(y, 6)) for x, y in g.exterior.coords[:-1]) for g in parts)
-    return u.area, rings
+    return u.area, rings, u
 
 
 def _derived_floor(fid: str, name: str, file: str, rooms, plan: Plan) -> Floor:

@@ -1,0 +1,176 @@
+"""Rooms from wall linework: close the openings, take the enclosed faces.
+
+Walls arrive as face lines on wall layers, broken at every door and window.
+An opening is closed by continuing each broken wall face straight across the
+gap to the collinear face end on the other side (as AutoCAD's BOUNDARY or
+TArch's 搜索房间 do with a gap tolerance). Gaps spanned by a door or window
+block may be as wide as the block; other gaps only up to the tolerance. The
+noded linework is polygonized; every bounded face is classified as a room
+candidate, a wall body, or a sliver. The outer face is never a room: only
+bounded faces are produced.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .datafiles import LayerRoles
+from .model import Insert, Plan, Point
+
+GAP_TOLERANCE = 0.3  # m: gaps without a door/window block closed up to this width
+OPENING_MAX = 4.0  # m: widest opening a door/window block may close
+OPENING_REACH = 0.3  # m: how far a wall end may lie from a door/window footprint
+ANGLE_TOL = math.radians(2.0)
+OFFSET_TOL = 0.01  # m: sideways offset allowed between two face ends that are joined
+WALL_MAX_THICKNESS = 0.45  # m: thinner faces without a label are wall bodies
+DOOR_NAME_RE = re.compile(r"^(M\d{3,4}|FM|TLM|DOOR|门|MLC)", re.IGNORECASE)
+WINDOW_NAME_RE = re.compile(r"^(C\d{3,4}|WIN|WINDOW|GC\d|TC\d|窗)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A segment added to close an opening, and what justified it."""
+
+    kind: str  # "door" | "window" | "gap"
+    handle: str  # the door/window insert ("" for a plain gap)
+    a: Point
+    b: Point
+
+    @property
+    def length(self) -> float:
+        return math.dist(self.a, self.b)
+
+
+@dataclass(frozen=True)
+class Face:
+    ring: tuple[Point, ...]
+    holes: tuple[tuple[Point, ...], ...]
+    area: float
+    width: float  # 2·area/perimeter: the thickness of a strip
+    kind: str  # "candidate" | "wall" | "sliver"
+
+
+def opening_kind(ins: Insert, layers: LayerRoles) -> str:
+    """"door", "window" or "" for a block reference."""
+    if WINDOW_NAME_RE.match(ins.name) or "WINDOW" in ins.layer.upper() or "窗" in ins.layer:
+        return "window"
+    if DOOR_NAME_RE.match(ins.name) or "DOOR" in ins.layer.upper() or "门" in ins.layer or layers.is_("door", ins.layer):
+        return "door"
+    return ""
+
+
+def segments(plan: Plan) -> list[tuple[Point, Point]]:
+    out = []
+    for lw in plan.linework:
+        pts = lw.points
+        for a, b in zip(pts, pts[1:]):
+            if a != b:
+                out.append((a, b))
+    return out
+
+
+def find_bridges(segs: list[tuple[Point, Point]], openings: list[tuple[str, str, tuple[Point, ...]]],
+                 gap_tolerance: float = GAP_TOLERANCE) -> list[Bridge]:
+    """Join collinear wall-face ends across openings (mutual nearest partners)."""
+    import numpy as np
+    from shapely import STRtree, linestrings, points, polygons
+
+    if not segs:
+        return []
+    # every segment end with the direction pointing out of the segment
+    ends = []
+    for a, b in segs:
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        n = math.hypot(dx, dy)
+        ux, uy = dx / n, dy / n
+        ends.append((b, (ux, uy)))
+        ends.append((a, (-ux, -uy)))
+    pts = points(np.array([e[0] for e in ends]))
+    tree = STRtree(pts)
+    seg_tree = STRtree(linestrings([[a, b] for a, b in segs]))
+
+    op_polys = []
+    for kind, handle, fp in openings:
+        if len(fp) >= 3:
+            op_polys.append((kind, handle, polygons(np.array(fp + fp[:1]))))
+    op_tree = STRtree([p for _, _, p in op_polys]) if op_polys else None
+
+    # reach per end: up to the opening's size when a door/window block is near, else the gap tolerance
+    reach = np.full(len(ends), gap_tolerance)
+    owner: dict[int, int] = {}
+    if op_tree is not None:
+        idx_end, idx_op = op_tree.query(pts, predicate="dwithin", distance=OPENING_REACH)
+        for ie, io in zip(idx_end.tolist(), idx_op.tolist()):
+            poly = op_polys[io][2]
+            minx, miny, maxx, maxy = poly.bounds
+            size = min(OPENING_MAX, max(maxx - minx, maxy - miny) + OPENING_REACH)
+            if size > reach[ie]:
+                reach[ie] = size
+                owner[ie] = io
+
+    best: dict[int, tuple[float, int]] = {}
+    cos_tol = math.cos(ANGLE_TOL)
+    idx_a, idx_b = tree.query(pts, predicate="dwithin", distance=float(reach.max()))
+    for i, j in zip(idx_a.tolist(), idx_b.tolist()):
+        if i == j:
+            continue
+        (px, py), (dx, dy) = ends[i]
+        (qx, qy), (ex, ey) = ends[j]
+        vx, vy = qx - px, qy - py
+        dist = math.hypot(vx, vy)
+        if dist < 1e-6 or dist > reach[i]:
+            continue
+        along = vx * dx + vy * dy
+        if along < dist * cos_tol or abs(vx * dy - vy * dx) > OFFSET_TOL:
+            continue
+        if ex * dx + ey * dy > -cos_tol:
+            continue
+        if i not in best or dist < best[i][0]:
+            best[i] = (dist, j)
+
+    bridges = []
+    seen = set()
+    for i, (dist, j) in best.items():
+        if best.get(j, (0, -1))[1] != i or (j, i) in seen:
+            continue
+        seen.add((i, j))
+        a, b = ends[i][0], ends[j][0]
+        line = linestrings([a, b])
+        if len(seg_tree.query(line, predicate="crosses")):
+            continue  # never bridge through another wall
+        io = owner.get(i, owner.get(j))
+        if io is not None and dist > gap_tolerance:
+            kind, handle, _ = op_polys[io]
+        else:
+            kind, handle = "gap", ""
+        bridges.append(Bridge(kind, handle, a, b))
+    bridges.sort(key=lambda br: (br.a, br.b))
+    return bridges
+
+
+def faces(segs: list[tuple[Point, Point]], bridges: list[Bridge], min_area: float) -> list[Face]:
+    """Bounded faces of the noded wall linework plus bridges."""
+    from shapely import polygonize, unary_union
+    from shapely.geometry import MultiLineString
+
+    lines = [list(s) for s in segs] + [[br.a, br.b] for br in bridges]
+    if not lines:
+        return []
+    noded = unary_union(MultiLineString(lines))
+    out = []
+    for poly in polygonize([noded]).geoms:
+        if poly.is_empty:
+            continue
+        area = poly.area
+        width = 2 * area / poly.length if poly.length else 0.0
+        if area < min_area:
+            kind = "sliver"
+        elif width < WALL_MAX_THICKNESS:
+            kind = "wall"
+        else:
+            kind = "candidate"
+        out.append(Face(tuple(poly.exterior.coords[:-1]), tuple(tuple(h.coords[:-1]) for h in poly.interiors),
+                        area, width, kind))
+    return out
