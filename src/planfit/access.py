@@ -1,0 +1,284 @@
+"""The access graph: rooms and the outside as nodes, doors, openings and
+stairs as edges; where things stand; the main entrance.
+
+Input: measured rooms and floors, recognised block items, the plans' wall
+linework and texts. Output: plain values; ``graph()`` builds a networkx graph
+on demand. Shapely and networkx are imported only here and only when used.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .blocks import Inventory, Item
+from .labels import normalise
+from .measure import Floor, Room
+from .model import Plan, Point
+
+OUTSIDE = "OUT"
+
+
+@dataclass(frozen=True)
+class Edge:
+    a: str  # room id or OUTSIDE
+    b: str
+    via: str  # "door" | "opening" | "stair"
+    handle: str  # door insert handle ("" for openings and stairs)
+    point: Point
+    file: str
+
+
+@dataclass(frozen=True)
+class Entrance:
+    edge: Edge
+    room: str  # the room the entrance opens into
+    floor: str
+    how_en: str
+    how_zh: str
+
+
+@dataclass(frozen=True)
+class Access:
+    edges: tuple[Edge, ...]
+    doors: int  # door blocks seen
+    loose_doors: tuple[Item, ...]  # door blocks that join no two spaces
+    entrance: Entrance | None
+    tolerance: float
+    min_opening: float
+
+    def graph(self, rooms: tuple[Room, ...], outside: bool = True):
+        import networkx as nx
+
+        g = nx.MultiGraph()
+        g.add_nodes_from(r.id for r in rooms)
+        if outside:
+            g.add_node(OUTSIDE)
+        for e in self.edges:
+            if not outside and OUTSIDE in (e.a, e.b):
+                continue
+            g.add_edge(e.a, e.b, via=e.via, handle=e.handle, point=e.point)
+        return g
+
+
+def _poly(ring):
+    from shapely.geometry import Polygon
+
+    p = Polygon(ring)
+    return p if p.is_valid else p.buffer(0)
+
+
+def _fold(s: str) -> str:
+    return normalise(s).casefold()
+
+
+def locate(point: Point, file: str, rooms: tuple[Room, ...], polys=None, near: float = 0.5) -> Room | None:
+    """The room holding a point (or the nearest within `near` metres)."""
+    from shapely.geometry import Point as P
+
+    pt = P(point)
+    best = None
+    for i, r in enumerate(rooms):
+        if r.file != file:
+            continue
+        poly = polys[i] if polys is not None else _poly(r.ring)
+        d = poly.distance(pt)
+        if d == 0:
+            return r
+        if d <= near and (best is None or d < best[0]):
+            best = (d, r)
+    return best[1] if best else None
+
+
+def build(plans: list[Plan], rooms: tuple[Room, ...], floors: tuple[Floor, ...], inv: Inventory,
+          vertical_keywords: tuple[str, ...], entrance_keywords: tuple[str, ...], sign_kinds: tuple[str, ...] = (),
+          tolerance: float = 0.3,
+          min_opening: float = 0.8, entrance_distance: float = 10.0) -> Access:
+    from shapely import STRtree
+    from shapely.geometry import Polygon, box
+
+    polys = [_poly(r.ring) for r in rooms]
+    grown = [p.buffer(tolerance) for p in polys]
+    tree = STRtree(grown) if grown else None
+    outlines: dict[str, list] = {}
+    for f in floors:
+        for ring in f.outline_rings:
+            if len(ring) >= 3:
+                outlines.setdefault(f.file, []).append(Polygon(ring).exterior)
+    edges: list[Edge] = []
+    loose: list[Item] = []
+    doors = inv.by_role("door")
+    door_boxes = []
+    for d in doors:
+        fp = Polygon(d.footprint) if len(d.footprint) >= 3 else None
+        if fp is None or not fp.is_valid or fp.area == 0:
+            fp = box(d.point[0] - 0.45, d.point[1] - 0.45, d.point[0] + 0.45, d.point[1] + 0.45)
+        door_boxes.append((d, fp))
+        hits = []
+        if tree is not None:
+            for j in tree.query(fp, predicate="intersects"):
+                j = int(j)
+                if rooms[j].file != d.file:
+                    continue
+                hits.append((-grown[j].intersection(fp).area, rooms[j].id, j))
+        hits.sort()
+        pt = (round(fp.centroid.x, 3), round(fp.centroid.y, 3))
+        if len(hits) >= 2:
+            edges.append(Edge(rooms[hits[0][2]].id, rooms[hits[1][2]].id, "door", d.handle, pt, d.file))
+        elif len(hits) == 1 and any(ln.distance(fp) <= 2 * tolerance for ln in outlines.get(d.file, [])):
+            edges.append(Edge(rooms[hits[0][2]].id, OUTSIDE, "door", d.handle, pt, d.file))
+        else:
+            loose.append(d)
+    edges += _openings(plans, rooms, polys, grown, tree, door_boxes, tolerance, min_opening)
+    edges += _stairs(rooms, polys, vertical_keywords)
+    edges.sort(key=lambda e: (e.file, e.via, e.point, e.a, e.b, e.handle))
+    entrance = _main_entrance(plans, rooms, edges, inv, entrance_keywords, sign_kinds, entrance_distance)
+    return Access(tuple(edges), len(doors), tuple(loose), entrance, tolerance, min_opening)
+
+
+def _openings(plans, rooms, polys, grown, tree, door_boxes, tol: float, min_opening: float) -> list[Edge]:
+    """Rooms joined without a door: outlines touching along a length, or a gap in the wall between them."""
+    from shapely import STRtree
+
+    out: list[Edge] = []
+    if tree is None:
+        return out
+    walls: dict[str, tuple] = {}
+    for p in plans:
+        from shapely.geometry import LineString
+
+        lines = [LineString(lw.points) for lw in p.linework if len(lw.points) >= 2]
+        walls[p.path] = (lines, STRtree(lines) if lines else None)
+    for i, a in enumerate(rooms):
+        for j in sorted(int(k) for k in tree.query(grown[i], predicate="intersects")):
+            if j <= i or rooms[j].file != a.file or rooms[j].floor != a.floor:
+                continue
+            gap = polys[i].distance(polys[j])
+            if gap <= 0.05:
+                shared = polys[i].buffer(0.05).intersection(polys[j].buffer(0.05))
+                length = _length(shared)
+                if length >= min_opening:
+                    c = shared.representative_point()
+                    out.append(Edge(a.id, rooms[j].id, "opening", "", (round(c.x, 3), round(c.y, 3)), a.file))
+                continue
+            lines, ltree = walls.get(a.file, ([], None))
+            if ltree is None:
+                continue
+            strip = grown[i].intersection(grown[j])
+            found = _wall_gap(strip, lines, ltree, [fp for d, fp in door_boxes if d.file == a.file], min_opening)
+            if found is not None:
+                out.append(Edge(a.id, rooms[j].id, "opening", "", found, a.file))
+    return out
+
+
+def _length(geom) -> float:
+    if geom.is_empty:
+        return 0.0
+    rect = geom.minimum_rotated_rectangle
+    xy = list(rect.exterior.coords) if rect.geom_type == "Polygon" else []
+    if len(xy) < 4:
+        return 0.0
+    return max(math.dist(xy[0], xy[1]), math.dist(xy[1], xy[2]))
+
+
+def _wall_gap(strip, lines, ltree, door_fps, min_opening: float) -> Point | None:
+    """The middle of a stretch of the strip between two rooms with no wall, door or window, if any."""
+    if strip.is_empty or strip.area <= 0:
+        return None
+    rect = strip.minimum_rotated_rectangle
+    if rect.geom_type != "Polygon":
+        return None
+    xy = list(rect.exterior.coords)
+    (x0, y0), (x1, y1), (x2, y2) = xy[0], xy[1], xy[2]
+    if math.dist(xy[0], xy[1]) >= math.dist(xy[1], xy[2]):
+        ox, oy, ux, uy, length = x0, y0, x1 - x0, y1 - y0, math.dist(xy[0], xy[1])
+    else:
+        ox, oy, ux, uy, length = x1, y1, x2 - x1, y2 - y1, math.dist(xy[1], xy[2])
+    width = rect.area / length if length else 0
+    if length < min_opening or width > 1.5:
+        return None
+    ux, uy = ux / length, uy / length
+    spans = []
+    pieces = [lines[int(k)].intersection(strip) for k in ltree.query(strip, predicate="intersects")]
+    pieces += [fp.intersection(strip) for fp in door_fps if fp.intersects(strip)]
+    for g in pieces:
+        coords = _coords(g)
+        if coords:
+            ts = [(x - ox) * ux + (y - oy) * uy for x, y in coords]
+            spans.append((min(ts), max(ts)))
+    spans.sort()
+    t = 0.0
+    for s0, s1 in spans + [(length, length)]:
+        if s0 - t >= min_opening:
+            m = (t + s0) / 2
+            return (round(ox + ux * m, 3), round(oy + uy * m, 3))
+        t = max(t, s1)
+    return None
+
+
+def _coords(g) -> list[tuple[float, float]]:
+    if g.is_empty:
+        return []
+    if hasattr(g, "geoms"):
+        return [c for part in g.geoms for c in _coords(part)]
+    if g.geom_type == "Polygon":
+        return list(g.exterior.coords)
+    return list(g.coords)
+
+
+def _stairs(rooms, polys, vertical_keywords) -> list[Edge]:
+    """Stairs and lifts on different floors that overlap in plan connect the floors."""
+    kws = tuple(_fold(k) for k in vertical_keywords)
+    vertical = [i for i, r in enumerate(rooms) if r.category == "ancillary" and any(k in _fold(r.name) for k in kws)]
+    out = []
+    for n, i in enumerate(vertical):
+        for j in vertical[n + 1:]:
+            if rooms[i].floor == rooms[j].floor:
+                continue
+            if polys[i].intersects(polys[j]):
+                c = polys[i].intersection(polys[j]).representative_point()
+                out.append(Edge(rooms[i].id, rooms[j].id, "stair", "", (round(c.x, 3), round(c.y, 3)),
+                                rooms[i].file))
+    return out
+
+
+def _main_entrance(plans, rooms, edges, inv: Inventory, keywords, sign_kinds, distance: float) -> Entrance | None:
+    exterior = [e for e in edges if e.via == "door" and OUTSIDE in (e.a, e.b)]
+    if not exterior:
+        return None
+    by_id = {r.id: r for r in rooms}
+
+    def make(e: Edge, en: str, zh: str) -> Entrance:
+        inside = e.a if e.b == OUTSIDE else e.b
+        return Entrance(e, inside, by_id[inside].floor, en, zh)
+
+    def nearest(point: Point, file: str):
+        cands = [(math.dist(point, e.point), e.point, e) for e in exterior if e.file == file]
+        cands = [c for c in cands if c[0] <= distance]
+        return min(cands, key=lambda c: c[:2])[2] if cands else None
+
+    for it in inv.by_role("entrance"):
+        e = nearest(it.point, it.file)
+        if e is not None:
+            return make(e, f"the exterior door nearest the entrance block {it.block} ({it.handle})",
+                        f"距入口图块 {it.block}（{it.handle}）最近的外门")
+    kws = tuple(_fold(k) for k in keywords)
+    for p in plans:
+        for t in p.texts:
+            if any(k in _fold(t.text) for k in kws):
+                e = nearest(t.point, p.path)
+                if e is not None:
+                    return make(e, f"the exterior door nearest the label {t.text!r} ({t.handle})",
+                                f"距标注“{t.text}”（{t.handle}）最近的外门")
+    for it in inv.of(*sign_kinds):
+        e = nearest(it.point, it.file)
+        if e is not None:
+            return make(e, f"the exterior door nearest the name sign board ({it.handle})",
+                        f"距标识牌（{it.handle}）最近的外门")
+    for e in exterior:
+        inside = by_id[e.a if e.b == OUTSIDE else e.b]
+        if "comprehensive_service" in inside.zones:
+            return make(e, f"the exterior door of the service hall {inside.name} (no entrance mark or name sign)",
+                        f"服务大厅“{inside.name}”的外门（无入口标记或标识牌）")
+    return make(exterior[0], "the first exterior door (no entrance mark, name sign or hall door)",
+                "第一个外门（无入口标记、标识牌或大厅外门）")
