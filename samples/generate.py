@@ -121,6 +121,7 @@ class Plan:
     doors: list[Door]
     boundary: bool = False  # draw A-AREA-BNDY outline
     root: str = ""  # reachability root when the floor has no outside door
+    kit: dict = field(default_factory=dict)  # equipment options, see furnish()
 
 
 @dataclass
@@ -562,6 +563,99 @@ def shoelace2(ring) -> int:
 
 
 # --------------------------------------------------------------------------
+# equipment, signs and service windows
+# --------------------------------------------------------------------------
+
+# block name -> (width, depth) in mm; drawn as a rectangle centred on the
+# insertion point.  Three naming styles exercise the block vocabulary.
+EQUIP_NAMES = {
+    "zh": {"window": "服务窗口", "camera": "摄像头", "recorder": "硬盘录像机", "name_sign": "标识牌",
+           "guide_sign": "指引牌", "notice_desk": "公示监督台", "complaint_box": "投诉举报箱",
+           "display": "电子显示屏", "kiosk": "触摸查询一体机", "queue": "排队叫号机",
+           "self_service": "自助服务终端", "evaluator": "评价器", "entrance": "入口"},
+    "en": {"window": "COUNTER-01", "camera": "CCTV-CAM", "recorder": "NVR-16", "name_sign": "SIGNBOARD",
+           "guide_sign": "WAYFINDING-01", "notice_desk": "NOTICE BOARD", "complaint_box": "COMPLAINT BOX",
+           "display": "LED SCREEN", "kiosk": "KIOSK", "queue": "QUEUE-TICKET",
+           "self_service": "SELF-SERVICE TERMINAL", "evaluator": "RATING-PAD", "entrance": "ENTRANCE"},
+    "tw": {"window": "服務窗口", "camera": "攝像頭", "recorder": "硬碟錄影機", "name_sign": "門頭牌",
+           "guide_sign": "導視牌", "notice_desk": "公示欄", "complaint_box": "意見箱",
+           "display": "電子顯示屏", "kiosk": "觸摸查詢儀", "queue": "排隊叫號機",
+           "self_service": "自助終端", "evaluator": "評價器", "entrance": "入口"},
+}
+EQUIP_SIZE = {"window": (1800, 800), "camera": (300, 300), "recorder": (500, 400), "name_sign": (2400, 100),
+              "guide_sign": (600, 100), "notice_desk": (1500, 500), "complaint_box": (400, 300),
+              "display": (2000, 100), "kiosk": (600, 600), "queue": (500, 500), "self_service": (600, 600),
+              "evaluator": (200, 200), "entrance": (1000, 600)}
+CATEGORY_TAG = "类别"
+WINDOW_CATEGORIES = {"community": ["综合业务", "帮办代办"], "rural": ["综合业务", "帮办代办"],
+                     "street": ["综合业务", "帮办代办", "咨询投诉"], "county": ["综合业务", "专门业务", "帮办代办"]}
+
+
+@dataclass
+class Equip:
+    what: str  # key of EQUIP_SIZE
+    x: int  # insertion point, mm
+    y: int
+    layer: str = "EQUIP"
+    category: str = ""  # service windows: value of the invisible 类别 attribute
+    name: str = ""  # block name override
+
+
+def furnish(built: Built) -> list[Equip]:
+    """Equipment of a plan from its `kit` options.
+
+    kit keys: tier (window categories), style ("zh" | "en" | "tw"), hall (room key
+    of the service hall, default the first hub), guide (room keys holding a
+    guide sign), no_sign, no_window (a category left out), cameras_in (room key
+    for the cameras instead of the hall), entrance (an entrance block by the
+    main door), name_window (category given by the block name, not an attribute).
+    """
+    kit = built.plan.kit
+    if not kit:
+        return []
+    by_key = {g.key: g for g in built.rooms}
+    out: list[Equip] = []
+    for key in kit.get("guide", []):
+        x0, y0, x1, y1 = by_key[key].rect
+        out.append(Equip("guide_sign", (x0 + x1) // 2, y1 - HALF - 100, "SIGN"))
+    if "tier" not in kit:
+        return out
+    hall = by_key[kit.get("hall") or next(g.key for g in built.rooms if g.room.hub)]
+    x0, y0, x1, y1 = hall.rect
+    cx = (x0 + x1) // 2
+    a, b, c, d = x0 + HALF, y0 + HALF, x1 - HALF, y1 - HALF  # inner faces
+    cats = [k for k in WINDOW_CATEGORIES[kit["tier"]] if k != kit.get("no_window")]
+    for i, cat in enumerate(cats):
+        wx = a + 1500 + 2200 * i
+        if kit.get("name_window") == cat:
+            out.append(Equip("window", wx, d - 1200, category="", name=cat + "窗口"))
+        else:
+            out.append(Equip("window", wx, d - 1200, category=cat))
+        out.append(Equip("evaluator", wx, d - 1900))
+    cam_room = by_key[kit["cameras_in"]] if kit.get("cameras_in") else hall
+    p0, q0, p1, q1 = cam_room.rect
+    out.append(Equip("camera", p0 + HALF + 400, q0 + HALF + 400))
+    out.append(Equip("camera", p1 - HALF - 400, q1 - HALF - 400))
+    out.append(Equip("recorder", c - 700, b + 500))
+    out.append(Equip("notice_desk", cx + 2600, b + 500))
+    out.append(Equip("complaint_box", cx - 2200, b + 400))
+    out.append(Equip("display", c - 100, (b + d) // 2))
+    out.append(Equip("kiosk", a + 600, (b + d) // 2))
+    out.append(Equip("queue", a + 600, b + 1800))
+    out.append(Equip("self_service", a + 600, (b + d) // 2 + 1200))
+    out.append(Equip("guide_sign", cx - 1000, b + 1500, "SIGN"))
+    if not kit.get("no_sign"):
+        out.append(Equip("name_sign", cx + 2200, y0 - HALF - 50, "SIGN"))
+    if kit.get("entrance"):
+        out.append(Equip("entrance", cx, y0 - HALF - 1500, "SIGN"))
+    return out
+
+
+def equip_block_name(e: Equip, style: str) -> str:
+    return e.name or EQUIP_NAMES[style][e.what]
+
+
+# --------------------------------------------------------------------------
 # DXF output
 # --------------------------------------------------------------------------
 
@@ -636,6 +730,21 @@ def setup_document():
     return doc
 
 
+def add_equipment_blocks(doc, items: list[Equip], style: str) -> None:
+    """Rectangles centred on the insertion point; service windows carry an invisible 类别 attribute."""
+    done = set()
+    for e in items:
+        name = equip_block_name(e, style)
+        if name in done:
+            continue
+        done.add(name)
+        w, d = EQUIP_SIZE[e.what]
+        blk = doc.blocks.new(name)
+        blk.add_lwpolyline([(-w / 2, -d / 2), (w / 2, -d / 2), (w / 2, d / 2), (-w / 2, d / 2)], close=True)
+        if e.what == "window":
+            blk.add_attdef(CATEGORY_TAG, (0, 0), dxfattribs={"height": 200, "flags": 1})
+
+
 def _pin_metadata(doc):
     """Make the saved file independent of clock, randomness and hash seed.
 
@@ -658,13 +767,20 @@ def _pin_metadata(doc):
     doc.classes.classes = dict(sorted(doc.classes.classes.items()))
 
 
-def draw(built: Built, path: Path) -> None:
+def draw(built: Built, path: Path, walls_only: bool = False) -> None:
+    """Write one plan; `walls_only` leaves out the room outlines, room hatches and building outline."""
     doc = setup_document()
     msp = doc.modelspace()
     plan = built.plan
+    style = plan.kit.get("style", "zh")
+    items = furnish(built)
+    if items:
+        doc.layers.add("EQUIP", color=2)
+        doc.layers.add("SIGN", color=1)
+        add_equipment_blocks(doc, items, style)
 
     # room outlines and hatches first, so a solid hatch never hides walls/doors
-    for g in built.rooms:
+    for g in ([] if walls_only else built.rooms):
         pts = [(x, y, b) for x, y, b in g.verts]
         if g.room.open_end:
             msp.add_lwpolyline(pts + [pts[0]], format="xyb", close=False,
@@ -683,6 +799,11 @@ def draw(built: Built, path: Path) -> None:
     for o in built.openings:
         layer = "DOOR" if o.kind == "door" else "WINDOW"
         msp.add_blockref(o.block, o.insert, dxfattribs={"layer": layer, "rotation": o.rotation})
+
+    for e in items:
+        ref = msp.add_blockref(equip_block_name(e, style), (e.x, e.y), dxfattribs={"layer": e.layer})
+        if e.what == "window":
+            ref.add_auto_attribs({CATEGORY_TAG: e.category})
 
     for g in built.rooms:
         x0, y0, x1, y1 = g.rect
@@ -710,7 +831,7 @@ def draw(built: Built, path: Path) -> None:
     msp.add_linear_dim(base=(minx - 1500, miny), p1=(minx, miny), p2=(minx, maxy), angle=90,
                        dimstyle="PLANFIT", dxfattribs=dim_attr).render()
 
-    if plan.boundary:
+    if plan.boundary and not walls_only:
         doc.layers.add("A-AREA-BNDY", color=6)
         msp.add_lwpolyline(built.outer, close=True, dxfattribs={"layer": "A-AREA-BNDY"})
 
@@ -779,14 +900,18 @@ def community_a() -> Plan:
         Door("走廊", "便民服务大厅", "M1521"),
         Door("走廊", OUT, "M1021", side="E"),
     ]
-    return Plan("community_new_pass", "一层平面图 1:100", rooms, doors, boundary=True)
+    return Plan("community_new_pass", "一层平面图 1:100", rooms, doors, boundary=True,
+                kit={"tier": "community", "name_window": "帮办代办"})
 
 
-def community_b(stem: str, missing_zone: bool = False, written: float | None = None) -> Plan:
+def community_b(stem: str, missing_zone: bool = False, written: float | None = None,
+                grid_door: str = "", **kit) -> Plan:
     """New community center, hall at the east end.  Variants drop the
-    co-governance rooms or misstate the area written in one label."""
+    co-governance rooms, misstate the area written in one label, open the
+    网格服务站 only into an office (grid_door), or change the equipment (kit)."""
     council = "会议室" if missing_zone else "协商议事室"
     grid = "值班室" if missing_zone else "网格服务站"
+    grid_opts = {"door": grid_door} if grid_door else {}
     rooms = [
         Room("便民服务大厅", 24.0, 0, 36.0, 9.6, hub=True, label="ma"),
         *row(0, 7.2, 0,
@@ -801,7 +926,7 @@ def community_b(stem: str, missing_zone: bool = False, written: float | None = N
              ("阅览室", 4.8),
              ("新时代文明实践站", 4.8, {"label": "ma"}),
              ("书记工作室", 4.2),
-             (grid, 4.2),
+             (grid, 4.2, grid_opts),
              ("办公室", 4.2, {"no": "108", "label": "tn"}),
              ("母婴室", 3.0),
              ("档案室", 4.8)),
@@ -811,7 +936,8 @@ def community_b(stem: str, missing_zone: bool = False, written: float | None = N
         Door("走廊", "便民服务大厅", "M1521"),
         Door("走廊", OUT, "M1021", side="W"),
     ]
-    return Plan(stem, "一层平面图 1:100", rooms, doors, boundary=False)
+    return Plan(stem, "一层平面图 1:100", rooms, doors, boundary=False,
+                kit={"tier": "community", **kit})
 
 
 def community_old() -> Plan:
@@ -834,7 +960,7 @@ def community_old() -> Plan:
         Door("便民服务大厅", OUT, "M1521", side="S"),
         Door("走廊", "便民服务大厅", "M1521"),
     ]
-    return Plan("community_old_pass", "一层平面图 1:100", rooms, doors)
+    return Plan("community_old_pass", "一层平面图 1:100", rooms, doors, kit={"tier": "community"})
 
 
 def community_small() -> Plan:
@@ -859,7 +985,7 @@ def community_small() -> Plan:
         Door("走廊", "便民服务大厅", "M1521"),
         Door("走廊", OUT, "M1021", side="E"),
     ]
-    return Plan("community_too_small", "一层平面图 1:100", rooms, doors)
+    return Plan("community_too_small", "一层平面图 1:100", rooms, doors, kit={"tier": "community"})
 
 
 def street_1f() -> Plan:
@@ -890,7 +1016,7 @@ def street_1f() -> Plan:
         Door("走廊", "便民服务大厅", "M1521"),
         Door("走廊", OUT, "M1021", side="E"),
     ]
-    return Plan("street_1F", "一层平面图 1:100", rooms, doors, boundary=True)
+    return Plan("street_1F", "一层平面图 1:100", rooms, doors, boundary=True, kit={"tier": "street"})
 
 
 def street_2f() -> Plan:
@@ -915,7 +1041,7 @@ def street_2f() -> Plan:
              ("无障碍卫生间", 3.0, {"label": "t"}),
              ("展厅", 4.2)),
     ]
-    return Plan("street_2F", "二层平面图 1:100", rooms, [], boundary=True, root="楼梯")
+    return Plan("street_2F", "二层平面图 1:100", rooms, [], boundary=True, root="楼梯", kit={"guide": ["走廊"]})
 
 
 def street_office() -> Plan:
@@ -956,7 +1082,7 @@ def street_office() -> Plan:
         Door("走廊", "便民服务大厅", "M1521"),
         Door("走廊", OUT, "M1521", side="E"),
     ]
-    return Plan("street_office_pass", "一层平面图 1:100", rooms, doors)
+    return Plan("street_office_pass", "一层平面图 1:100", rooms, doors, kit={"tier": "street"})
 
 
 def county() -> Plan:
@@ -1003,7 +1129,8 @@ def county() -> Plan:
         Door("走廊B", OUT, "M1021", side="W"),
         Door("走廊B", OUT, "M1021", side="E"),
     ]
-    return Plan("county_pass", "一层平面图 1:100", rooms, doors)
+    return Plan("county_pass", "一层平面图 1:100", rooms, doors,
+                kit={"tier": "county", "style": "en", "entrance": True})
 
 
 def rural() -> Plan:
@@ -1019,7 +1146,7 @@ def rural() -> Plan:
         Room("走廊", 12.0, 6.0, 33.0, 8.4, key="走廊1"),
         Room("走廊", 4.8, 8.4, 7.2, 26.4, key="走廊2"),
         *col(0, 4.8, 8.4,
-             ("休息区", 6.0),
+             ("休息区", 6.0, {"door": "便民服务大厅"}),
              ("儿童之家", 6.0),
              ("文体活动室", 6.0, {"label": "ma2"})),
         Room("书记工作室", 7.2, 8.4, 12.0, 14.4),
@@ -1038,7 +1165,8 @@ def rural() -> Plan:
         Door("走廊1", OUT, "M1021", side="E"),
         Door("走廊2", OUT, "M1021", side="N"),
     ]
-    return Plan("rural_pass", "一层平面图 1:100", rooms, doors, boundary=True)
+    return Plan("rural_pass", "一层平面图 1:100", rooms, doors, boundary=True,
+                kit={"tier": "rural", "style": "tw"})
 
 
 def rural_small() -> Plan:
@@ -1065,7 +1193,7 @@ def rural_small() -> Plan:
         Door("走廊", "便民服务大厅", "M1521"),
         Door("走廊", OUT, "M1021", side="W"),
     ]
-    return Plan("rural_small", "一层平面图 1:100", rooms, doors)
+    return Plan("rural_small", "一层平面图 1:100", rooms, doors, kit={"tier": "rural"})
 
 
 def samples() -> list[Sample]:
@@ -1104,6 +1232,14 @@ def samples() -> list[Sample]:
                [community_b("community_written_area", written=overstated)], 1, ["D101"]),
         Sample("rural_small.dxf", {"name": "海阳市留格庄片区党群服务中心", "tier": "rural"},
                [rural_small()], 0, ["A101"]),
+        Sample("community_no_sign.dxf", community("福山区东厅社区党群服务中心"),
+               [community_b("community_no_sign", no_sign=True)], 1, ["S101"]),
+        Sample("community_window_missing.dxf", community("开发区八角社区党群服务中心"),
+               [community_b("community_window_missing", no_window="帮办代办")], 1, ["W101"]),
+        Sample("community_camera_outside.dxf", community("龙口市新嘉社区党群服务中心"),
+               [community_b("community_camera_outside", cameras_in="走廊")], 1, ["E101"]),
+        Sample("community_office_path.dxf", community("招远市温泉社区党群服务中心"),
+               [community_b("community_office_path", grid_door="办公室")], 1, ["G101"]),
     ]
 
 
@@ -1120,6 +1256,15 @@ def main(argv=None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
+    walls = out / "walls"
+    walls.mkdir(exist_ok=True)
+    expected_walls = [
+        "# Expected planfit results for the walls-only twins of the samples: the same\n"
+        "# plans without room outlines, room hatches or building outline.\n"
+        "# Written by samples/generate.py -- do not edit by hand.\n"
+        "# building_area: m², outer face of the external walls, summed over floors.\n"
+        "# room_areas: exact net areas (m²) of room names that occur once per target.\n"
+    ]
     expected = [
         "# Expected planfit results for the generated samples.\n"
         "# Written by samples/generate.py -- do not edit by hand.\n"
@@ -1130,13 +1275,15 @@ def main(argv=None) -> int:
         built = [resolve(p) for p in s.plans]
         for b in built:
             draw(b, out / f"{b.plan.stem}.dxf")
+            draw(b, walls / f"{b.plan.stem}.dxf", walls_only=True)
         facts = dict(s.facts)
-        if s.target.endswith(".planfit.toml"):
-            facts["plans"] = [f"{b.plan.stem}.dxf" for b in built]
-            (out / s.target).write_text(toml_table(facts), encoding="utf-8", newline="\n")
-        else:
-            sidecar = s.target[: -len(".dxf")] + ".planfit.toml"
-            (out / sidecar).write_text(toml_table(facts), encoding="utf-8", newline="\n")
+        for folder in (out, walls):
+            if s.target.endswith(".planfit.toml"):
+                facts["plans"] = [f"{b.plan.stem}.dxf" for b in built]
+                (folder / s.target).write_text(toml_table(facts), encoding="utf-8", newline="\n")
+            else:
+                sidecar = s.target[: -len(".dxf")] + ".planfit.toml"
+                (folder / sidecar).write_text(toml_table(facts), encoding="utf-8", newline="\n")
 
         names: dict[str, list[float]] = {}
         for b in built:
@@ -1154,9 +1301,11 @@ def main(argv=None) -> int:
             "room_areas": {k: v[0] for k, v in names.items() if len(v) == 1},
         }
         expected.append("\n[[sample]]\n" + toml_table(entry))
+        expected_walls.append("\n[[sample]]\n" + toml_table(entry))
         print(f"{s.target:30s} floors={len(built)} building_area={building:9.4f} m² "
               f"rooms={entry['rooms']}")
     (out / "expected.toml").write_text("".join(expected), encoding="utf-8", newline="\n")
+    (walls / "expected.toml").write_text("".join(expected_walls), encoding="utf-8", newline="\n")
     return 0
 
 

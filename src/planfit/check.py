@@ -643,8 +643,7 @@ def _equipment_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
                 continue
             bad += 1
             label_zh, label_en = blocks.label(kinds[0], "zh"), blocks.label(kinds[0], "en")
-            else_en = "; ".join(f"{it.block} {_where(rid, rooms)[0]}" for it, rid in placed)
-            else_zh = "；".join(f"{it.block}{_where(rid, rooms)[1]}" for it, rid in placed)
+            else_en, else_zh = _found_elsewhere(placed, rooms)
             place = _item_place(*placed[0], rooms) if placed else _room_place(hall[0])
             ctx.finding("E101", kind_zh=label_zh, kind_en=label_en, zone_zh=zone_zh, zone_en=zone_en,
                         elsewhere_en=f" (found {else_en})" if placed else "",
@@ -660,8 +659,7 @@ def _equipment_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
             if any(rid and _is_public(rooms[rid], s) for _, rid in placed):
                 continue
             bad += 1
-            else_en = "; ".join(f"{it.block} {_where(rid, rooms)[0]}" for it, rid in placed)
-            else_zh = "；".join(f"{it.block}{_where(rid, rooms)[1]}" for it, rid in placed)
+            else_en, else_zh = _found_elsewhere(placed, rooms)
             place = _item_place(*placed[0], rooms) if placed else {}
             ctx.finding("E102", kind_zh=blocks.label(kind, "zh"), kind_en=blocks.label(kind, "en"),
                         elsewhere_en=f" (found {else_en})" if placed else "",
@@ -681,6 +679,15 @@ def _equipment_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
                     + "; absent: " + (", ".join(blocks.label(k, "en") for k, _ in absent) or "none"),
                     "已配备：" + ("、".join(blocks.label(k, "zh") for k, _ in present) or "无")
                     + "；未配备：" + ("、".join(blocks.label(k, "zh") for k, _ in absent) or "无"))
+
+
+def _found_elsewhere(placed, rooms) -> tuple[str, str]:
+    from collections import Counter
+
+    n = Counter((it.block, rid) for it, rid in placed)
+    en = "; ".join(f"{c}× {b} {_where(rid, rooms)[0]}" for (b, rid), c in sorted(n.items()))
+    zh = "；".join(f"{b} {c} 个位于{_where(rid, rooms)[1]}" for (b, rid), c in sorted(n.items()))
+    return en, zh
 
 
 def _is_public(room: Room, s: Settings) -> bool:

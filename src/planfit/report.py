@@ -32,6 +32,11 @@ UI = {
         "built_before_2015": "built before 2015", "new_build": "newly built", "hosted_in": "hosted in",
         "sa_area": "area for serving the public and activities", "fact_missing": "not given",
         "loose": "room names outside any outline",
+        "equipment": "Equipment and signs by zone", "outside": "outside the rooms", "other": "rooms of no zone",
+        "blocks": "Blocks", "unknown_blocks": "unknown (extend with a [blocks] table in --vocabulary)",
+        "access": "Access", "doors": "doors", "connections": "connections", "entrance": "main entrance",
+        "margin": "Tier margin", "highest": "highest tier met", "none_met": "none", "missing": "still missing for",
+        "nothing_missing": "nothing",
     },
     "zh": {
         "center": "中心", "unnamed": "（未提供名称）", "tier": "层级", "unknown": "未知",
@@ -45,6 +50,11 @@ UI = {
         "built_before_2015": "2015年以前建成", "new_build": "新建", "hosted_in": "依托",
         "sa_area": "服务群众和开展活动的面积", "fact_missing": "未提供",
         "loose": "不在任何轮廓内的房间名称",
+        "equipment": "各功能区设备与标识", "outside": "房间之外", "other": "非功能区房间",
+        "blocks": "图块", "unknown_blocks": "未识别（可在 --vocabulary 文件的 [blocks] 表中补充）",
+        "access": "通行", "doors": "门", "connections": "连通", "entrance": "主入口",
+        "margin": "层级余量", "highest": "满足的最高层级", "none_met": "无", "missing": "尚缺（",
+        "nothing_missing": "无",
     },
 }
 SEV = {"en": {"error": "error", "warning": "warning", "info": "info"},
@@ -117,7 +127,66 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
         "rules": [{"code": o.code, "slug": o.slug, "clause": o.clause, "status": o.status, "findings": o.findings,
                    "reason_en": o.reason_en, "reason_zh": o.reason_zh} for o in result.outcomes],
         "findings": findings,
+        **_layout_data(result, vocab),
     }
+
+
+def _pt(p):
+    return [_r(p[0], 3), _r(p[1], 3)] if p else None
+
+
+def _layout_data(result: CheckResult, vocab: Vocabulary) -> dict:
+    lay, margin = result.layout, result.margin
+    if lay is None:
+        return {}
+    rooms = {r.id: r for r in result.measurement.rooms}
+    bv = lay.blocks
+    per_zone: dict[str, Counter] = {}
+    for it, rid in zip(lay.inventory.items, lay.item_rooms):
+        if it.role not in ("equipment", "sign", "service-window"):
+            continue
+        zones = rooms[rid].zones if rid and rooms[rid].zones else (("outside",) if not rid else ("other",))
+        for z in zones:
+            per_zone.setdefault(z, Counter())[it.kind] += 1
+    acc = lay.access
+    ent = acc.entrance
+    data = {
+        "blocks": {
+            "vocabulary": list(bv.sources),
+            "kinds": {k: {"zh": bv.label(k, "zh"), "en": bv.label(k, "en"), "role": bv.role(k)} for k in sorted(bv.kinds)},
+            "names": [{"name": n.name, "inserts": n.inserts, "nested": n.nested, "kind": n.kind or None,
+                       "note_en": n.note_en, "note_zh": n.note_zh} for n in lay.inventory.names],
+            "unknown": [{"name": n.name, "inserts": n.inserts, "nested": n.nested, "note_en": n.note_en,
+                         "note_zh": n.note_zh} for n in lay.inventory.unknown],
+            "items": [{"kind": it.kind, "role": it.role, "block": it.block, "handle": it.handle, "layer": it.layer,
+                       "file": it.file, "point": _pt(it.point), "matched_by": it.how, "category": it.category or None,
+                       "category_from": it.category_how or None, "room": rid or None}
+                      for it, rid in zip(lay.inventory.items, lay.item_rooms)],
+        },
+        "equipment": [{"zone": z, "zh": vocab.zone_label(z, "zh") if z in vocab.zones else z,
+                       "en": vocab.zone_label(z, "en") if z in vocab.zones else z,
+                       "items": {k: per_zone[z][k] for k in sorted(per_zone[z])}}
+                      for z in sorted(per_zone, key=lambda z: (z not in vocab.zones, list(vocab.zones).index(z)
+                                                               if z in vocab.zones else 0, z))],
+        "access": {
+            "doors": acc.doors, "tolerance_m": acc.tolerance, "min_opening_m": acc.min_opening,
+            "loose_doors": [d.handle for d in acc.loose_doors],
+            "entrance": None if ent is None else {
+                "room": ent.room, "floor": ent.floor, "handle": ent.edge.handle, "point": _pt(ent.edge.point),
+                "how_en": ent.how_en, "how_zh": ent.how_zh},
+            "edges": [{"a": e.a, "b": e.b, "via": e.via, "handle": e.handle, "point": _pt(e.point), "file": e.file}
+                      for e in acc.edges],
+        },
+    }
+    if margin is not None:
+        data["margin"] = {
+            "highest_tier_met": margin.highest_tier,
+            "tiers": [{"tier": t, "met": met, "failing": list(codes)} for t, met, codes in margin.tiers],
+            "assumptions_en": margin.assumptions_en, "assumptions_zh": margin.assumptions_zh,
+            "requested": result.facts.tier,
+            "missing": [{"code": c, "zh": zh, "en": en} for c, zh, en in margin.changes],
+        }
+    return data
 
 
 def _profile_source(profile: Profile) -> str:
@@ -205,6 +274,7 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
         area = f"{z['area']:>9,.2f} m²" if z["rooms"] else f"{'—':>12}"
         out.append(f"  {_pad(z[lang], 30)} {area}  {shown or ui['no_zone']}")
 
+    out.extend(_layout_text(data, profile, lang))
     out.append("")
     out.append(st(f"{ui['findings']}:", bold=True))
     if not data["findings"]:
@@ -242,3 +312,44 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
     out.append(st(f"{ui['verdict']}: {vtxt}", fg=colour, bold=True) + " — " +
                ", ".join(f"{counts[s]} {SEV[lang][s]}" for s in ("error", "warning", "info")))
     return "\n".join(out) + "\n"
+
+
+def _layout_text(data: dict, profile: Profile, lang: str) -> list[str]:
+    ui = UI[lang]
+    out: list[str] = []
+    if "blocks" not in data:
+        return out
+    kinds = data["blocks"]["kinds"]
+    if data["equipment"]:
+        out.append(f"{ui['equipment']}:")
+        for z in data["equipment"]:
+            label = ui.get(z["zone"], z[lang]) if z["zone"] in ("outside", "other") else z[lang]
+            out.append(f"  {_pad(label, 30)} " + ", ".join(f"{kinds.get(k, {}).get(lang, k)} ×{v}" for k, v in z["items"].items()))
+    names = data["blocks"]["names"]
+    unknown = data["blocks"]["unknown"]
+    known = sum(n["inserts"] for n in names if n["kind"])
+    out.append(f"{ui['blocks']}: {sum(n['inserts'] for n in names)} (" + ("recognised" if lang == "en" else "已识别")
+               + f" {known}); {ui['unknown_blocks']}: {len(unknown)}")
+    for n in unknown[:20]:
+        note = n["note_" + lang]
+        count = f"×{n['inserts']}" + (f" (+{n['nested']} nested)" if n["nested"] and lang == "en" else
+                                      f"（嵌套 {n['nested']}）" if n["nested"] else "")
+        out.append(f"  {n['name']}{' (' + note + ')' if note else ''} {count}")
+    if len(unknown) > 20:
+        out.append(f"  … +{len(unknown) - 20}")
+    acc = data["access"]
+    ent = acc["entrance"]
+    line = f"{ui['access']}: {acc['doors']} {ui['doors']}, {len(acc['edges'])} {ui['connections']}"
+    if ent:
+        line += f"; {ui['entrance']}: {ent['how_' + lang]}"
+    out.append(line)
+    m = data.get("margin")
+    if m:
+        top = m["highest_tier_met"]
+        top_txt = f"{top} ({profile.tiers[top][lang]})" if top in profile.tiers else ui["none_met"]
+        out.append(f"{ui['margin']}: {ui['highest']}: {top_txt}")
+        if m["requested"]:
+            miss = ("; " if lang == "en" else "；").join(x[lang] for x in m["missing"]) or ui["nothing_missing"]
+            out.append(f"  {ui['missing']} {m['requested']}: {miss}" if lang == "en" else
+                       f"  {ui['missing']}{m['requested']}）：{miss}")
+    return out
