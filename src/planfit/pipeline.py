@@ -38,11 +38,11 @@ def expand_targets(targets: list[str]) -> tuple[list[str], dict[str, Any] | None
 
 
 def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str | None = None,
-              vocabulary: tuple[str, ...] = (), units: str | None = None) -> Run:
+              vocabulary: tuple[str, ...] = (), units: str | None = None, backdrop: bool = False) -> Run:
     profile = Profile.load(profile_path)
     vocab = Vocabulary.load(vocabulary)
     paths, site_facts, site_path = expand_targets(targets)
-    plans = [read_plan(p, units=units, layers=vocab.layers) for p in paths]
+    plans = [read_plan(p, units=units, layers=vocab.layers, backdrop=backdrop) for p in paths]
     header: dict[str, str] = {}
     for p in plans:
         header.update(dict(p.header_facts))

@@ -6,6 +6,7 @@ import click
 
 from .. import __version__
 from .check import check_cmd
+from .render import render_cmd
 from .rules import rules_cmd
 
 
@@ -18,6 +19,7 @@ def cli() -> None:
 
 cli.add_command(check_cmd)
 cli.add_command(rules_cmd)
+cli.add_command(render_cmd)
 
 
 def main() -> None:

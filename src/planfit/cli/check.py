@@ -10,6 +10,7 @@ import click
 from ..errors import PlanfitError
 from ..findings import SEVERITY_RANK
 from .options import UserError, default_lang, lang_option, profile_option, write_output
+from .render import load_image_style, style_option, write_images
 
 
 @click.command("check")
@@ -33,8 +34,11 @@ from .options import UserError, default_lang, lang_option, profile_option, write
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
               help="Lowest severity that makes the exit code 1 (default: error).")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
+@click.option("--image", default=None, metavar="FILE",
+              help="Also draw the annotated plan to FILE (.png, .svg or .pdf), as planfit render does.")
+@style_option
 def check_cmd(plans, tier, name, built_before_2015, hosted_in, units, profile_path, vocabulary, fmt, output,
-              lang, fail_on, color):
+              lang, fail_on, color, image, style):
     """Check PLAN (DXF files of one center, one per floor, or a site .toml file)
     against the standard.
 
@@ -45,9 +49,12 @@ def check_cmd(plans, tier, name, built_before_2015, hosted_in, units, profile_pa
     from ..report import to_json, to_text
 
     lang = lang or default_lang()
+    if style and not image:
+        raise UserError("usage error: --style needs --image FILE")
+    image_style = load_image_style(style, image) if image else None
     cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
     try:
-        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units)
+        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=bool(image))
     except PlanfitError as exc:
         raise UserError.from_error(exc) from None
     except Exception as exc:  # an unexpected failure on a strange file: one line, exit 2
@@ -60,6 +67,8 @@ def check_cmd(plans, tier, name, built_before_2015, hosted_in, units, profile_pa
     else:
         use_colour = color if color is not None else (output in (None, "-") and sys.stdout.isatty())
         text = to_text(run.data, run.profile, lang, click.style if use_colour else None)
+    if image:
+        write_images(run, image, image_style, lang)
     write_output(text, output)
     if fail_on == "never":
         sys.exit(0)

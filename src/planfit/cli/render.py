@@ -1,0 +1,83 @@
+"""planfit render: annotated plan images, one page per floor."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..errors import PlanfitError
+from .options import UserError, default_lang, lang_option, profile_option
+
+
+def style_option(f):
+    return click.option("--style", "style", default=None, metavar="NAME|PATH",
+                        help="Image style: a packaged style (default, print, findings) or a style TOML file.")(f)
+
+
+def load_image_style(style: str | None, output: str):
+    """Validate the style and the image format before any plan is read (nothing is written on error)."""
+    from ..render import image_format, load_style
+
+    try:
+        image_format(output)
+        return load_style(style)
+    except PlanfitError as exc:
+        raise UserError.from_error(exc) from None
+
+
+def write_images(run, output: str, style, lang: str) -> list[str]:
+    from ..render import render_run
+
+    try:
+        pages = render_run(run, output, style=style, lang=lang)
+    except PlanfitError as exc:
+        raise UserError.from_error(exc) from None
+    except OSError as exc:
+        raise UserError(f"output error: {output}: {exc.strerror or exc}") from None
+    return list(dict.fromkeys(p.path for p in pages))
+
+
+@click.command("render")
+@click.argument("plans", nargs=-1, required=True, metavar="PLAN...")
+@click.option("-o", "--output", required=True, metavar="FILE",
+              help="Image file: .png or .svg (one file per floor: FILE, or FILE-<floor>.ext when there are "
+                   "several floors) or .pdf (one page per floor).")
+@style_option
+@click.option("--tier", type=click.Choice(["county", "street", "community", "rural"]), default=None,
+              help="Tier of the center (层级).")
+@click.option("--name", default=None, help="Name of the center.")
+@click.option("--built-before-2015/--new-build", "built_before_2015", default=None,
+              help="Community centers: built before 2015 or new.")
+@click.option("--hosted-in", type=click.Choice(["standalone", "government-service-center", "office-building"]),
+              default=None, help="Where a county or street center is hosted.")
+@click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
+              help="Drawing unit, overriding the header and the geometry check.")
+@profile_option
+@click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra room-name vocabulary TOML (repeatable).")
+@lang_option
+def render_cmd(plans, output, style, tier, name, built_before_2015, hosted_in, units, profile_path, vocabulary,
+               lang):
+    """Draw PLAN (DXF files of one center, or a site .toml file) with its rooms, zones
+    and findings: the original drawing underneath, zones in colour, numbered markers
+    matching the check report, a legend, a title block and a scale bar.
+
+    Exit codes: 0 images written, 2 usage, input, profile or style error.
+    """
+    from ..pipeline import run_check
+
+    lang = lang or default_lang()
+    st = load_image_style(style, output)
+    cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
+    try:
+        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=True)
+    except PlanfitError as exc:
+        raise UserError.from_error(exc) from None
+    except Exception as exc:
+        if os.environ.get("PLANFIT_DEBUG"):
+            raise
+        raise UserError(f"internal error while checking {', '.join(plans)}: {type(exc).__name__}: {exc} "
+                        "(set PLANFIT_DEBUG=1 for details)") from None
+    for path in write_images(run, output, st, lang):
+        click.echo(path)

@@ -1,0 +1,118 @@
+"""Annotated plan images: one page per floor, findings where they happen.
+
+Nothing here imports matplotlib until an image is asked for.
+
+Output naming: a PDF is one file with one page per floor. PNG and SVG are
+one file per floor: the name given when there is one floor, else
+``<stem>-<floor>.<ext>`` (the floor id with characters other than letters,
+digits, ``.``, ``_`` and ``-`` replaced by ``_``), in floor order.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .style import StyleError, load_style
+
+FORMATS = ("png", "svg", "pdf")
+
+__all__ = ["render_run", "output_paths", "image_format", "load_style", "StyleError", "FORMATS"]
+
+
+def image_format(output: str) -> str:
+    ext = Path(output).suffix.lower().lstrip(".")
+    if ext not in FORMATS:
+        raise StyleError(output, "", f"image format must be .png, .svg or .pdf, got {Path(output).suffix or 'none'}")
+    return ext
+
+
+def _slug(floor_id: str) -> str:
+    return re.sub(r"[^\w.\-]", "_", floor_id, flags=re.UNICODE) or "floor"
+
+
+def output_paths(output: str, floor_ids: list[str]) -> list[str]:
+    """Where each floor's page goes (one path for a PDF)."""
+    fmt = image_format(output)
+    if fmt == "pdf" or len(floor_ids) <= 1:
+        return [output]
+    p = Path(output)
+    seen: dict[str, int] = {}
+    out = []
+    for fid in floor_ids:
+        s = _slug(fid)
+        seen[s] = seen.get(s, 0) + 1
+        if seen[s] > 1:
+            s = f"{s}_{seen[s]}"
+        out.append(str(p.with_name(f"{p.stem}-{s}{p.suffix}")))
+    return out
+
+
+def _atomic(target: str, write) -> None:
+    t = Path(target)
+    fd, tmp = tempfile.mkstemp(dir=t.parent if str(t.parent) else ".", prefix=f".{t.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an image is an ordinary file
+        os.replace(tmp, t)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_run(run, output: str, style=None, lang: str = "zh"):
+    """Render a checked run (read with backdrop=True) to output; returns the Pages written."""
+    fmt = image_format(output)
+    st = style if hasattr(style, "values") else load_style(style)
+    import matplotlib
+
+    from .draw import PageDrawer
+    from .fonts import find_cjk_font
+
+    font = find_cjk_font(tuple(st.page.fonts))
+    floors = list(run.result.measurement.floors)
+    plans = {p.path: p for p in run.plans}
+    pages_in: list[tuple[object, object]] = [(f, plans.get(f.file)) for f in floors]
+    covered = {f.file for f in floors}
+    pages_in += [(None, p) for p in run.plans if p.path not in covered]
+    paths = output_paths(output, [f.id if f else Path(p.path).stem for f, p in pages_in])
+    rc = {"svg.fonttype": "none" if st.page.svg_text == "text" else "path", "svg.hashsalt": "planfit",
+          "pdf.fonttype": 3, "path.simplify": True, "font.family": [font.family, "DejaVu Sans"],
+          "hatch.linewidth": 0.6}
+    drawer = PageDrawer(run, st, lang, font, glyph_text=fmt != "svg" or st.page.svg_text == "path")
+    pages = []
+    with matplotlib.rc_context(rc):
+        figs = []
+        for i, (floor, plan) in enumerate(pages_in, 1):
+            fig, page = drawer.draw(floor, plan, i, len(pages_in))
+            figs.append(fig)
+            pages.append(page)
+        if drawer.glyphs is not None:
+            for page in pages:
+                page.missing_glyphs = sorted(drawer.glyphs.missing)
+        if fmt == "pdf":
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            def write_pdf(tmp):
+                with PdfPages(tmp, metadata={"Creator": "planfit", "Producer": "planfit", "CreationDate": None}) as pdf:
+                    for fig in figs:
+                        pdf.savefig(fig)
+
+            _atomic(output, write_pdf)
+            for page in pages:
+                page.path = output
+        else:
+            for fig, page, path in zip(figs, pages, paths):
+                meta = {"Date": None} if fmt == "svg" else {"Software": "planfit"}
+
+                def write(tmp, fig=fig, meta=meta):
+                    fig.savefig(tmp, format=fmt, metadata=meta, facecolor=fig.get_facecolor())
+
+                _atomic(path, write)
+                page.path = path
+    return pages
