@@ -826,7 +826,9 @@ def _access_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
         return tuple(dict.fromkeys(hs))
 
     def public_path(target):
-        allowed = [n for n in g.nodes if n not in private or n in (target, ent.room)]
+        if ent.room in private and ent.room != target:
+            return None  # the main entrance opens into an office
+        allowed = [n for n in g.nodes if n not in private or n == target]
         sub = g.subgraph(allowed)
         try:
             return nx.shortest_path(sub, ent.room, target)
