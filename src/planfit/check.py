@@ -351,7 +351,7 @@ def _drawing_rules(ctx: _Ctx, plans: list[Plan], meas: Measurement) -> bool:
         rooms = [r for r in meas.rooms if r.file == p.path]
         known = [r for r in rooms if r.category != "unknown"]
         loose = [lb for lb in meas.loose_labels if lb.file == p.path]
-        walls = len(p.linework)
+        walls = len(p.linework) if p.wall_source == "wall layers" else 0  # lines guessed as walls prove nothing
         drawn = bool(walls or p.proxy_entities or any(f.file == p.path and f.outline_method == "boundary-layer"
                                                         for f in meas.floors))
         if known or (rooms and drawn):

@@ -6,12 +6,12 @@ is used for geometry; nothing here touches ezdxf.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from .labels import LabelParts, looks_like_room_name, parse_label
+from .geom import polygon
 from .model import Plan, Point, Ring, Text
 from .vocabulary import ANCILLARY, OTHER, Vocabulary
 
@@ -22,9 +22,6 @@ OVERLAP_MIN = 0.5  # m² of overlap between two rooms that is reported
 OVERLAP_FRACTION = 0.02
 LINE_EPS = 0.001  # m: wall lines become strips this wide for the union
 CLOSING_TOLERANCE = 0.3  # m: gaps up to twice this close when the outline is derived
-FLOOR_LAYER_RE = re.compile(r"(?:^|_)FLR_(-?\d+)(?:_|$)", re.IGNORECASE)
-FLOOR_TITLE_RE = re.compile(r"([一二三四五六七八九十\d]+|首|地下[一二三\d]*)层平面图|(GROUND|FIRST|SECOND|THIRD|\d+(?:ST|ND|RD|TH))\s+FLOOR\s+PLAN",
-                            re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -93,6 +90,9 @@ class Measurement:
     building_area: float
     zone_areas: tuple[tuple[str, float], ...]
     closing_tolerance: float
+    gap_tolerance: float = 0.0  # m: wall gaps closed without a door/window block
+    openings: tuple = ()  # walls.Bridge: every opening closed to find rooms from walls
+    drawings: tuple = ()  # floors.Drawing: drawings in the files not used as floor plans
 
 
 def measure(plans: list[Plan], vocab: Vocabulary) -> Measurement:
@@ -100,16 +100,26 @@ def measure(plans: list[Plan], vocab: Vocabulary) -> Measurement:
     rooms: list[Room] = []
     dropped: list[Dropped] = []
     loose: list[LooseLabel] = []
+    drawings: list = []
+    openings: list = []
     for plan in plans:
-        f, r, d, lo = _measure_plan(plan, vocab, len(rooms))
+        f, r, d, lo, dr, br = _measure_plan(plan, vocab, len(rooms))
         floors.extend(f)
         rooms.extend(r)
         dropped.extend(d)
         loose.extend(lo)
+        drawings.extend(dr)
+        openings.extend(br)
+    return _summarise(floors, rooms, dropped, loose, drawings, openings)
+
+
+def _summarise(floors, rooms, dropped, loose, drawings, openings) -> Measurement:
     zone_areas: dict[str, float] = defaultdict(float)
     for room in rooms:
         for z in room.zones:
             zone_areas[z] += room.area
+    from .walls import GAP_TOLERANCE
+
     return Measurement(
         floors=tuple(floors),
         rooms=tuple(rooms),
@@ -118,20 +128,30 @@ def measure(plans: list[Plan], vocab: Vocabulary) -> Measurement:
         building_area=sum(f.building_area for f in floors),
         zone_areas=tuple(sorted(zone_areas.items())),
         closing_tolerance=CLOSING_TOLERANCE,
+        gap_tolerance=GAP_TOLERANCE,
+        openings=tuple(openings),
+        drawings=tuple(drawings),
     )
 
 
-def _poly(ring: Ring, holes=()):
-    from shapely import make_valid
-    from shapely.geometry import Polygon
+def select_floors(m: Measurement, selector: str) -> Measurement:
+    """Keep the floors named by `selector`: a floor id, a name, or a 1-based number.
 
-    p = Polygon(ring, [h for h in holes if len(h) >= 3])
-    if not p.is_valid:
-        p = make_valid(p)
-        if p.geom_type != "Polygon":
-            polys = [g for g in getattr(p, "geoms", []) if g.geom_type == "Polygon"]
-            p = max(polys, key=lambda g: g.area) if polys else Polygon()
-    return p
+    Raises LookupError listing the floors there are."""
+    floors = list(m.floors)
+    chosen = [f for f in floors if selector in (f.id, f.name) or f.id.endswith("#" + selector)]
+    if not chosen and selector.isdigit() and 1 <= int(selector) <= len(floors):
+        chosen = [floors[int(selector) - 1]]
+    if not chosen:
+        listing = ", ".join(f"{n} = {f.id} ({f.name})" for n, f in enumerate(floors, 1))
+        raise LookupError(f"no floor {selector!r}; floors: {listing}")
+    ids = {f.id for f in chosen}
+    files = {f.file for f in chosen}
+    return _summarise(chosen, [r for r in m.rooms if r.floor in ids], [d for d in m.dropped if d.file in files],
+                      [lb for lb in m.loose_labels if lb.file in files], m.drawings, m.openings)
+
+
+_poly = polygon
 
 
 def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
@@ -235,8 +255,12 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
     rooms_raw.extend(wall_result.rooms)
     assigned = {t.handle for r in wall_result.rooms for t, _ in r["labs"]}
     loose = [lb for lb in loose if lb.handle not in assigned]
-    groups = _floor_groups(plan, boundary)
-    room_floor = _room_floors(groups, [r["poly"] for r in rooms_raw])
+    from .floors import assign, layout
+
+    known = [any(m.category for _t, p in r["named"] for m in vocab.match(p.name)) for r in rooms_raw]
+    lay = layout(plan, boundary, [r["poly"] for r in rooms_raw], [_bounds(lw.points) for lw in plan.linework], known)
+    groups = lay.groups
+    room_floor = assign(groups, [r["poly"] for r in rooms_raw], Path(file).stem)
     rooms = []
     for n, raw in enumerate(rooms_raw):
         poly = raw["poly"]
@@ -273,7 +297,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             file=file,
         ))
     floors = _build_floors(groups, rooms, plan, wall_result)
-    return floors, rooms, dropped, loose
+    return floors, rooms, dropped, loose, lay.drawings, wall_result.bridges
 
 
 @dataclass
@@ -288,7 +312,7 @@ class _WallResult:
 def _rooms_from_walls(plan: Plan, vocab: Vocabulary, rooms_raw: list[dict], loose_texts, dropped: list[Dropped]):
     """Faces enclosed by wall linework, with openings closed, named by the labels inside them."""
     from shapely import STRtree, linestrings, points
-    from shapely.geometry import LineString, Polygon
+    from shapely.geometry import LineString
 
     from .walls import GAP_TOLERANCE, faces, find_bridges, opening_kind, segments
 
@@ -298,9 +322,9 @@ def _rooms_from_walls(plan: Plan, vocab: Vocabulary, rooms_raw: list[dict], loos
         return result
     openings = [(k, ins.handle, ins.footprint) for ins in plan.inserts
                 if ins.footprint and (k := opening_kind(ins, vocab.layers))]
-    result.bridges = find_bridges(segs, openings, GAP_TOLERANCE)
-    result.faces = faces(segs, result.bridges, MIN_ROOM_AREA)
-    polys = [Polygon(f.ring, f.holes) for f in result.faces]
+    result.bridges = find_bridges([lw.points for lw in plan.linework], segs, openings, GAP_TOLERANCE)
+    result.faces = faces([lw.points for lw in plan.linework], result.bridges, MIN_ROOM_AREA)
+    polys = [f.poly for f in result.faces]
     if not polys:
         return result
     tree = STRtree(polys)
@@ -403,53 +427,23 @@ def _r(p: Point) -> Point:
     return (round(p[0], 3), round(p[1], 3))
 
 
-def _floor_key(layer: str) -> str | None:
-    m = FLOOR_LAYER_RE.search(layer)
-    return m.group(1) if m else None
-
-
-def _floor_groups(plan: Plan, boundary) -> list[tuple[str, str, list]]:
-    """Floors of one file as (id, name, boundary outlines): one per floor-numbered
-    boundary layer, else the whole file is one floor."""
-    stem = Path(plan.path).stem
-    groups: dict[str, list] = defaultdict(list)
-    for o in boundary:
-        groups[_floor_key(o.layer) or ""].append(o)
-    if len(groups) <= 1:
-        return [(stem, _floor_title(plan) or stem, list(boundary))]
-    keys = sorted(groups, key=lambda k: (k == "", int(k) if k.lstrip("-").isdigit() else 0))
-    return [(f"{stem}#{k or '?'}", f"{stem} floor {k}" if k else stem, groups[k]) for k in keys]
-
-
-def _room_floors(groups, room_polys) -> list[str]:
-    """The floor of each room: the floor whose boundary holds its representative point."""
-    if len(groups) == 1:
-        return [groups[0][0]] * len(room_polys)
-    from shapely import STRtree, points
-
-    owners = [(fid, _poly(o.ring, o.holes)) for fid, _name, outlines in groups for o in outlines]
-    tree = STRtree([p for _, p in owners])
-    out = []
-    stem = groups[0][0].split("#")[0]
-    for rp in room_polys:
-        pt = rp.representative_point()
-        hits = [int(h) for h in tree.query(points(pt.x, pt.y), predicate="within")]
-        out.append(owners[min(hits)][0] if hits else f"{stem}#outside")
-    return out
-
-
 def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor, ...]:
     from shapely.geometry import Polygon
 
-    face_polys = [(Polygon(f.ring, f.holes), (f, i in walls.used)) for i, f in enumerate(walls.faces)]
+    from .floors import point_in, points_in
+
+    face_polys = [(f.poly, (f, i in walls.used)) for i, f in enumerate(walls.faces)]
     out = []
-    for fid, name, outlines in groups:
-        on_floor = [r for r in rooms if r.floor == fid]
-        if len(groups) > 1 and outlines:
-            fl_poly = _union_area([_poly(o.ring, o.holes) for o in outlines])[2]
-            fl_faces = [(p, f) for p, f in face_polys if fl_poly.buffer(0.5).contains(p.representative_point())]
+    for g in groups:
+        on_floor = [r for r in rooms if r.floor == g.id]
+        if g.region is not None:
+            inside = points_in(g, [_pt(p) for p, _ in face_polys])
+            fl_faces = [fp for fp, ok in zip(face_polys, inside) if ok]
+            inside = points_in(g, [lw.points[0] for lw in plan.linework])
+            linework = [lw for lw, ok in zip(plan.linework, inside) if ok]
         else:
-            fl_faces = face_polys
+            fl_faces, linework = face_polys, list(plan.linework)
+        outlines = g.outlines
         if outlines:
             area, rings, _ = _union_area([_poly(o.ring, o.holes) for o in outlines])
             method, handles = "boundary-layer", tuple(o.handle for o in outlines)
@@ -457,19 +451,26 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
         elif fl_faces:
             area, rings, _ = _union_area([Polygon(p.exterior) for p, _ in fl_faces]
                                          + [Polygon(r.ring) for r in on_floor], fill_holes=True)
-            method, handles = "walls", tuple(sorted({lw.handle for lw in plan.linework}))
+            method, handles = "walls", tuple(sorted({lw.handle for lw in linework}))
             kinds: dict[str, int] = defaultdict(int)
             for br in walls.bridges:
-                kinds[br.kind] += 1
+                if point_in(g, br.a):
+                    kinds[br.kind] += 1
             closed = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
-            detail = (f"outer face of the wall linework ({len(plan.linework)} wall entities), openings closed: "
+            detail = (f"outer face of the wall linework ({len(linework)} entities from {plan.wall_source}), openings closed: "
                       f"{closed} (gap tolerance {walls.tolerance:.2f} m)")
         else:
-            out.append(_derived_floor(fid, name, plan.path, on_floor, plan))
+            out.append(_derived_floor(g.id, g.name, plan.path, on_floor, linework))
             continue
-        out.append(Floor(fid, name, plan.path, area, method, detail, handles, rings, len(on_floor),
+        out.append(Floor(g.id, g.name, plan.path, area, method, detail, handles, rings, len(on_floor),
                          _reconcile(area, on_floor, [f for _, f in fl_faces])))
     return tuple(out)
+
+
+def _bounds(pts) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _reconcile(gross: float, rooms, faces) -> tuple[tuple[str, float], ...]:
@@ -483,14 +484,6 @@ def _reconcile(gross: float, rooms, faces) -> tuple[tuple[str, float], ...]:
         return (("rooms", room_area), ("gross", gross), ("walls and other", gross - room_area))
     return (("rooms", room_area), ("walls", wall_area), ("unlabelled faces", other), ("gross", gross),
             ("difference", gross - room_area - wall_area - other))
-
-
-def _floor_title(plan: Plan) -> str:
-    for t in plan.texts:
-        m = FLOOR_TITLE_RE.search(t.text)
-        if m:
-            return m.group(0)
-    return ""
 
 
 def _union_area(polys, fill_holes: bool = False):
@@ -507,14 +500,14 @@ def _union_area(polys, fill_holes: bool = False):
     return u.area, rings, u
 
 
-def _derived_floor(fid: str, name: str, file: str, rooms, plan: Plan) -> Floor:
+def _derived_floor(fid: str, name: str, file: str, rooms, linework) -> Floor:
     """Outer face of the external walls from rooms and wall linework (GB/T 50353)."""
     from shapely import unary_union
     from shapely.geometry import LineString, Polygon
 
     geoms = [Polygon(r.ring) for r in rooms]
     wall_handles = []
-    for lw in plan.linework:
+    for lw in linework:
         if len(lw.points) >= 2:
             geoms.append(LineString(lw.points).buffer(LINE_EPS, join_style="mitre", cap_style="square"))
             wall_handles.append(lw.handle)

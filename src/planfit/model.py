@@ -122,3 +122,4 @@ class Plan:
     extents: tuple[float, float, float, float] | None = None
     layers: tuple[str, ...] = field(default=())
     backdrop: tuple[Stroke, ...] = ()  # only when read with backdrop=True (images)
+    wall_source: str = "none"  # where the wall linework came from

@@ -61,6 +61,7 @@ class _Raw:
 
     outlines: list[tuple[str, str, str, list, list, str, bool]] = field(default_factory=list)
     linework: list[tuple[str, str, list]] = field(default_factory=list)
+    other_linework: list[tuple[str, str, list]] = field(default_factory=list)
     texts: list[tuple[str, str, str, str, tuple, tuple, float, str, str]] = field(default_factory=list)
     inserts: list[tuple] = field(default_factory=list)
     evidence: UnitEvidence = field(default_factory=UnitEvidence)
@@ -113,6 +114,13 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
         except Exception:  # one odd entity never stops the read; it is counted
             counts["(unreadable " + t + ")"] += 1
 
+    wall_source = "wall layers"
+    if not raw.linework and raw.other_linework:
+        # no wall layer in this file: every line of no known role may be a wall (reported)
+        raw.linework = raw.other_linework
+        wall_source = "all lines on layers of no known role (no wall layer found: " + \
+            ", ".join(sorted({lay for _h, lay, _p in raw.other_linework})[:6]) + ")"
+    raw.other_linework = []
     _gather_room_evidence(raw, layers)
     insunits = doc.header.get("$INSUNITS")
     chosen = choose_units(insunits if isinstance(insunits, int) else None, raw.evidence, units)
@@ -125,7 +133,7 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
         Outline(h, lay, kind, sc(ring), tuple(sc(hole) for hole in holes), closed_by, arcs)
         for h, lay, kind, ring, holes, closed_by, arcs in raw.outlines
     )
-    linework = tuple(Linework(h, lay, sc(pts)) for h, lay, pts in raw.linework)
+    linework = tuple(Linework(h, lay, sc(pts)) for h, lay, pts in raw.linework if len(pts) >= 2)
     texts = tuple(
         Text(h, lay, kind, txt, (c[0] * s, c[1] * s), (i[0] * s, i[1] * s), height * s, (c[2] * s, c[3] * s),
              block, tag)
@@ -167,6 +175,7 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
         proxy_entities=proxies,
         extents=_extents(outlines, linework, texts),
         backdrop=_backdrop(msp, s) if backdrop else (),
+        wall_source=wall_source if raw.linework else "none",
         layers=tuple(sorted(layer.dxf.name for layer in doc.layers)),
     )
 
@@ -300,6 +309,8 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
             return
         if layers.is_("wall", layer):
             raw.linework.append((handle, layer, pts))
+        elif _may_be_wall(layers, layer):
+            raw.other_linework.append((handle, layer, pts))
     elif t == "HATCH":
         paths = list(ezpath.from_hatch(e))
         rings = [_ring(_flatten(p)) for p in paths]
@@ -317,6 +328,8 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
     elif t in ("LINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
         if layers.is_("wall", layer):
             raw.linework.append((handle, layer, _flatten(ezpath.make_path(e))))
+        elif t in ("LINE", "ARC") and _may_be_wall(layers, layer):
+            raw.other_linework.append((handle, layer, _flatten(ezpath.make_path(e))))
     elif t == "TEXT":
         txt = e.plain_text() if hasattr(e, "plain_text") else e.dxf.text
         h = float(e.dxf.get("height", 0) or 0)
@@ -343,6 +356,12 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
             return
         if isinstance(m, (int, float)) and m > 0 and e.dimtype in (0, 1):
             raw.evidence.dimension.append(float(m))
+
+
+def _may_be_wall(layers: LayerRoles, layer: str) -> bool:
+    """Lines on layers of no known role: used as walls only when the file has no wall layer."""
+    return not (layers.is_("ignore", layer) or layers.is_("room", layer) or layers.is_("boundary", layer)
+                or layers.is_("door", layer))
 
 
 def _add_text(raw: _Raw, handle, layer, kind, txt, box, ins, h, block="", tag="") -> None:

@@ -45,8 +45,9 @@ class Bridge:
 
 @dataclass(frozen=True)
 class Face:
-    ring: tuple[Point, ...]
-    holes: tuple[tuple[Point, ...], ...]
+    """A bounded face of the wall linework (an intermediate value: it holds its shapely polygon)."""
+
+    poly: object
     area: float
     width: float  # 2·area/perimeter: the thickness of a strip
     kind: str  # "candidate" | "wall" | "sliver"
@@ -71,25 +72,32 @@ def segments(plan: Plan) -> list[tuple[Point, Point]]:
     return out
 
 
-def find_bridges(segs: list[tuple[Point, Point]], openings: list[tuple[str, str, tuple[Point, ...]]],
+def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tuple[str, str, tuple[Point, ...]]],
                  gap_tolerance: float = GAP_TOLERANCE) -> list[Bridge]:
-    """Join collinear wall-face ends across openings (mutual nearest partners)."""
+    """Join collinear wall-face ends across openings (mutual nearest partners).
+
+    polylines: the wall linework as point sequences (only their free ends can be joined);
+    segs: the same split into segments (a bridge never crosses one)."""
     import numpy as np
     from shapely import STRtree, linestrings, points, polygons
 
     if not segs:
         return []
-    # every segment end with the direction pointing out of the segment
+    # the free ends of every wall polyline, with the direction pointing out of it
     ends = []
-    for a, b in segs:
-        dx, dy = b[0] - a[0], b[1] - a[1]
-        n = math.hypot(dx, dy)
-        ux, uy = dx / n, dy / n
-        ends.append((b, (ux, uy)))
-        ends.append((a, (-ux, -uy)))
+    for line in polylines:
+        if len(line) < 2 or line[0] == line[-1]:
+            continue
+        for p, q in ((line[-1], line[-2]), (line[0], line[1])):
+            dx, dy = p[0] - q[0], p[1] - q[1]
+            n = math.hypot(dx, dy)
+            if n > 0:
+                ends.append((p, (dx / n, dy / n)))
+    if not ends:
+        return []
     pts = points(np.array([e[0] for e in ends]))
     tree = STRtree(pts)
-    seg_tree = STRtree(linestrings([[a, b] for a, b in segs]))
+    seg_tree = STRtree(line_array([[a, b] for a, b in segs]))
 
     op_polys = []
     for kind, handle, fp in openings:
@@ -110,25 +118,23 @@ def find_bridges(segs: list[tuple[Point, Point]], openings: list[tuple[str, str,
                 reach[ie] = size
                 owner[ie] = io
 
-    best: dict[int, tuple[float, int]] = {}
     cos_tol = math.cos(ANGLE_TOL)
-    idx_a, idx_b = tree.query(pts, predicate="dwithin", distance=float(reach.max()))
-    for i, j in zip(idx_a.tolist(), idx_b.tolist()):
-        if i == j:
-            continue
-        (px, py), (dx, dy) = ends[i]
-        (qx, qy), (ex, ey) = ends[j]
-        vx, vy = qx - px, qy - py
-        dist = math.hypot(vx, vy)
-        if dist < 1e-6 or dist > reach[i]:
-            continue
-        along = vx * dx + vy * dy
-        if along < dist * cos_tol or abs(vx * dy - vy * dx) > OFFSET_TOL:
-            continue
-        if ex * dx + ey * dy > -cos_tol:
-            continue
-        if i not in best or dist < best[i][0]:
-            best[i] = (dist, j)
+    idx_a, idx_b = tree.query(pts, predicate="dwithin", distance=reach)
+    P = np.array([e[0] for e in ends])
+    D = np.array([e[1] for e in ends])
+    v = P[idx_b] - P[idx_a]
+    dist = np.hypot(v[:, 0], v[:, 1])
+    d = D[idx_a]
+    along = v[:, 0] * d[:, 0] + v[:, 1] * d[:, 1]
+    cross = np.abs(v[:, 0] * d[:, 1] - v[:, 1] * d[:, 0])
+    facing = (D[idx_b] * d).sum(axis=1)
+    ok = (dist > 1e-6) & (dist <= reach[idx_a]) & (along >= dist * cos_tol) & (cross <= OFFSET_TOL) & (facing <= -cos_tol)
+    ia, ib, dd = idx_a[ok], idx_b[ok], dist[ok]
+    order = np.lexsort((ib, dd, ia))  # per end, nearest partner first
+    best: dict[int, tuple[float, int]] = {}
+    for i, j, dist_ij in zip(ia[order].tolist(), ib[order].tolist(), dd[order].tolist()):
+        if i not in best:
+            best[i] = (dist_ij, j)
 
     bridges = []
     seen = set()
@@ -150,27 +156,34 @@ def find_bridges(segs: list[tuple[Point, Point]], openings: list[tuple[str, str,
     return bridges
 
 
-def faces(segs: list[tuple[Point, Point]], bridges: list[Bridge], min_area: float) -> list[Face]:
-    """Bounded faces of the noded wall linework plus bridges."""
-    from shapely import polygonize, unary_union
-    from shapely.geometry import MultiLineString
+def line_array(polylines):
+    """Shapely linestrings for point sequences, built in one vectorised call."""
+    import numpy as np
+    from shapely import linestrings
 
-    lines = [list(s) for s in segs] + [[br.a, br.b] for br in bridges]
-    if not lines:
+    seqs = [p for p in polylines if len(p) >= 2]
+    if not seqs:
+        return np.array([], dtype=object)
+    coords = np.concatenate([np.asarray(p, dtype=float) for p in seqs])
+    index = np.repeat(np.arange(len(seqs)), [len(p) for p in seqs])
+    return linestrings(coords, indices=index)
+
+
+def faces(polylines, bridges: list[Bridge], min_area: float) -> list[Face]:
+    """Bounded faces of the noded wall linework plus bridges."""
+    import numpy as np
+    from shapely import area, get_parts, length, polygonize, union_all
+
+    lines = line_array(list(polylines) + [[br.a, br.b] for br in bridges])
+    if not len(lines):
         return []
-    noded = unary_union(MultiLineString(lines))
+    polys = get_parts(polygonize([union_all(lines)]))
+    areas = area(polys)
+    widths = np.where(length(polys) > 0, 2 * areas / np.maximum(length(polys), 1e-12), 0.0)
     out = []
-    for poly in polygonize([noded]).geoms:
+    for poly, a, w in zip(polys, areas.tolist(), widths.tolist()):
         if poly.is_empty:
             continue
-        area = poly.area
-        width = 2 * area / poly.length if poly.length else 0.0
-        if area < min_area:
-            kind = "sliver"
-        elif width < WALL_MAX_THICKNESS:
-            kind = "wall"
-        else:
-            kind = "candidate"
-        out.append(Face(tuple(poly.exterior.coords[:-1]), tuple(tuple(h.coords[:-1]) for h in poly.interiors),
-                        area, width, kind))
+        kind = "sliver" if a < min_area else ("wall" if w < WALL_MAX_THICKNESS else "candidate")
+        out.append(Face(poly, a, w, kind))
     return out

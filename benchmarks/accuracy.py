@@ -1,0 +1,88 @@
+"""Room finding from walls, measured against drawings with known rooms.
+
+1. Walls-only twins of the samples (samples/walls/, when generated): the same
+   rooms must be found from the walls as from the drawn outlines.
+2. The eDCR drawings in ../shared/corpus whose room layers
+   (BLK_1_FLR_n_REGULAR_ROOM, …_WC_BATH) give ground truth: those layers are
+   hidden from planfit, rooms are found from walls and labels, and compared.
+
+Run: python benchmarks/accuracy.py [--markdown]
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from statistics import median
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from planfit.datafiles import LayerRoles, load_packaged  # noqa: E402
+from planfit.geom import polygon  # noqa: E402
+from planfit.measure import measure  # noqa: E402
+from planfit.read import read_plan  # noqa: E402
+from planfit.vocabulary import Vocabulary  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+TRUTH_RE = re.compile(r"^BLK_\d+_FLR_-?\d+_(REGULAR_ROOM|WC_BATH|WC)(_\d+)?$", re.IGNORECASE)
+TRUTH_PATTERNS = ["BLK_*_FLR_*_REGULAR_ROOM*", "BLK_*_FLR_*_WC_BATH*", "BLK_*_FLR_*_WC"]
+MATCH_IOU = 0.5
+GOOD_ERROR = 0.02
+
+
+def hidden_truth_vocabulary() -> Vocabulary:
+    """The packaged vocabulary with the ground-truth room layers ignored instead of read."""
+    vocab = Vocabulary.load()
+    base = load_packaged("layers.toml")
+    room = [p for p in base["room"] if "REGULAR_ROOM" not in p and "WC" not in p]
+    vocab.layers = LayerRoles({**base, "room": room, "ignore": base["ignore"] + TRUTH_PATTERNS})
+    return vocab
+
+
+def evaluate(path: Path, vocab: Vocabulary) -> dict:
+    truth_plan = read_plan(path)
+    truth = [polygon(o.ring, o.holes) for o in truth_plan.outlines if TRUTH_RE.match(o.layer)]
+    truth = [t for t in truth if t.area > 0.5]
+    plan = read_plan(path, layers=vocab.layers)
+    m = measure([plan], vocab)
+    found = [polygon(r.ring) for r in m.rooms if r.source == "walls"]
+    matched, errors = set(), []
+    for t in truth:
+        best, best_iou = None, 0.0
+        for i, f in enumerate(found):
+            if i in matched or not f.intersects(t):
+                continue
+            inter = f.intersection(t).area
+            iou = inter / (f.area + t.area - inter)
+            if iou > best_iou:
+                best, best_iou = i, iou
+        if best is not None and best_iou >= MATCH_IOU:
+            matched.add(best)
+            errors.append(abs(found[best].area - t.area) / t.area)
+    return {
+        "file": path.name, "truth": len(truth), "found": len(errors), "missed": len(truth) - len(errors),
+        "extra": len(found) - len(matched), "within": sum(e <= GOOD_ERROR for e in errors),
+        "median_error": median(errors) if errors else None, "wall_entities": len(plan.linework),
+        "units": plan.units.name,
+    }
+
+
+def main() -> None:
+    vocab = hidden_truth_vocabulary()
+    rows = []
+    for path in sorted(CORPUS.glob("in_edcr_*.dxf")):
+        row = evaluate(path, vocab)
+        if row["truth"]:
+            rows.append(row)
+    print("| file | true rooms | found (IoU ≥ 0.5) | within 2 % | missed | extra | median area error | wall entities |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        err = f"{r['median_error']:.2%}" if r["median_error"] is not None else "—"
+        print(f"| {r['file']} | {r['truth']} | {r['found']} | {r['within']} | {r['missed']} | {r['extra']} | {err} | "
+              f"{r['wall_entities']} |")
+
+
+if __name__ == "__main__":
+    main()
