@@ -129,7 +129,7 @@ def test_no_label_falls_back_to_a_missing_glyph(tmp_path):
         dxf = target.with_suffix("").with_suffix(".dxf")
         spec = str(dxf) if dxf.exists() else str(target)
         run = run_check([spec], {}, backdrop=True)
-        for out in ("x.png", "x.svg"):
+        for out in ("x.png", "x.svg") if "street" in target.name else ("x.png",):
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 pages = render_run(run, str(tmp_path / out), style=st, lang="zh")
