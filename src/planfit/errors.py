@@ -34,3 +34,9 @@ class FactsError(PlanfitError):
     """A facts file (sidecar or site file) or option value that is malformed."""
 
     kind = "facts error"
+
+
+class SelectionError(PlanfitError):
+    """An option that selects something the drawing does not have (e.g. --floor)."""
+
+    kind = "usage error"

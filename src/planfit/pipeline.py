@@ -8,7 +8,8 @@ from typing import Any
 
 from .check import CheckResult, check
 from .facts import facts_for, load_site
-from .measure import measure
+from .errors import SelectionError
+from .measure import measure, select_floors
 from .model import Plan
 from .profile import Profile
 from .read import read_plan
@@ -38,7 +39,8 @@ def expand_targets(targets: list[str]) -> tuple[list[str], dict[str, Any] | None
 
 
 def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str | None = None,
-              vocabulary: tuple[str, ...] = (), units: str | None = None, backdrop: bool = False) -> Run:
+              vocabulary: tuple[str, ...] = (), units: str | None = None, backdrop: bool = False,
+              floor: str | None = None) -> Run:
     profile = Profile.load(profile_path)
     vocab = Vocabulary.load(vocabulary)
     paths, site_facts, site_path = expand_targets(targets)
@@ -48,5 +50,10 @@ def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str |
         header.update(dict(p.header_facts))
     facts = facts_for(paths, cli_facts, site_facts, site_path, header)
     meas = measure(plans, vocab)
+    if floor:
+        try:
+            meas = select_floors(meas, floor)
+        except LookupError as exc:
+            raise SelectionError(", ".join(paths), f"--floor: {exc}") from None
     result = check(plans, meas, facts, profile, vocab)
     return Run(plans, result, to_data(result, plans, profile, vocab), profile, vocab)

@@ -23,6 +23,7 @@ from .render import load_image_style, style_option, write_images
 @click.option("--hosted-in", type=click.Choice(["standalone", "government-service-center", "office-building"]),
               default=None, help="County: standalone or within the government service center; "
                                  "street: standalone or inside the office building.")
+@click.option("--floor", default=None, help="Check one floor only: its id, its name or its number (see the report).")
 @click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
               help="Drawing unit, overriding the header and the geometry check.")
 @profile_option
@@ -37,7 +38,7 @@ from .render import load_image_style, style_option, write_images
 @click.option("--image", default=None, metavar="FILE",
               help="Also draw the annotated plan to FILE (.png, .svg or .pdf), as planfit render does.")
 @style_option
-def check_cmd(plans, tier, name, built_before_2015, hosted_in, units, profile_path, vocabulary, fmt, output,
+def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, profile_path, vocabulary, fmt, output,
               lang, fail_on, color, image, style):
     """Check PLAN (DXF files of one center, one per floor, or a site .toml file)
     against the standard.
@@ -54,7 +55,7 @@ def check_cmd(plans, tier, name, built_before_2015, hosted_in, units, profile_pa
     image_style = load_image_style(style, image) if image else None
     cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
     try:
-        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=bool(image))
+        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=bool(image), floor=floor)
     except PlanfitError as exc:
         raise UserError.from_error(exc) from None
     except Exception as exc:  # an unexpected failure on a strange file: one line, exit 2

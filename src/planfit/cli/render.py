@@ -51,13 +51,14 @@ def write_images(run, output: str, style, lang: str) -> list[str]:
               help="Community centers: built before 2015 or new.")
 @click.option("--hosted-in", type=click.Choice(["standalone", "government-service-center", "office-building"]),
               default=None, help="Where a county or street center is hosted.")
+@click.option("--floor", default=None, help="Check one floor only: its id, its name or its number (see the report).")
 @click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
               help="Drawing unit, overriding the header and the geometry check.")
 @profile_option
 @click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
               help="Extra room-name vocabulary TOML (repeatable).")
 @lang_option
-def render_cmd(plans, output, style, tier, name, built_before_2015, hosted_in, units, profile_path, vocabulary,
+def render_cmd(plans, output, floor, style, tier, name, built_before_2015, hosted_in, units, profile_path, vocabulary,
                lang):
     """Draw PLAN (DXF files of one center, or a site .toml file) with its rooms, zones
     and findings: the original drawing underneath, zones in colour, numbered markers
@@ -71,7 +72,7 @@ def render_cmd(plans, output, style, tier, name, built_before_2015, hosted_in, u
     st = load_image_style(style, output)
     cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
     try:
-        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=True)
+        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=True, floor=floor)
     except PlanfitError as exc:
         raise UserError.from_error(exc) from None
     except Exception as exc:
