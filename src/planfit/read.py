@@ -327,9 +327,9 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
         raw.outlines.append((handle, layer, "hatch", outer, holes, "hatch", any(p.has_curves for p in paths)))
     elif t in ("LINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
         if layers.is_("wall", layer):
-            raw.linework.append((handle, layer, _flatten(ezpath.make_path(e))))
+            raw.linework.append((handle, layer, _curve_points(e, t)))
         elif t in ("LINE", "ARC") and _may_be_wall(layers, layer):
-            raw.other_linework.append((handle, layer, _flatten(ezpath.make_path(e))))
+            raw.other_linework.append((handle, layer, _curve_points(e, t)))
     elif t == "TEXT":
         txt = e.plain_text() if hasattr(e, "plain_text") else e.dxf.text
         h = float(e.dxf.get("height", 0) or 0)
@@ -356,6 +356,17 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
             return
         if isinstance(m, (int, float)) and m > 0 and e.dimtype in (0, 1):
             raw.evidence.dimension.append(float(m))
+
+
+def _curve_points(e, t: str) -> list[tuple[float, float]]:
+    """Points of a curve in WCS; arcs and circles on the true circle (not a Bézier approximation)."""
+    if t in ("ARC", "CIRCLE"):
+        r = float(e.dxf.radius)
+        sagitta = max(r * 1e-6, 1e-9)
+        return [(v.x, v.y) for v in e.flattening(sagitta)]
+    from ezdxf import path as ezpath
+
+    return _flatten(ezpath.make_path(e))
 
 
 def _may_be_wall(layers: LayerRoles, layer: str) -> bool:

@@ -82,6 +82,7 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
             zone_rooms.setdefault(z, []).append(r.id)
     zone_area = dict(m.zone_areas)
     dropped_counts = Counter(d.reason for d in m.dropped)
+    units_of = {p.path: p.units.name for p in plans}
     return {
         "schema": SCHEMA,
         "planfit": __version__,
@@ -105,7 +106,14 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
             "outline_method": f.outline_method, "outline_detail": f.outline_detail,
             "outline_handles": list(f.outline_handles), "rooms": f.rooms,
             "closing_tolerance_m": m.closing_tolerance if f.outline_method == "rooms-and-walls" else None,
+            "gap_tolerance_m": m.gap_tolerance if f.outline_method == "walls" else None,
+            "reconciliation": [[k, _r(v)] for k, v in f.reconciliation],
         } for f in m.floors],
+        "openings": [{"kind": o.kind, "handle": o.handle, "length": _r(o.length),
+                      "from": [_r(o.a[0], 3), _r(o.a[1], 3)], "to": [_r(o.b[0], 3), _r(o.b[1], 3)]}
+                     for o in m.openings],
+        "drawings_not_used": [{"file": d.file, "title": d.title, "kind": d.kind, "bounds": list(d.bounds),
+                               "entities": d.entities} for d in m.drawings],
         "zones": [{"id": z, "zh": vocab.zone_label(z, "zh"), "en": vocab.zone_label(z, "en"),
                    "area": _r(zone_area.get(z, 0.0)), "rooms": zone_rooms.get(z, [])}
                   for z in _zone_order(profile, facts.tier, vocab)],
@@ -115,7 +123,9 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
             "written_size": list(r.written_size) if r.written_size else None,
             "point": [_r(r.point[0], 3), _r(r.point[1], 3)], "file": r.file, "floor": r.floor,
             "provenance": {"method": r.source, "handles": list(r.handles), "layers": list(r.layers),
-                           "label_handles": list(r.label_handles), "label_text": r.label_text},
+                           "label_handles": list(r.label_handles), "label_text": r.label_text,
+                           "units": units_of.get(r.file, ""),
+                           "gap_tolerance_m": m.gap_tolerance if r.source == "walls" else None},
         } for r in m.rooms],
         "dropped": {
             "counts": dict(sorted(dropped_counts.items())),
@@ -203,7 +213,7 @@ def _file_data(p: Plan) -> dict:
     u = p.units
     return {
         "path": p.path, "dxf_version": p.dxf_version, "codepage": p.codepage, "reader": p.reader,
-        "recovered": p.recovered,
+        "recovered": p.recovered, "wall_source": p.wall_source,
         "units": {"name": u.name, "metres_per_unit": u.scale, "header": u.header, "source": u.source,
                   "reason_en": u.reason_en, "reason_zh": u.reason_zh, "scores": list(u.evidence)},
         "entities": sum(n for _, n in p.entity_counts),
