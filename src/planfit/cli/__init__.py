@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .batch import batch_cmd
 from .check import check_cmd
 from .render import render_cmd
 from .rules import rules_cmd
@@ -20,6 +21,7 @@ def cli() -> None:
 cli.add_command(check_cmd)
 cli.add_command(rules_cmd)
 cli.add_command(render_cmd)
+cli.add_command(batch_cmd)
 
 
 def main() -> None:

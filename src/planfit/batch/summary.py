@@ -1,0 +1,97 @@
+"""Rows → ranked order, summary.json and summary.csv.
+
+Ranking: verdict first (pass, undecided, fail, no plan, error), then the area
+margin over the minimum (largest first), then the building area, then the
+input order. `--sort COLUMN` orders by another column (numbers largest
+first, text A→Z; `--reverse` flips); the rank column always keeps the
+ranking. Nothing here depends on timing or on the order sites finished in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from . import SCHEMA
+from .worker import VERDICT_ORDER
+
+NUMERIC = ("rank", "building_area", "service_activity_area", "minimum", "margin", "windows", "equipment",
+           "errors", "warnings", "infos")
+TEXT = ("site", "name", "tier", "verdict", "highest_tier_met")
+SORT_KEYS = ("rank",) + tuple(k for k in NUMERIC + TEXT if k != "rank") + ("input",)
+TIER_ORDER = {"county": 0, "street": 1, "community": 2, "rural": 3}
+
+
+def _rank_key(item: tuple[int, dict[str, Any]]):
+    i, r = item
+    m, a = r.get("margin"), r.get("building_area")
+    verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict")
+    return (VERDICT_ORDER.get(verdict, 5), m is None, -(m or 0.0), a is None, -(a or 0.0), i)
+
+
+def rank(rows: list[dict[str, Any]], sort: str = "rank", reverse: bool = False) -> list[dict[str, Any]]:
+    """Rows (in input order) → rows with `rank` set, in the requested order."""
+    ranked = sorted(enumerate(rows), key=_rank_key)
+    pos = {i: n + 1 for n, (i, _) in enumerate(ranked)}
+    out = [dict(r, rank=pos[i]) for i, r in enumerate(rows)]
+    if sort == "input":
+        order = list(range(len(out)))
+    elif sort == "rank":
+        order = sorted(range(len(out)), key=lambda i: out[i]["rank"])
+    elif sort in NUMERIC:
+        order = sorted(range(len(out)), key=lambda i: (out[i].get(sort) is None, -(out[i].get(sort) or 0),
+                                                       out[i]["rank"]))
+    elif sort == "tier":
+        order = sorted(range(len(out)), key=lambda i: (TIER_ORDER.get(out[i].get("tier"), 9), out[i]["rank"]))
+    elif sort == "verdict":
+        order = sorted(range(len(out)), key=lambda i: (VERDICT_ORDER.get(out[i].get("verdict"), 5), out[i]["rank"]))
+    else:
+        order = sorted(range(len(out)), key=lambda i: (out[i].get(sort) is None, str(out[i].get(sort) or ""),
+                                                       out[i]["rank"]))
+    if reverse:
+        order.reverse()
+    return [out[i] for i in order]
+
+
+def to_json(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    counts: dict[str, int] = {}
+    for r in rows:
+        key = "error" if r.get("error") else r.get("verdict") or "error"
+        counts[key] = counts.get(key, 0) + 1
+    doc = {"schema": SCHEMA, **meta, "counts": dict(sorted(counts.items())), "sites": rows}
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _num(v) -> str:
+    return "" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+
+
+def csv_columns(zone_ids: list[str]) -> list[str]:
+    return (["rank", "site", "name", "tier", "verdict", "building_area", "service_activity_area", "minimum",
+             "minimum_of", "margin"] + [f"zone_{z}" for z in zone_ids]
+            + ["zones_missing", "windows", "equipment", "errors", "warnings", "infos", "highest_tier_met",
+               "changes_needed", "error", "inputs", "report", "images"])
+
+
+def to_csv(rows: list[dict[str, Any]], zone_ids: list[str], lang: str) -> str:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese names."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    cols = csv_columns(zone_ids)
+    w.writerow(cols)
+    for r in rows:
+        out = []
+        for c in cols:
+            if c.startswith("zone_"):
+                v = r.get("zones", {}).get(c[5:])
+                out.append(_num(v) if v is not None else ("" if r.get("error") and not r.get("zones") else "0.00"))
+            elif c == "changes_needed":
+                out.append("; ".join(str(m.get(lang) or m.get("en") or m.get("code")) for m in r.get(c) or []))
+            elif c in ("zones_missing", "inputs", "images"):
+                out.append(";".join(r.get(c) or []))
+            else:
+                out.append(_num(r.get(c)))
+        w.writerow(out)
+    return "\ufeff" + buf.getvalue()

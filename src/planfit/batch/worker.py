@@ -1,0 +1,206 @@
+"""Check one site and write its folder: the JSON report, the images and a manifest.
+
+`process_site` is a top-level function of plain data in, plain data out, so
+it runs the same in this process, in a spawned worker process or on a Dask
+worker. The site folder is built under a hidden temporary name and swapped
+in with os.replace, so an interrupted or killed run leaves either the old
+complete folder or the new complete folder, never a half-written one.
+Whatever happens, one row comes back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from ..errors import PlanfitError
+
+MANIFEST = "manifest.json"
+REPORT = "report.json"
+VERDICT_ORDER = {"pass": 0, "undecided": 1, "fail": 2, "no-plan": 3, "error": 4}
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _swap_in(tmp: Path, target: Path) -> None:
+    """Replace target (a folder, maybe absent) by tmp; each step leaves a complete folder or none."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex}")
+        os.replace(target, old)
+    os.replace(tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove(target: Path) -> None:
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex}")
+        os.replace(target, old)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def base_row(task: dict[str, Any]) -> dict[str, Any]:
+    return {"site": task["site"], "name": task.get("name") or task["site"], "inputs": list(task["inputs"]),
+            "tier": None, "verdict": "error", "building_area": None, "service_activity_area": None,
+            "minimum": None, "minimum_of": None, "margin": None, "zones": {}, "zones_missing": [],
+            "windows": 0, "equipment": 0, "errors": 0, "warnings": 0, "infos": 0, "highest_tier_met": None,
+            "changes_needed": [], "failing": False, "error": None, "report": None, "images": []}
+
+
+def _minimum(data: dict[str, Any], profile) -> tuple[float | None, str | None]:
+    """The area minimum the site was checked against: from the A101/A102 outcome and finding."""
+    rules = {r["code"]: r for r in data.get("rules", [])}
+    center = data.get("center", {})
+    for code, measure in (("A101", "building_area"), ("A102", "service_activity_area")):
+        status = rules.get(code, {}).get("status")
+        if status == "failed":
+            for f in data.get("findings", []):
+                if f["code"] == code and f.get("required") is not None:
+                    return float(f["required"]), measure
+        if status in ("passed", "failed"):
+            cases = [m for m in profile.minimums if m.tier == center.get("tier") and m.measure == measure]
+            decided = [m for m in cases if all(center.get(k) == v for k, v in m.when)]
+            open_ = [m for m in cases if all(center.get(k) in (None, v) for k, v in m.when)]
+            if decided:
+                return float(decided[0].minimum), measure
+            if open_:
+                pick = max if status == "passed" else min
+                return float(pick(m.minimum for m in open_)), measure
+    return None, None
+
+
+def row_from_run(task: dict[str, Any], data: dict[str, Any], profile, fail_on: str) -> dict[str, Any]:
+    row = base_row(task)
+    center = data.get("center", {})
+    counts = data.get("counts", {})
+    row["name"] = center.get("name") or row["name"]
+    row["tier"] = center.get("tier")
+    row["verdict"] = data.get("verdict")
+    ba = (data.get("building_area") or {}).get("value")
+    sa = (data.get("service_activity_area") or {}).get("value")
+    row["building_area"] = round(ba, 2) if ba is not None else None
+    row["service_activity_area"] = round(sa, 2) if sa is not None else None
+    minimum, measure = _minimum(data, profile)
+    if minimum is not None:
+        value = ba if measure == "building_area" else sa
+        row["minimum"], row["minimum_of"] = round(minimum, 2), measure
+        row["margin"] = round(value - minimum, 2) if value is not None else None
+    row["zones"] = {z["id"]: round(z["area"], 2) for z in data.get("zones", []) if z.get("rooms")}
+    required = (profile.tiers.get(row["tier"]) or {}).get("zones", []) if row["tier"] else []
+    row["zones_missing"] = [z for z in required if z not in row["zones"]]
+    items = (data.get("blocks") or {}).get("items", [])
+    row["windows"] = sum(1 for i in items if i.get("role") == "service-window")
+    row["equipment"] = sum(1 for i in items if i.get("role") == "equipment")
+    row["errors"], row["warnings"], row["infos"] = (int(counts.get(k, 0)) for k in ("error", "warning", "info"))
+    margin = data.get("margin") or {}
+    row["highest_tier_met"] = margin.get("highest_tier_met")
+    row["changes_needed"] = [{"code": m.get("code"), "zh": m.get("zh"), "en": m.get("en")}
+                             for m in margin.get("missing", [])]
+    if fail_on != "never":
+        threshold = SEVERITY_RANK[fail_on]
+        row["failing"] = any(SEVERITY_RANK.get(f.get("severity"), 0) >= threshold for f in data.get("findings", []))
+    return row
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, PlanfitError):
+        return f"{exc.kind}: {exc}"
+    if isinstance(exc, OSError):
+        return f"output error: {exc.filename or ''}: {exc.strerror or exc}"
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
+def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """Check one site, write OUTDIR/<site>/ (report.json, images, manifest.json); return its row."""
+    outdir = Path(options["outdir"])
+    target = outdir / task["site"]
+    row = base_row(task)
+    if task.get("error"):
+        row["error"] = task["error"]
+        _remove(target)
+        return row
+    tmp = outdir / f".{task['site']}.tmp-{uuid.uuid4().hex}"
+    try:
+        from ..pipeline import run_check
+        from ..report import to_json
+
+        cli_facts = dict(task.get("facts") or {})
+        if task.get("name"):
+            cli_facts["name"] = task["name"]
+        targets = [task["site_file"]] if task.get("site_file") else list(task["plans"])
+        try:
+            run = run_check(targets, cli_facts, options.get("profile"), tuple(options.get("vocabulary") or ()),
+                            options.get("units"), backdrop=bool(options.get("images")))
+        except Exception as exc:  # one error row; the batch goes on
+            if os.environ.get("PLANFIT_DEBUG"):
+                raise
+            row["error"] = _error_text(exc)
+            _remove(target)
+            return row
+        data = run.data
+        if task.get("facts_source"):  # facts from a sites file were passed as options: say where they came from
+            sources = data.get("center", {}).get("sources", {})
+            for k in cli_facts:
+                if sources.get(k) == "command line":
+                    sources[k] = task["facts_source"]
+        row = row_from_run(task, data, run.profile, options.get("fail_on", "error"))
+        tmp.mkdir(parents=True)
+        _write_text(tmp / REPORT, to_json(data))
+        row["report"] = f"{task['site']}/{REPORT}"
+        if options.get("images"):
+            try:
+                from ..render import render_run
+
+                pages = render_run(run, str(tmp / "plan.png"), style=options.get("style"),
+                                   lang=options.get("lang", "en"))
+                names = list(dict.fromkeys(Path(p.path).name for p in pages))
+                row["images"] = [f"{task['site']}/{n}" for n in names]
+            except Exception as exc:
+                if os.environ.get("PLANFIT_DEBUG"):
+                    raise
+                row["error"] = "image " + _error_text(exc)
+        manifest = {"hashes": task["hashes"], "options": options.get("options_hash"), "row": row}
+        _write_text(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        _swap_in(tmp, target)
+        return row
+    except Exception as exc:
+        if os.environ.get("PLANFIT_DEBUG"):
+            raise
+        row["error"] = _error_text(exc)
+        return row
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_done(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored row of a site already checked with the same inputs and options, else None."""
+    folder = Path(options["outdir"]) / task["site"]
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    row = manifest.get("row") or {}
+    if manifest.get("hashes") != task["hashes"] or manifest.get("options") != options.get("options_hash"):
+        return None
+    if row.get("error") or row.get("inputs") != task["inputs"]:
+        return None
+    files = [row.get("report")] + list(row.get("images") or [])
+    if not all(f and (Path(options["outdir"]) / f).is_file() for f in files):
+        return None
+    return row

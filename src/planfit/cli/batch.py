@@ -1,0 +1,177 @@
+"""planfit batch: many sites → a ranked summary table, an HTML page and one folder per site."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import PlanfitError
+from .options import UserError, default_lang, lang_option, profile_option
+from .render import style_option
+
+SORT_CHOICES = ("rank", "input", "site", "name", "tier", "verdict", "building_area", "service_activity_area",
+                "minimum", "margin", "windows", "equipment", "errors", "warnings", "infos", "highest_tier_met")
+
+MSG = {
+    "skipped": {"zh": "未变，跳过", "en": "unchanged, skipped"},
+    "interrupted": {"zh": "已中断：完成 {done}/{total} 个；用 --resume 重新运行以继续",
+                    "en": "interrupted: {done} of {total} sites done; rerun with --resume to continue"},
+    "sites": {"zh": "站点", "en": "Sites"},
+    "head": {"zh": ("排名", "结论", "建筑面积", "余量", "名称"), "en": ("rank", "verdict", "area m²", "margin", "name")},
+    "wrote": {"zh": "已写入", "en": "wrote"},
+}
+
+
+def _default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _progress(total: int, lang: str):
+    """A progress bar on a terminal, plain lines otherwise (both on stderr)."""
+    state = {"n": 0}
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=total, file=sys.stderr, label="planfit batch", show_pos=True,
+                                item_show_func=lambda s: s or "")
+        bar.__enter__()
+
+        def step(task, row, skipped):
+            bar.update(1, task["site"])
+
+        return step, lambda: bar.__exit__(None, None, None)
+
+    def line(task, row, skipped):
+        state["n"] += 1
+        what = MSG["skipped"][lang] if skipped else (row.get("error") or row.get("verdict"))
+        click.echo(f"[{state['n']}/{total}] {task['site']}: {what}", err=True)
+
+    return line, lambda: None
+
+
+@click.command("batch")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", "outdir", required=True, metavar="OUTDIR",
+              help="Output folder: summary.csv, summary.json, index.html and one folder per site.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Sites checked in parallel (default: the number of cores).")
+@click.option("--resume", is_flag=True, help="Skip sites already done in OUTDIR with the same input file contents.")
+@click.option("--sort", "sort", type=click.Choice(SORT_CHOICES), default="rank",
+              help="Row order: rank (verdict, then area margin; default), input order, or a column "
+                   "(numbers largest first).")
+@click.option("--reverse", is_flag=True, help="Reverse the row order.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run on an existing Dask distributed cluster (needs the dask extra; inputs and OUTDIR on a "
+                   "file system the workers share).")
+@click.option("--images/--no-images", default=True, help="Draw the annotated plan images (default: on).")
+@style_option
+@click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
+              help="Drawing unit for every site, overriding the header and the geometry check.")
+@profile_option
+@click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra room-name vocabulary TOML (repeatable).")
+@lang_option
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              help="Lowest severity that makes a site count as failing (default: error).")
+def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, style, units, profile_path, vocabulary,
+              lang, fail_on):
+    """Check many sites: DXF files, directories (searched recursively), site files
+    (.toml with plans) or sites files (.csv or .toml naming each site with its
+    plans and facts). Sidecar facts are honoured as in planfit check.
+
+    Writes OUTDIR/summary.csv, summary.json, index.html and per site the JSON
+    report and images. A site that cannot be read is an error row; the run goes on.
+
+    Exit codes: 0 every site passes, 1 a site fails, 3 a site could not be
+    checked, 2 usage or option error (nothing written), 130 interrupted.
+    """
+    from ..batch import html, summary
+    from ..batch.inputs import collect
+    from ..batch.runner import Interrupted, options_hash, run_batch, write_atomic
+    from ..profile import Profile
+    from ..vocabulary import Vocabulary
+
+    lang = lang or default_lang()
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"usage error: {outdir}: exists and is not a folder")
+    if style and not images:
+        raise UserError("usage error: --style needs images (drop --no-images)")
+    try:
+        profile = Profile.load(profile_path)
+        vocab = Vocabulary.load(tuple(vocabulary))
+        if images:
+            from ..render import load_style
+
+            load_style(style)
+    except PlanfitError as exc:
+        raise UserError.from_error(exc) from None
+    if scheduler:
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise UserError("usage error: --scheduler needs the dask extra: pip install 'planfit[dask]'") from None
+    options = {"outdir": str(out.resolve()), "profile": str(Path(profile_path).resolve()) if profile_path else None,
+               "vocabulary": [str(Path(v).resolve()) for v in vocabulary], "units": units, "lang": lang,
+               "style": style if not style or not Path(style).is_file() else str(Path(style).resolve()),
+               "images": images, "fail_on": fail_on}
+    options["options_hash"] = options_hash(options)
+    tasks = collect(list(inputs))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"output error: {outdir}: {exc.strerror or exc}") from None
+
+    step, close = _progress(len(tasks), lang)
+    try:
+        rows = run_batch(tasks, options, jobs=jobs or _default_jobs(), scheduler=scheduler, resume=resume,
+                         progress=step)
+    except Interrupted as exc:
+        close()
+        click.echo(MSG["interrupted"][lang].format(done=exc.done, total=exc.total), err=True)
+        sys.exit(130)
+    except OSError as exc:  # e.g. the scheduler cannot be reached
+        close()
+        raise UserError(f"batch error: {scheduler or outdir}: {exc}") from None
+    close()
+
+    ordered = summary.rank(rows, sort, reverse)
+    zones = {z: dict(v) for z, v in vocab.zones.items()}
+    tiers = {t: {"zh": v.get("zh", t), "en": v.get("en", t)} for t, v in profile.tiers.items()}
+    from .. import __version__
+
+    meta = {"planfit": __version__, "profile": profile.id, "sort": sort, "reverse": reverse, "fail_on": fail_on}
+    findings = {}
+    for r in ordered:
+        if r.get("report"):
+            try:
+                findings[r["site"]] = json.loads((out / r["report"]).read_text(encoding="utf-8")).get("findings", [])
+            except (OSError, ValueError):
+                findings[r["site"]] = []
+    title = profile.title_zh if lang == "zh" else profile.title_en
+    counts = json.loads(summary.to_json(ordered, meta))["counts"]
+    subtitle = f"planfit {__version__} · {title} · " + ", ".join(f"{k}: {v}" for k, v in counts.items())
+    try:
+        write_atomic(out / "summary.json", summary.to_json(ordered, meta))
+        write_atomic(out / "summary.csv", summary.to_csv(ordered, list(zones), lang))
+        write_atomic(out / "index.html", html.page(ordered, findings, zones, tiers, lang, subtitle))
+    except OSError as exc:
+        raise UserError(f"output error: {outdir}: {exc.strerror or exc}") from None
+
+    head = MSG["head"][lang]
+    click.echo(f"{head[0]:>4}  {head[1]:<10} {head[2]:>10} {head[3]:>9}  {head[4]}")
+    for r in ordered:
+        verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict")
+        area = "" if r.get("building_area") is None else f"{r['building_area']:.2f}"
+        margin = "" if r.get("margin") is None else f"{r['margin']:+.2f}"
+        extra = f"  ({r['error']})" if r.get("error") else ""
+        click.echo(f"{r['rank']:>4}  {verdict:<10} {area:>10} {margin:>9}  {r['name']}{extra}")
+    click.echo(f"{MSG['wrote'][lang]} {out / 'index.html'}", err=True)
+    if any(r.get("error") for r in rows):
+        sys.exit(3)
+    sys.exit(1 if any(r.get("failing") for r in rows) else 0)
