@@ -117,15 +117,18 @@ def _by_floor_layers(stem: str, keyed, several: bool) -> Layout:
 def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -> Layout:
     from shapely import STRtree, box, point_on_surface, points, unary_union
 
+    import numpy as np
+
     from .geom import polygon as _poly
 
-    boxes = [box(*p.bounds) for p in room_polys]
-    boxes += [box(*b) for b in linework_bounds]
-    boxes += [box(*_poly(o.ring, o.holes).bounds) for o in boundary]
-    if not boxes:
+    bounds = [p.bounds for p in room_polys] + list(linework_bounds) + [_poly(o.ring, o.holes).bounds for o in boundary]
+    if not bounds:
         return Layout([Group(stem, _first_plan_title(plan) or stem, list(boundary))])
-    merged = unary_union([b.buffer(CLUSTER_GAP / 2, join_style="mitre") for b in boxes])
-    regions = [g for g in getattr(merged, "geoms", [merged])]
+    b = np.asarray(bounds, dtype=float)
+    boxes = box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+    half = CLUSTER_GAP / 2
+    merged = unary_union(box(b[:, 0] - half, b[:, 1] - half, b[:, 2] + half, b[:, 3] + half))
+    regions = list(getattr(merged, "geoms", [merged]))
     if len(regions) == 1:
         return Layout([Group(stem, _first_plan_title(plan) or stem, list(boundary))])
 

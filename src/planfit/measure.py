@@ -311,10 +311,10 @@ class _WallResult:
 
 def _rooms_from_walls(plan: Plan, vocab: Vocabulary, rooms_raw: list[dict], loose_texts, dropped: list[Dropped]):
     """Faces enclosed by wall linework, with openings closed, named by the labels inside them."""
-    from shapely import STRtree, linestrings, points
-    from shapely.geometry import LineString
+    import numpy as np
+    from shapely import STRtree, get_exterior_ring, points
 
-    from .walls import GAP_TOLERANCE, faces, find_bridges, opening_kind, segments
+    from .walls import GAP_TOLERANCE, faces, find_bridges, line_array, opening_kind, segments
 
     result = _WallResult([], [], [], GAP_TOLERANCE, set())
     segs = segments(plan)
@@ -322,48 +322,73 @@ def _rooms_from_walls(plan: Plan, vocab: Vocabulary, rooms_raw: list[dict], loos
         return result
     openings = [(k, ins.handle, ins.footprint) for ins in plan.inserts
                 if ins.footprint and (k := opening_kind(ins, vocab.layers))]
+    wall_geoms = line_array([lw.points for lw in plan.linework])
     result.bridges = find_bridges([lw.points for lw in plan.linework], segs, openings, GAP_TOLERANCE)
     result.faces = faces([lw.points for lw in plan.linework], result.bridges, MIN_ROOM_AREA)
     polys = [f.poly for f in result.faces]
     if not polys:
         return result
     tree = STRtree(polys)
-    drawn = STRtree([r["poly"] for r in rooms_raw]) if rooms_raw else None
     labels: dict[int, list] = defaultdict(list)
-    for t, parts in loose_texts:
-        hits = [int(h) for h in tree.query(points(*t.point), predicate="within")]
-        if not hits:
-            hits = [int(h) for h in tree.query(points(*t.insert), predicate="within")]
-        if hits:
-            labels[min(hits, key=lambda h: polys[h].area)].append((t, parts))
-    wall_lines = STRtree([LineString(lw.points) for lw in plan.linework])
-    bridge_tree = STRtree(linestrings([[br.a, br.b] for br in result.bridges])) if result.bridges else None
+    if loose_texts:
+        # each label → the smallest face holding its centre (or, failing that, its insertion point)
+        owner: dict[int, int] = {}
+        for attr in ("point", "insert"):
+            todo = [k for k in range(len(loose_texts)) if k not in owner]
+            if not todo:
+                break
+            xy = np.array([getattr(loose_texts[k][0], attr) for k in todo], dtype=float)
+            li, fi = tree.query(points(xy), predicate="within")
+            for a, f in zip(li.tolist(), fi.tolist()):
+                k = todo[a]
+                if k not in owner or polys[f].area < polys[owner[k]].area:
+                    owner[k] = f
+        for k, f in sorted(owner.items()):
+            labels[f].append(loose_texts[k])
+
+    keep: list[int] = []
+    drawn = STRtree([r["poly"] for r in rooms_raw]) if rooms_raw else None
     for i, (face, poly) in enumerate(zip(result.faces, polys)):
         labs = labels.get(i, [])
         named = [(t, p) for t, p in labs if looks_like_room_name(p)]
-        pt = _pt(poly)
         if face.kind == "sliver" or (face.kind == "wall" and not named):
             continue  # wall bodies, opening strips and column interiors: counted in the reconciliation
         if drawn is not None:
             same = [int(j) for j in drawn.query(poly, predicate="intersects")]
             if any(_iou(poly, rooms_raw[j]["poly"]) >= 0.9 for j in same):
                 result.used.add(i)
-                dropped.append(Dropped("", "", plan.path, "face-drawn-as-outline", poly.area, pt))
+                dropped.append(Dropped("", "", plan.path, "face-drawn-as-outline", poly.area, _pt(poly)))
                 continue
         if not named:
-            dropped.append(Dropped("", "", plan.path, "unlabelled-face", poly.area, pt))
+            dropped.append(Dropped("", "", plan.path, "unlabelled-face", poly.area, _pt(poly)))
             continue
-        near = wall_lines.query(poly.exterior, predicate="dwithin", distance=1e-6)
-        handles = tuple(sorted({plan.linework[int(j)].handle for j in near}))
-        layers = tuple(sorted({plan.linework[int(j)].layer for j in near}))
-        doors: tuple[str, ...] = ()
-        if bridge_tree is not None:
-            doors = tuple(sorted({result.bridges[int(j)].handle
-                                  for j in bridge_tree.query(poly.exterior, predicate="dwithin", distance=1e-6)
-                                  if result.bridges[int(j)].handle}))
+        keep.append(i)
+    if not keep:
+        return result
+
+    # provenance: the wall entities and door/window blocks on each room's boundary (one query each)
+    rings = get_exterior_ring(np.array([polys[i] for i in keep], dtype=object))
+    walls_near: dict[int, set[int]] = defaultdict(set)
+    ri, wi = STRtree(wall_geoms).query(rings, predicate="dwithin", distance=1e-6)
+    for r, w in zip(ri.tolist(), wi.tolist()):
+        walls_near[r].add(w)
+    doors_near: dict[int, set[str]] = defaultdict(set)
+    if result.bridges:
+        ri, bi = STRtree(line_array([[br.a, br.b] for br in result.bridges])).query(
+            rings, predicate="dwithin", distance=1e-6)
+        for r, b in zip(ri.tolist(), bi.tolist()):
+            if result.bridges[b].handle:
+                doors_near[r].add(result.bridges[b].handle)
+    for n, i in enumerate(keep):
+        labs = labels.get(i, [])
+        named = [(t, p) for t, p in labs if looks_like_room_name(p)]
+        near = walls_near.get(n, set())
         result.used.add(i)
-        result.rooms.append({"poly": poly, "named": named, "labs": labs, "source": "walls",
-                             "handles": handles + doors, "layers": layers})
+        result.rooms.append({
+            "poly": polys[i], "named": named, "labs": labs, "source": "walls",
+            "handles": tuple(sorted({plan.linework[j].handle for j in near})) + tuple(sorted(doors_near.get(n, ()))),
+            "layers": tuple(sorted({plan.linework[j].layer for j in near})),
+        })
     return result
 
 
@@ -449,8 +474,12 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
             method, handles = "boundary-layer", tuple(o.handle for o in outlines)
             detail = f"{len(outlines)} outline(s) on {', '.join(sorted({o.layer for o in outlines}))}"
         elif fl_faces:
-            area, rings, _ = _union_area([Polygon(p.exterior) for p, _ in fl_faces]
-                                         + [Polygon(r.ring) for r in on_floor], fill_holes=True)
+            # polygonized faces tile the plan without overlaps: a coverage union is exact and fast
+            from shapely import coverage_union_all
+
+            covered = coverage_union_all([p for p, _ in fl_faces])
+            drawn = [Polygon(r.ring) for r in on_floor if r.source != "walls"]
+            area, rings, _ = _union_area([covered] + drawn, fill_holes=True)
             method, handles = "walls", tuple(sorted({lw.handle for lw in linework}))
             kinds: dict[str, int] = defaultdict(int)
             for br in walls.bridges:

@@ -79,7 +79,7 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     polylines: the wall linework as point sequences (only their free ends can be joined);
     segs: the same split into segments (a bridge never crosses one)."""
     import numpy as np
-    from shapely import STRtree, linestrings, points, polygons
+    from shapely import STRtree, points, polygons
 
     if not segs:
         return []
@@ -136,22 +136,21 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
         if i not in best:
             best[i] = (dist_ij, j)
 
+    pairs = [(i, j, dist) for i, (dist, j) in best.items() if best.get(j, (0, -1))[1] == i and i < j]
+    if not pairs:
+        return []
+    lines = line_array([[ends[i][0], ends[j][0]] for i, j, _ in pairs])
+    crossing = set(seg_tree.query(lines, predicate="crosses")[0].tolist())  # never bridge through a wall
     bridges = []
-    seen = set()
-    for i, (dist, j) in best.items():
-        if best.get(j, (0, -1))[1] != i or (j, i) in seen:
+    for k, (i, j, dist) in enumerate(pairs):
+        if k in crossing:
             continue
-        seen.add((i, j))
-        a, b = ends[i][0], ends[j][0]
-        line = linestrings([a, b])
-        if len(seg_tree.query(line, predicate="crosses")):
-            continue  # never bridge through another wall
         io = owner.get(i, owner.get(j))
         if io is not None and dist > gap_tolerance:
             kind, handle, _ = op_polys[io]
         else:
             kind, handle = "gap", ""
-        bridges.append(Bridge(kind, handle, a, b))
+        bridges.append(Bridge(kind, handle, ends[i][0], ends[j][0]))
     bridges.sort(key=lambda br: (br.a, br.b))
     return bridges
 
