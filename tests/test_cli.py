@@ -109,3 +109,21 @@ def test_matplotlib_is_not_imported_by_check():
             f"CliRunner().invoke(cli, ['check', {PASSING!r}]); print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert out.strip() == "False"
+
+
+def test_vocabulary_file_can_extend_the_block_names(tmp_path):
+    from conftest import PlanBuilder
+
+    b = PlanBuilder(tmp_path / "p.dxf").room("便民服务大厅", 0, 0, 8, 8)
+    blk = b.doc.blocks.new("GDGDCV")
+    blk.add_circle((0, 0), 100)
+    b.msp.add_blockref("GDGDCV", (4000, 4000))
+    path = b.save()
+    before = json.loads(run_cli("check", path, "--format", "json").stdout)
+    assert [u["name"] for u in before["blocks"]["unknown"]] == ["GDGDCV"]
+    vocab = tmp_path / "v.toml"
+    vocab.write_text('[blocks.kinds.camera]\nnames = ["GDGDCV"]\n', encoding="utf-8")
+    result = run_cli("check", path, "--format", "json", "--vocabulary", str(vocab))
+    data = json.loads(result.stdout)
+    assert [i["kind"] for i in data["blocks"]["items"]] == ["camera"]
+    assert data["blocks"]["unknown"] == []

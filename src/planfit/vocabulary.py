@@ -87,7 +87,7 @@ class Vocabulary:
 
 
 def _validate(data: dict[str, Any], path: str) -> None:
-    allowed = {"zones", ANCILLARY, OTHER, "layers"}
+    allowed = {"zones", ANCILLARY, OTHER, "layers", "blocks"}  # [blocks]: read by the block vocabulary
     for key in data:
         if key not in allowed:
             raise ProfileError(path, key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
