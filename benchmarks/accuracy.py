@@ -69,7 +69,43 @@ def evaluate(path: Path, vocab: Vocabulary) -> dict:
     }
 
 
+def twins() -> list[dict]:
+    """Each walls-only twin against the sample with drawn outlines."""
+    import tomllib
+
+    vocab = Vocabulary.load()
+    expected = ROOT / "samples" / "walls" / "expected.toml"
+    if not expected.exists():
+        return []
+    rows = []
+    for s in tomllib.loads(expected.read_text(encoding="utf-8"))["sample"]:
+        target = s["target"]
+        paths = [target] if target.endswith(".dxf") else None
+        if paths is None:
+            import tomllib as _t
+
+            paths = _t.loads((ROOT / "samples" / "walls" / target).read_text(encoding="utf-8"))["plans"]
+        drawn = measure([read_plan(ROOT / "samples" / p, layers=vocab.layers) for p in paths], vocab)
+        walls = measure([read_plan(ROOT / "samples" / "walls" / p, layers=vocab.layers) for p in paths], vocab)
+        a = sorted((r.name, r.area) for r in drawn.rooms)
+        b = sorted((r.name, r.area) for r in walls.rooms if r.source == "walls")
+        same = len(a) == len(b) and all(x[0] == y[0] for x, y in zip(a, b))
+        worst = max((abs(y[1] - x[1]) / x[1] for x, y in zip(a, b)), default=0.0) if same else None
+        rows.append({"target": target, "rooms": len(a), "found": len(b), "same_names": same, "worst": worst,
+                     "building": abs(walls.building_area - drawn.building_area) / drawn.building_area})
+    return rows
+
+
 def main() -> None:
+    rows = twins()
+    if rows:
+        print("| walls-only twin | rooms drawn | rooms found from walls | same rooms | worst room area error | building area error |")
+        print("|---|---|---|---|---|---|")
+        for r in rows:
+            worst = f"{r['worst']:.4%}" if r["worst"] is not None else "—"
+            print(f"| {r['target']} | {r['rooms']} | {r['found']} | {'yes' if r['same_names'] else 'no'} | {worst} | "
+                  f"{r['building']:.4%} |")
+        print()
     vocab = hidden_truth_vocabulary()
     rows = []
     for path in sorted(CORPUS.glob("in_edcr_*.dxf")):
