@@ -94,14 +94,33 @@ def _short(exc: Exception) -> str:
 
 
 def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRoles | None = None,
-              backdrop: bool = False) -> Plan:
+              backdrop: bool = False, reader: str = "fast") -> Plan:
     """Turn a DXF path into a Plan. Raises InputError for what is not a readable DXF.
 
+    reader="fast" (the default) reads the plain entities of modelspace with
+    planfit's own tag reader (fastread) and leaves tables, blocks and anything
+    unusual to ezdxf; a file it cannot read cleanly goes through the full path
+    automatically. reader="full" loads the whole drawing with ezdxf.
+
     With backdrop=True the plan also carries the whole modelspace (blocks
-    exploded, curves flattened, text left out) as strokes for drawing images.
+    exploded, curves flattened, text left out) as strokes for drawing images;
+    that needs the whole drawing, so it is always read on the full path.
     """
     path = str(path)
     layers = layers or LayerRoles.load()
+    if reader not in ("fast", "full"):
+        raise ValueError(f"unknown reader {reader!r}")
+    with _no_gc():
+        if reader == "fast" and not backdrop:
+            from .fastread import read_fast
+
+            plan = read_fast(path, units, layers)
+            if plan is not None:
+                return plan
+        return _read_full(path, units, layers, backdrop)
+
+
+def _read_full(path: str, units: str | None, layers: LayerRoles, backdrop: bool) -> Plan:
     doc, auditor, recovered = load(path)
     msp = doc.modelspace()
     raw = _Raw()
@@ -113,7 +132,34 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
             _collect(doc, e, t, layers, raw)
         except Exception:  # one odd entity never stops the read; it is counted
             counts["(unreadable " + t + ")"] += 1
+    return build_plan(path, doc, raw, counts, list(_audit_notes(auditor, recovered)), units, layers,
+                      reader="ezdxf.recover" if recovered else "ezdxf", recovered=recovered,
+                      backdrop=_backdrop(msp, 1.0) if backdrop else None)
 
+
+class _no_gc:
+    """The cycle collector off while a drawing is read: reading allocates millions of small
+    objects and frees none, so every collection would walk them all for nothing."""
+
+    def __enter__(self):
+        import gc
+
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        import gc
+
+        if self.was_enabled:
+            gc.enable()
+
+
+def build_plan(path: str, doc, raw: _Raw, counts: Counter, notes: list[ReadNote], units: str | None,
+               layers: LayerRoles, reader: str, recovered: bool = False, backdrop=None) -> Plan:
+    """The plan from raw geometry in drawing units: unit decision, scaling, reader notes.
+
+    `doc` is the ezdxf document holding at least the header and the layer table;
+    `backdrop` holds strokes in drawing units (or None)."""
     wall_source = "wall layers"
     if not raw.linework and raw.other_linework:
         # no wall layer in this file: every line of no known role may be a wall (reported)
@@ -143,7 +189,7 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
         Insert(h, lay, name, rawname, (p[0] * s, p[1] * s), rot, attribs, sc(fp), nested)
         for h, lay, name, rawname, p, rot, attribs, fp, nested in raw.inserts
     )
-    notes = list(_audit_notes(auditor, recovered))
+    notes = list(notes)
     proxies = sum(n for t, n in counts.items() if t in PROXY_TYPES or t.startswith("TCH_"))
     if proxies:
         notes.append(ReadNote(
@@ -157,6 +203,7 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
         notes.append(ReadNote("D105", f"{unreadable} entities could not be read and were skipped",
                               f"{unreadable} 个图元无法读取，已跳过", (), "warning"))
     cp = str(doc.header.get("$DWGCODEPAGE", "") or "")
+    strokes = tuple(Stroke(st.layer, st.kind, sc(st.points)) for st in backdrop) if backdrop else ()
     return Plan(
         path=path,
         dxf_version=doc.dxfversion,
@@ -170,11 +217,11 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
         entity_counts=tuple(sorted(counts.items())),
         header_facts=_header_facts(doc),
         notes=tuple(notes),
-        reader="ezdxf.recover" if recovered else "ezdxf",
+        reader=reader,
         recovered=recovered,
         proxy_entities=proxies,
         extents=_extents(outlines, linework, texts),
-        backdrop=_backdrop(msp, s) if backdrop else (),
+        backdrop=strokes,
         wall_source=wall_source if raw.linework else "none",
         layers=tuple(sorted(layer.dxf.name for layer in doc.layers)),
     )
