@@ -110,7 +110,7 @@ def _run_dask(todo: list[dict[str, Any]], options: dict[str, Any], scheduler: st
 
     from .worker import _error_text, base_row
 
-    with Client(scheduler, set_as_default=False) as client:
+    with Client(scheduler) as client:
         futures = {client.submit(process_site, t, options, pure=False): t for t in todo}
         try:
             for fut in as_completed(list(futures)):
