@@ -31,7 +31,7 @@ UI = {
         "undecided_v": "UNDECIDED", "reader": "read with", "fix": "fix", "from": "from",
         "built_before_2015": "built before 2015", "new_build": "newly built", "hosted_in": "hosted in",
         "sa_area": "area for serving the public and activities", "fact_missing": "not given",
-        "loose": "room names outside any outline",
+        "loose": "room names outside any outline", "reconcile": "reconciliation", "not_floor": "not a floor plan",
         "equipment": "Equipment and signs by zone", "outside": "outside the rooms", "other": "rooms of no zone",
         "blocks": "Blocks", "unknown_blocks": "unknown (extend with a [blocks] table in --vocabulary)",
         "access": "Access", "doors": "doors", "connections": "connections", "entrance": "main entrance",
@@ -49,13 +49,20 @@ UI = {
         "undecided_v": "无法判定", "reader": "读取方式", "fix": "修改建议", "from": "来源",
         "built_before_2015": "2015年以前建成", "new_build": "新建", "hosted_in": "依托",
         "sa_area": "服务群众和开展活动的面积", "fact_missing": "未提供",
-        "loose": "不在任何轮廓内的房间名称",
+        "loose": "不在任何轮廓内的房间名称", "reconcile": "面积核对", "not_floor": "非平面图",
         "equipment": "各功能区设备与标识", "outside": "房间之外", "other": "非功能区房间",
         "blocks": "图块", "unknown_blocks": "未识别（可在 --vocabulary 文件的 [blocks] 表中补充）",
         "access": "通行", "doors": "门", "connections": "连通", "entrance": "主入口",
         "margin": "层级余量", "highest": "满足的最高层级", "none_met": "无", "missing": "尚缺（",
         "nothing_missing": "无",
     },
+}
+REC = {
+    "en": {"rooms": "rooms", "walls": "walls", "unlabelled faces": "unlabelled faces", "gross": "gross",
+           "difference": "difference", "walls and other": "walls and other", "no-rooms": "no rooms",
+           "elevation-or-section": "elevation, section or site plan"},
+    "zh": {"rooms": "房间", "walls": "墙体", "unlabelled faces": "未命名区域", "gross": "建筑面积", "difference": "差额",
+           "walls and other": "墙体及其他", "no-rooms": "无房间", "elevation-or-section": "立面、剖面或总图"},
 }
 SEV = {"en": {"error": "error", "warning": "warning", "info": "info"},
        "zh": {"error": "错误", "warning": "警告", "info": "提示"}}
@@ -267,6 +274,13 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
     for fl in data["floors"]:
         out.append(f"  {fl['id']} ({fl['name']}): {ui['building_area']} {fl['building_area']:,.2f} m², "
                    f"{fl['rooms']} {ui['rooms'].lower()} — {fl['outline_method']}: {fl['outline_detail']}")
+        if fl.get("reconciliation"):
+            rec = ", ".join(f"{REC[lang].get(k, k)} {v:,.2f}" for k, v in fl["reconciliation"])
+            out.append(f"    {ui['reconcile']}: {rec} m²")
+    for d in data.get("drawings_not_used", []):
+        kind = REC[lang].get(d["kind"], d["kind"])
+        out.append(f"  {ui['not_floor']}: {d['title'] or '—'} ({kind}, {d['entities']} entities, "
+                   f"x {d['bounds'][0]:.0f}…{d['bounds'][2]:.0f} m)")
     out.append(st(f"{ui['building_area']}: {data['building_area']['value']:,.2f} m² "
                   f"({ui['sum_floors'].format(n=len(data['floors']))})", bold=True))
     if c["hosted_in"] == "office-building":
