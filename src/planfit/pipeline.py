@@ -40,11 +40,12 @@ def expand_targets(targets: list[str]) -> tuple[list[str], dict[str, Any] | None
 
 def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str | None = None,
               vocabulary: tuple[str, ...] = (), units: str | None = None, backdrop: bool = False,
-              floor: str | None = None) -> Run:
+              floor: str | None = None, reader: str = "fast") -> Run:
     profile = Profile.load(profile_path)
     vocab = Vocabulary.load(vocabulary)
     paths, site_facts, site_path = expand_targets(targets)
-    plans = [read_plan(p, units=units, layers=vocab.layers, backdrop=backdrop) for p in paths]
+    plans = [read_plan(p, units=units, layers=vocab.layers, backdrop=backdrop, reader=reader)
+             for p in paths]
     header: dict[str, str] = {}
     for p in plans:
         header.update(dict(p.header_facts))

@@ -26,6 +26,9 @@ from .render import load_image_style, style_option, write_images
 @click.option("--floor", default=None, help="Check one floor only: its id, its name or its number (see the report).")
 @click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
               help="Drawing unit, overriding the header and the geometry check.")
+@click.option("--reader", type=click.Choice(["fast", "full"]), default="fast",
+              help="DXF reader: fast (planfit's own reader for modelspace; files it cannot read cleanly "
+                   "go to the full reader automatically) or full (ezdxf loads the whole drawing).")
 @profile_option
 @click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
               help="Extra room-name vocabulary TOML (repeatable).")
@@ -38,8 +41,8 @@ from .render import load_image_style, style_option, write_images
 @click.option("--image", default=None, metavar="FILE",
               help="Also draw the annotated plan to FILE (.png, .svg or .pdf), as planfit render does.")
 @style_option
-def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, profile_path, vocabulary, fmt, output,
-              lang, fail_on, color, image, style):
+def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, reader, profile_path, vocabulary, fmt,
+              output, lang, fail_on, color, image, style):
     """Check PLAN (DXF files of one center, one per floor, or a site .toml file)
     against the standard.
 
@@ -55,7 +58,8 @@ def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, pro
     image_style = load_image_style(style, image) if image else None
     cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
     try:
-        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=bool(image), floor=floor)
+        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=bool(image), floor=floor,
+                        reader=reader)
     except PlanfitError as exc:
         raise UserError.from_error(exc) from None
     except Exception as exc:  # an unexpected failure on a strange file: one line, exit 2
