@@ -260,3 +260,11 @@ def test_exit_code_zero_when_every_site_passes(tmp_path):
                   "-o", str(out), "-j", "1", "--no-images", "--sort", "building_area")
     assert res.exit_code == 1
     assert [r["site"] for r in _rows(out)] == ["community_new_pass", "community_too_small"]
+
+
+def test_readme_quotes_batch_help_exactly():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    help_text = run_cli("batch", "--help").stdout.replace("Usage: cli batch", "Usage: planfit batch")
+    assert help_text.strip() in readme

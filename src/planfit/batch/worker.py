@@ -145,7 +145,8 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
         targets = [task["site_file"]] if task.get("site_file") else list(task["plans"])
         try:
             run = run_check(targets, cli_facts, options.get("profile"), tuple(options.get("vocabulary") or ()),
-                            options.get("units"), backdrop=bool(options.get("images")))
+                            options.get("units"), backdrop=bool(options.get("images")),
+                            **({"reader": options["reader"]} if options.get("reader") else {}))
         except Exception as exc:  # one error row; the batch goes on
             if os.environ.get("PLANFIT_DEBUG"):
                 raise

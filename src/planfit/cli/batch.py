@@ -72,14 +72,16 @@ def _progress(total: int, lang: str):
 @style_option
 @click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
               help="Drawing unit for every site, overriding the header and the geometry check.")
+@click.option("--reader", type=click.Choice(["fast", "full"]), default="fast",
+              help="DXF reader, as in planfit check: fast (falls back to the full reader by itself) or full.")
 @profile_option
 @click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
               help="Extra room-name vocabulary TOML (repeatable).")
 @lang_option
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
               help="Lowest severity that makes a site count as failing (default: error).")
-def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, style, units, profile_path, vocabulary,
-              lang, fail_on):
+def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, style, units, reader, profile_path,
+              vocabulary, lang, fail_on):
     """Check many sites: DXF files, directories (searched recursively), site files
     (.toml with plans) or sites files (.csv or .toml naming each site with its
     plans and facts). Sidecar facts are honoured as in planfit check.
@@ -119,7 +121,7 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
     options = {"outdir": str(out.resolve()), "profile": str(Path(profile_path).resolve()) if profile_path else None,
                "vocabulary": [str(Path(v).resolve()) for v in vocabulary], "units": units, "lang": lang,
                "style": style if not style or not Path(style).is_file() else str(Path(style).resolve()),
-               "images": images, "fail_on": fail_on}
+               "images": images, "fail_on": fail_on, "reader": reader}
     options["options_hash"] = options_hash(options)
     tasks = collect(list(inputs))
     try:
