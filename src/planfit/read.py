@@ -94,13 +94,14 @@ def _short(exc: Exception) -> str:
 
 
 def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRoles | None = None,
-              backdrop: bool = False, reader: str = "fast") -> Plan:
+              backdrop: bool = False, reader: str = "full") -> Plan:
     """Turn a DXF path into a Plan. Raises InputError for what is not a readable DXF.
 
-    reader="fast" (the default) reads the plain entities of modelspace with
-    planfit's own tag reader (fastread) and leaves tables, blocks and anything
-    unusual to ezdxf; a file it cannot read cleanly goes through the full path
-    automatically. reader="full" loads the whole drawing with ezdxf.
+    reader="fast" (what planfit check uses) reads the plain entities of
+    modelspace with planfit's own tag reader (fastread) and leaves tables,
+    blocks and anything unusual to ezdxf; a file it cannot read cleanly goes
+    through the full path automatically. reader="full" loads the whole
+    drawing with ezdxf.
 
     With backdrop=True the plan also carries the whole modelspace (blocks
     exploded, curves flattened, text left out) as strokes for drawing images;

@@ -1,0 +1,100 @@
+"""Time `planfit check` against a bare ezdxf.readfile and GDAL's read, as whole processes.
+
+    python benchmarks/read_bench.py [--rooms 20 200 2000] [--runs N] [--full]
+
+Plans of 20, 200 and 2000 rooms come from benchmarks/synthetic.py (cached
+outside the repository). Every command runs as its own process, several
+times (5 for up to 200 rooms, 3 for 2000, or --runs); the median wall time
+and the largest peak resident memory of the runs are printed:
+
+- check: `python -m planfit check PLAN --tier community --new-build --format json`
+  (all of planfit's work: start-up, reading, measuring, rules, report);
+- check full: the same with `--reader full` (with --full);
+- readfile: `python -c "import ezdxf; ezdxf.readfile(PLAN)"`;
+- GDAL: `python -c "import pyogrio; pyogrio.raw.read(PLAN)"` with
+  DXF_ENCODING=UTF-8 (skipped when pyogrio is not installed);
+- help: `python -m planfit --help`.
+
+Then the ratios check/readfile and check/GDAL. Goals: check/readfile <= 1.0
+for 200 and 2000 rooms, check/GDAL <= 2, help <= 0.3 s, peak < 1.5 GB at
+2000 rooms. Not part of the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import plan_path  # noqa: E402
+
+
+def run(cmd: list[str], env: dict) -> tuple[float, float, int]:
+    """Wall time (s), peak resident memory (MB) and exit code of one process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KB on Linux
+
+
+def timed(cmd: list[str], env: dict, runs: int) -> tuple[float, float]:
+    times, peaks = [], []
+    for _ in range(runs):
+        t, mb, rc = run(cmd, env)
+        if rc not in (0, 1):
+            raise SystemExit(f"failed (exit {rc}): {' '.join(cmd)}")
+        times.append(t)
+        peaks.append(mb)
+    return statistics.median(times), max(peaks)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rooms", type=int, nargs="+", default=[20, 200, 2000])
+    ap.add_argument("--runs", type=int, default=None, help="runs per command (default 5, 3 for 2000+ rooms)")
+    ap.add_argument("--full", action="store_true", help="also time check --reader full")
+    args = ap.parse_args()
+    py = sys.executable
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(HERE.parent / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    gdal_env = dict(env, DXF_ENCODING="UTF-8")
+    has_gdal = importlib.util.find_spec("pyogrio") is not None
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()}")
+    help_t, help_mb = timed([py, "-m", "planfit", "--help"], env, 5)
+    print(f"planfit --help: {help_t:.2f} s ({help_mb:.0f} MB)")
+    head = f"{'rooms':>6} {'MB file':>8} {'check s':>8} {'readfile s':>10} {'GDAL s':>7} {'check/readfile':>15} " \
+           f"{'check/GDAL':>11} {'check peak MB':>14}"
+    if args.full:
+        head += f" {'full s':>7}"
+    print(head)
+    for n in args.rooms:
+        plan = plan_path(n)
+        runs = args.runs or (3 if n >= 2000 else 5)
+        check_t, check_mb = timed([py, "-m", "planfit", "check", plan, "--tier", "community", "--new-build",
+                                   "--format", "json", "-o", os.devnull], env, runs)
+        read_t, _ = timed([py, "-c", f"import ezdxf; ezdxf.readfile({plan!r})"], env, runs)
+        gdal_t = timed([py, "-c", f"import pyogrio; pyogrio.raw.read({plan!r})"], gdal_env, runs)[0] \
+            if has_gdal else float("nan")
+        line = (f"{n:>6} {Path(plan).stat().st_size / 1e6:>8.1f} {check_t:>8.2f} {read_t:>10.2f} {gdal_t:>7.2f} "
+                f"{check_t / read_t:>15.2f} {check_t / gdal_t:>11.2f} {check_mb:>14.0f}")
+        if args.full:
+            full_t, _ = timed([py, "-m", "planfit", "check", plan, "--tier", "community", "--new-build",
+                               "--format", "json", "-o", os.devnull, "--reader", "full"], env, runs)
+            line += f" {full_t:>7.2f}"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
