@@ -72,17 +72,24 @@ def _fold(s: str) -> str:
     return normalise(s).casefold()
 
 
-def locate(point: Point, file: str, rooms: tuple[Room, ...], polys=None, near: float = 0.5) -> Room | None:
-    """The room holding a point (or the nearest within `near` metres)."""
+def locate(point: Point, file: str, rooms: tuple[Room, ...], polys=None, near: float = 0.5,
+           tree=None) -> Room | None:
+    """The room holding a point (or the nearest within `near` metres).
+
+    Pass `tree` (an STRtree over `polys`) when locating many points."""
     from shapely.geometry import Point as P
 
     pt = P(point)
+    if polys is None:
+        polys = [_poly(r.ring) for r in rooms]
+    candidates = range(len(rooms)) if tree is None else \
+        sorted(int(i) for i in tree.query(pt, predicate="dwithin", distance=near))
     best = None
-    for i, r in enumerate(rooms):
+    for i in candidates:
+        r = rooms[i]
         if r.file != file:
             continue
-        poly = polys[i] if polys is not None else _poly(r.ring)
-        d = poly.distance(pt)
+        d = polys[i].distance(pt)
         if d == 0:
             return r
         if d <= near and (best is None or d < best[0]):
@@ -149,6 +156,10 @@ def _openings(plans, rooms, polys, grown, tree, door_boxes, tol: float, min_open
 
         lines = [LineString(lw.points) for lw in p.linework if len(lw.points) >= 2]
         walls[p.path] = (lines, STRtree(lines) if lines else None)
+    door_trees: dict[str, tuple] = {}
+    for d, fp in door_boxes:
+        door_trees.setdefault(d.file, ([], None))[0].append(fp)
+    door_trees = {f: (fps, STRtree(fps)) for f, (fps, _) in door_trees.items()}
     for i, a in enumerate(rooms):
         for j in sorted(int(k) for k in tree.query(grown[i], predicate="intersects")):
             if j <= i or rooms[j].file != a.file or rooms[j].floor != a.floor:
@@ -165,7 +176,9 @@ def _openings(plans, rooms, polys, grown, tree, door_boxes, tol: float, min_open
             if ltree is None:
                 continue
             strip = grown[i].intersection(grown[j])
-            found = _wall_gap(strip, lines, ltree, [fp for d, fp in door_boxes if d.file == a.file], min_opening)
+            fps, dtree = door_trees.get(a.file, ([], None))
+            near_doors = [fps[int(k)] for k in dtree.query(strip, predicate="intersects")] if dtree is not None else []
+            found = _wall_gap(strip, lines, ltree, near_doors, min_opening)
             if found is not None:
                 out.append(Edge(a.id, rooms[j].id, "opening", "", found, a.file))
     return out
@@ -198,15 +211,21 @@ def _wall_gap(strip, lines, ltree, door_fps, min_opening: float) -> Point | None
     if length < min_opening or width > 1.5:
         return None
     ux, uy = ux / length, uy / length
+    import numpy as np
+    from shapely import get_coordinates, intersection
+
+    cut = list(ltree.query(strip, predicate="intersects"))
+    geoms = [lines[int(k)] for k in cut] + [fp for fp in door_fps if fp.intersects(strip)]
     spans = []
-    pieces = [lines[int(k)].intersection(strip) for k in ltree.query(strip, predicate="intersects")]
-    pieces += [fp.intersection(strip) for fp in door_fps if fp.intersects(strip)]
-    for g in pieces:
-        coords = _coords(g)
-        if coords:
-            ts = [(x - ox) * ux + (y - oy) * uy for x, y in coords]
-            spans.append((min(ts), max(ts)))
-    spans.sort()
+    if geoms:
+        pieces = intersection(np.array(geoms, dtype=object), strip)
+        xy, idx = get_coordinates(pieces, return_index=True)
+        if len(xy):
+            ts = (xy[:, 0] - ox) * ux + (xy[:, 1] - oy) * uy
+            order = np.argsort(idx, kind="stable")
+            idx, ts = idx[order], ts[order]
+            starts = np.r_[0, np.flatnonzero(np.diff(idx)) + 1]
+            spans = sorted(zip(np.minimum.reduceat(ts, starts).tolist(), np.maximum.reduceat(ts, starts).tolist()))
     t = 0.0
     for s0, s1 in spans + [(length, length)]:
         if s0 - t >= min_opening:
@@ -214,16 +233,6 @@ def _wall_gap(strip, lines, ltree, door_fps, min_opening: float) -> Point | None
             return (round(ox + ux * m, 3), round(oy + uy * m, 3))
         t = max(t, s1)
     return None
-
-
-def _coords(g) -> list[tuple[float, float]]:
-    if g.is_empty:
-        return []
-    if hasattr(g, "geoms"):
-        return [c for part in g.geoms for c in _coords(part)]
-    if g.geom_type == "Polygon":
-        return list(g.exterior.coords)
-    return list(g.coords)
 
 
 def _stairs(rooms, polys, vertical_keywords) -> list[Edge]:

@@ -537,10 +537,13 @@ def layout(plans: list[Plan], meas: Measurement, profile: Profile, vocab: Vocabu
     settings = Settings.load(profile)
     blocks = BlockVocabulary.load(tuple(vocab.sources[1:]))
     inv = inventory(plans, blocks, settings.window_label_distance)
+    from shapely import STRtree
+
     polys = [access_mod._poly(r.ring) for r in meas.rooms]
+    room_tree = STRtree(polys) if polys else None
     item_rooms = []
     for it in inv.items:
-        r = access_mod.locate(it.point, it.file, meas.rooms, polys)
+        r = access_mod.locate(it.point, it.file, meas.rooms, polys, tree=room_tree)
         item_rooms.append(r.id if r else "")
     acc = access_mod.build(plans, meas.rooms, meas.floors, inv, settings.vertical, settings.entrance_labels,
                            settings.name_signs, settings.tolerance, settings.min_opening, settings.entrance_distance)
