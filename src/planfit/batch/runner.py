@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -41,6 +42,19 @@ def options_hash(options: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+def _preload(options: dict[str, Any]) -> None:
+    """Import what every site needs before the workers are forked."""
+    import planfit.pipeline  # noqa: F401
+
+    if options.get("images"):
+        import planfit.render.draw  # noqa: F401
+        import planfit.render.glyphs  # noqa: F401
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+
+
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -65,7 +79,15 @@ def _run_pool(todo: list[dict[str, Any]], options: dict[str, Any], jobs: int,
     from .worker import _error_text, base_row
 
     broken: list[dict[str, Any]] = []
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=multiprocessing.get_context("spawn"),
+    # on Linux, fork workers from a parent that has already imported the heavy modules, so no worker
+    # pays the start-up again; elsewhere spawn (each worker imports on its own)
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods:
+        _preload(options)
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=context,
                                initializer=_ignore_sigint)
     try:
         futures = {pool.submit(process_site, t, options): t for t in todo}
