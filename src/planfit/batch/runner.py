@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import signal
 import sys
 from pathlib import Path
 from typing import Any, Callable
+
+from ..files import write_atomic  # noqa: F401 (used by the batch command)
 
 from .worker import load_done, process_site
 
@@ -181,12 +182,3 @@ def run_batch(tasks: list[dict[str, Any]], options: dict[str, Any], jobs: int = 
     return [rows[t["index"]] for t in tasks]
 
 
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

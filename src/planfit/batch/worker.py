@@ -18,22 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanfitError
+from ..files import write_atomic
 
 MANIFEST = "manifest.json"
 REPORT = "report.json"
 VERDICT_ORDER = {"pass": 0, "undecided": 1, "fail": 2, "no-plan": 3, "error": 4}
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _swap_in(tmp: Path, target: Path) -> None:
@@ -161,7 +151,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
                     sources[k] = task["facts_source"]
         row = row_from_run(task, data, run.profile, options.get("fail_on", "error"))
         tmp.mkdir(parents=True)
-        _write_text(tmp / REPORT, to_json(data))
+        write_atomic(tmp / REPORT, to_json(data))
         row["report"] = f"{task['site']}/{REPORT}"
         if options.get("images"):
             try:
@@ -176,7 +166,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
                     raise
                 row["error"] = "image " + _error_text(exc)
         manifest = {"hashes": task["hashes"], "options": options.get("options_hash"), "row": row}
-        _write_text(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        write_atomic(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
         _swap_in(tmp, target)
         return row
     except Exception as exc:

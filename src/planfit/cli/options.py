@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import locale
 import os
-import tempfile
-from pathlib import Path
 
 import click
 
@@ -49,15 +47,9 @@ def write_output(text: str, output: str | None) -> None:
     if not output or output == "-":
         click.echo(text, nl=False)
         return
-    target = Path(output)
+    from ..files import write_atomic
+
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
+        write_atomic(output, text)
     except OSError as exc:
         raise UserError(f"output error: {output}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
