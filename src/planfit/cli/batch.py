@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import PlanfitError
-from .options import UserError, default_lang, lang_option, profile_option
+from .options import UserError, default_lang, lang_option, profile_option, vocabulary_option
 from .render import style_option
 
 SORT_CHOICES = ("rank", "input", "site", "name", "tier", "verdict", "building_area", "service_activity_area",
@@ -75,8 +75,7 @@ def _progress(total: int, lang: str):
 @click.option("--reader", type=click.Choice(["fast", "full"]), default="fast",
               help="DXF reader, as in planfit check: fast (falls back to the full reader by itself) or full.")
 @profile_option
-@click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra room-name vocabulary TOML (repeatable).")
+@vocabulary_option
 @lang_option
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
               help="Lowest severity that makes a site count as failing (default: error).")

@@ -9,29 +9,19 @@ import click
 
 from ..errors import PlanfitError
 from ..findings import SEVERITY_RANK
-from .options import UserError, default_lang, lang_option, profile_option, write_output
+from .options import (UserError, default_lang, fact_options, floor_option, lang_option, profile_option,
+                      reader_option, units_option, vocabulary_option, write_output)
 from .render import load_image_style, style_option, write_images
 
 
 @click.command("check")
 @click.argument("plans", nargs=-1, required=True, metavar="PLAN...")
-@click.option("--tier", type=click.Choice(["county", "street", "community", "rural"]), default=None,
-              help="Tier of the center (层级).")
-@click.option("--name", default=None, help="Name of the center.")
-@click.option("--built-before-2015/--new-build", "built_before_2015", default=None,
-              help="Community centers: built before 2015 (minimum 300 m²) or new (600 m²).")
-@click.option("--hosted-in", type=click.Choice(["standalone", "government-service-center", "office-building"]),
-              default=None, help="County: standalone or within the government service center; "
-                                 "street: standalone or inside the office building.")
-@click.option("--floor", default=None, help="Check one floor only: its id, its name or its number (see the report).")
-@click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
-              help="Drawing unit, overriding the header and the geometry check.")
-@click.option("--reader", type=click.Choice(["fast", "full"]), default="fast",
-              help="DXF reader: fast (planfit's own reader for modelspace; files it cannot read cleanly "
-                   "go to the full reader automatically) or full (ezdxf loads the whole drawing).")
+@fact_options
+@floor_option
+@units_option
+@reader_option
 @profile_option
-@click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra room-name vocabulary TOML (repeatable).")
+@vocabulary_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Report format.")
 @click.option("-o", "--output", default=None, help="Write the report to FILE instead of stdout.")
 @lang_option

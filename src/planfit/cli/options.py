@@ -53,3 +53,35 @@ def write_output(text: str, output: str | None) -> None:
         write_atomic(output, text)
     except OSError as exc:
         raise UserError(f"output error: {output}: {exc.strerror or exc}") from None
+
+
+def _stack(*decorators):
+    """Apply click options in the order written (the first is shown first in --help)."""
+    def apply(f):
+        for d in reversed(decorators):
+            f = d(f)
+        return f
+    return apply
+
+
+TIERS = ["county", "street", "community", "rural"]
+
+fact_options = _stack(
+    click.option("--tier", type=click.Choice(TIERS), default=None, help="Tier of the center (层级)."),
+    click.option("--name", default=None, help="Name of the center."),
+    click.option("--built-before-2015/--new-build", "built_before_2015", default=None,
+                 help="Community centers: built before 2015 (minimum 300 m²) or new (600 m²)."),
+    click.option("--hosted-in", type=click.Choice(["standalone", "government-service-center", "office-building"]),
+                 default=None, help="County: standalone or within the government service center; "
+                                    "street: standalone or inside the office building."),
+)
+floor_option = click.option("--floor", default=None,
+                            help="Check one floor only: its id, its name or its number (see the report).")
+units_option = click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
+                            help="Drawing unit, overriding the header and the geometry check.")
+reader_option = click.option("--reader", type=click.Choice(["fast", "full"]), default="fast",
+                             help="DXF reader: fast (planfit's own reader for modelspace; files it cannot read "
+                                  "cleanly go to the full reader automatically) or full (ezdxf loads the whole "
+                                  "drawing).")
+vocabulary_option = click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
+                                 help="Extra room-name vocabulary TOML (repeatable).")

@@ -7,7 +7,8 @@ import os
 import click
 
 from ..errors import PlanfitError
-from .options import UserError, default_lang, lang_option, profile_option
+from .options import (UserError, default_lang, fact_options, floor_option, lang_option, profile_option,
+                      units_option, vocabulary_option)
 
 
 def style_option(f):
@@ -44,19 +45,11 @@ def write_images(run, output: str, style, lang: str) -> list[str]:
               help="Image file: .png or .svg (one file per floor: FILE, or FILE-<floor>.ext when there are "
                    "several floors) or .pdf (one page per floor).")
 @style_option
-@click.option("--tier", type=click.Choice(["county", "street", "community", "rural"]), default=None,
-              help="Tier of the center (层级).")
-@click.option("--name", default=None, help="Name of the center.")
-@click.option("--built-before-2015/--new-build", "built_before_2015", default=None,
-              help="Community centers: built before 2015 or new.")
-@click.option("--hosted-in", type=click.Choice(["standalone", "government-service-center", "office-building"]),
-              default=None, help="Where a county or street center is hosted.")
-@click.option("--floor", default=None, help="Check one floor only: its id, its name or its number (see the report).")
-@click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
-              help="Drawing unit, overriding the header and the geometry check.")
+@fact_options
+@floor_option
+@units_option
 @profile_option
-@click.option("--vocabulary", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra room-name vocabulary TOML (repeatable).")
+@vocabulary_option
 @lang_option
 def render_cmd(plans, output, floor, style, tier, name, built_before_2015, hosted_in, units, profile_path, vocabulary,
                lang):
