@@ -64,6 +64,10 @@ REC = {
     "zh": {"rooms": "房间", "walls": "墙体", "unlabelled faces": "未命名区域", "gross": "建筑面积", "difference": "差额",
            "walls and other": "墙体及其他", "no-rooms": "无房间", "elevation-or-section": "立面、剖面或总图"},
 }
+READER = {
+    "en": {"fast": "planfit's fast reader", "ezdxf": "ezdxf", "ezdxf.recover": "ezdxf's recover module"},
+    "zh": {"fast": "planfit 快速读取", "ezdxf": "ezdxf", "ezdxf.recover": "ezdxf 恢复模式"},
+}
 SEV = {"en": {"error": "error", "warning": "warning", "info": "info"},
        "zh": {"error": "错误", "warning": "警告", "info": "提示"}}
 
@@ -265,9 +269,10 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
     for f in data["files"]:
         u = f["units"]
         unit_name = u["name"] if lang == "en" else UNIT_ZH.get(u["name"], u["name"])
-        out.append(f"{ui['file']}: {f['path']} — DXF {f['dxf_version']}, {ui['reader']} {f['reader']}, "
+        reader = READER[lang].get(f["reader"], f["reader"])
+        out.append(f"{ui['file']}: {f['path']} — DXF {f['dxf_version']}, {ui['reader']} {reader}, "
                    f"{f['entities']} entities" if lang == "en" else
-                   f"{ui['file']}：{f['path']} — DXF {f['dxf_version']}，{ui['reader']} {f['reader']}，{f['entities']} 个图元")
+                   f"{ui['file']}：{f['path']} — DXF {f['dxf_version']}，{ui['reader']} {reader}，{f['entities']} 个图元")
         reason = u["reason_en"] if lang == "en" else u["reason_zh"]
         out.append(f"  {ui['units']}: {unit_name} — {reason}")
     out.append(f"{ui['floors']}:")
