@@ -10,11 +10,16 @@ from most of them. This reader
    and the BLOCKS that modelspace inserts reach (other block definitions are
    kept but emptied, e.g. the geometry blocks of dimensions), with an empty
    ENTITIES section; ezdxf loads and audits that small document;
-3. walks the ENTITIES section itself: plain LINEs (no extended data, valid
-   attributes) are read directly from their tags; every other entity is built
-   as an ezdxf object from its own tags (ezdxf's tag compiler and entity
-   factory), audited against the trimmed document, and read by the same code
-   as the full path (read._collect).
+3. walks the ENTITIES section itself. The common entities in their plain form
+   (LINE; TEXT, MTEXT, INSERT with its ATTRIBs, DIMENSION without extrusion,
+   extended data or embedded objects, and with attributes ezdxf's auditor
+   would accept) are read directly from their tags, and their values go
+   through the same record functions as the full path (read.text_record,
+   read.insert_record, ...). Every other entity is built as an ezdxf object
+   from its own tags (ezdxf's tag compiler and entity factory), audited
+   against the trimmed document, and read by the same code as the full path
+   (read._collect). With PLANFIT_FASTREAD_VERIFY=1 every directly read entity
+   is also built and read the ezdxf way, and any difference is an error.
 
 Whatever it cannot read cleanly makes it give up (return None) and the
 caller reads the file on the full path: binary DXF, a byte-order mark, DXF
@@ -27,6 +32,7 @@ report (so the reader notes are those of a clean file: none).
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections import Counter
 from pathlib import Path
@@ -41,10 +47,35 @@ BINARY_DXF_MAGIC = b"AutoCAD Binary DXF"
 LINE_CODES = frozenset(("5", "330", "100", "8", "6", "62", "370", "440", "420", "430", "48", "60", "39", "347",
                         "390", "284", "67", "10", "20", "30", "11", "21", "31"))
 SUB_ENTITIES = ("ATTRIB", "VERTEX", "SEQEND")
+# AcDbEntity group codes a directly read entity may carry (the auditor checks the ones it repairs)
+ENTITY_CODES = frozenset((8, 6, 62, 370, 440, 420, 430, 48, 60, 67, 347, 390, 284))
+# the entity's own group codes, by subclass position (2 = the first after AcDbEntity); codes outside
+# these send the entity to the ezdxf build (extrusion 210, extended data, embedded objects, columns...)
+TEXT_CODES = frozenset((10, 20, 30, 40, 1, 50, 41, 51, 7, 71, 72, 73, 11, 21, 31, 39))
+MTEXT_CODES = frozenset((10, 20, 30, 40, 41, 46, 71, 72, 1, 3, 7, 11, 21, 31, 42, 43, 50, 73, 44))
+INSERT_CODES = frozenset((66, 2, 10, 20, 30, 41, 42, 43, 50))
+ATTRIB_TEXT_CODES = frozenset((10, 20, 30, 40, 1, 50, 41, 51, 7, 71, 72, 11, 21, 31, 39))
+ATTRIB_CODES = frozenset((280, 2, 70, 73, 74, 71, 72, 11, 21, 31))  # 72, 11..31: ignored by ezdxf here
+DIMENSION_CODES = frozenset((280, 2, 3, 10, 20, 30, 11, 21, 31, 12, 22, 32, 70, 71, 72, 41, 42, 1, 53, 51, 52, 73,
+                             74, 75, 13, 23, 33, 14, 24, 34, 50, 15, 25, 35, 16, 26, 36, 40))
+SUBCLASSES = {
+    "TEXT": (("AcDbText", TEXT_CODES), ("AcDbText", TEXT_CODES)),
+    "MTEXT": (("AcDbMText", MTEXT_CODES),),
+    "INSERT": (("AcDbBlockReference", INSERT_CODES),),
+    "ATTRIB": (("AcDbText", ATTRIB_TEXT_CODES), ("AcDbAttribute", ATTRIB_CODES)),
+    "SEQEND": (),
+    "HATCH": (),  # read by _Reader.hatch
+    "DIMENSION": (("AcDbDimension", DIMENSION_CODES), ("AcDbAlignedDimension", DIMENSION_CODES),
+                  ("AcDbRotatedDimension", DIMENSION_CODES)),
+}
 
 
 class _GiveUp(Exception):
     """The fast path cannot read this file faithfully: use the full path."""
+
+
+class FidelityError(AssertionError):
+    """A directly read entity gave other values than ezdxf's reading of it (PLANFIT_FASTREAD_VERIFY)."""
 
 
 def read_fast(path: str, units: str | None, layers: LayerRoles) -> Plan | None:
@@ -56,6 +87,8 @@ def read_fast(path: str, units: str | None, layers: LayerRoles) -> Plan | None:
         return _read(path, units, layers)
     except _GiveUp:
         return None
+    except FidelityError:
+        raise
     except Exception:  # anything unexpected on a strange file: the full path decides
         if os.environ.get("PLANFIT_DEBUG"):
             raise
@@ -186,11 +219,427 @@ def _interleave(codes, values, a: int, b: int) -> list[str]:
     return out
 
 
+class _PolylinePath:
+    """A HATCH polyline boundary path as ezdxf's path converter reads it: (x, y, bulge) vertices."""
+
+    __slots__ = ("vertices", "is_closed")
+
+    def __init__(self, vertices, is_closed):
+        self.vertices, self.is_closed = vertices, is_closed
+
+
+class _Reader:
+    """The ENTITIES section of one file, read against the trimmed ezdxf document."""
+
+    def __init__(self, codes, values, doc, layers: LayerRoles):
+        from ezdxf.lldxf import const
+
+        self.codes, self.values, self.doc, self.layers = codes, values, doc, layers
+        self.msp_h = doc.block_records.get("*Model_Space").dxf.handle
+        self.psp_h = doc.block_records.get("*Paper_Space").dxf.handle
+        self.db = doc.entitydb
+        self.lineweights = const.VALID_DXF_LINEWEIGHT_VALUES
+        self.ok_linetype: dict[str, bool] = {}
+        self.ok_layer: dict[str, bool] = {}
+        self.ok_style: dict[str, bool] = {}
+        self.ok_dimstyle: dict[str, bool] = {}
+        self.wall: dict[str, bool] = {}
+        self.maybe: dict[str, bool] = {}
+        self.base_points: dict[str, object] = {}
+
+    # -- common attributes, as ezdxf's auditor checks them --------------------------------------------
+
+    def _layer_ok(self, layer: str) -> bool:
+        good = self.ok_layer.get(layer)
+        if good is None:
+            from ezdxf.lldxf import validator
+
+            good = self.ok_layer[layer] = validator.is_valid_layer_name(layer)
+        return good
+
+    def _linetype_ok(self, lt: str) -> bool:
+        good = self.ok_linetype.get(lt)
+        if good is None:
+            from ezdxf.lldxf import validator
+
+            key = validator.make_table_key(lt)
+            good = self.ok_linetype[lt] = key in ("bylayer", "byblock") or key in self.doc.linetypes
+        return good
+
+    def _style_ok(self, style: str | None) -> bool:
+        if style is None:
+            return True
+        good = self.ok_style.get(style)
+        if good is None:
+            good = self.ok_style[style] = style in self.doc.styles
+        return good
+
+    def _graphic(self, d: dict, parent: str | None = None):
+        """(handle, layer, in modelspace) of an entity whose common attributes the auditor accepts, else None."""
+        from ezdxf.lldxf import validator
+
+        handle = d.get(5)
+        if not handle:
+            return None
+        owner = d.get(330)
+        if owner is not None and owner not in (self.msp_h, self.psp_h, parent) and owner not in self.db:
+            return None
+        layer = d.get(8, "0")
+        if not self._layer_ok(layer):
+            return None
+        lt = d.get(6)
+        if lt is not None and not self._linetype_ok(lt):
+            return None
+        if 62 in d and not 0 <= int(d[62]) <= 257:
+            return None
+        if 370 in d and int(d[370]) not in self.lineweights:
+            return None
+        if 440 in d and not validator.is_transparency(int(d[440])):
+            return None
+        if owner == self.msp_h:
+            in_msp = True
+        elif owner == self.psp_h:
+            in_msp = False
+        else:
+            in_msp = not int(d.get(67, "0") or 0)
+        return handle, layer, in_msp
+
+    def tags(self, a: int, b: int, kind: str):
+        """The tags of the entity in [a, b) as one dict of group code → value (the base class, AcDbEntity
+        and the entity's subclasses merged), or None when the entity is not in its plain form."""
+        spec = SUBCLASSES[kind]
+        codes, values = self.codes, self.values
+        d: dict[int, str] = {}
+        allowed: frozenset = frozenset((5, 330))
+        level = 0  # 0 base class, 1 AcDbEntity, 2.. the entity's subclasses
+        chunks: list[str] = []
+        for j in range(a + 1, b):
+            c = int(codes[j])
+            v = values[j]
+            if c == 100:
+                level += 1
+                if level == 1:
+                    if v != "AcDbEntity":
+                        return None
+                    allowed = ENTITY_CODES
+                elif level - 2 < len(spec) and v == spec[level - 2][0]:
+                    allowed = spec[level - 2][1]
+                else:
+                    return None
+                continue
+            if c not in allowed:
+                return None
+            if c == 3 and kind == "MTEXT":
+                chunks.append(v)
+                continue
+            if kind == "ATTRIB" and level == 3:
+                c = -c  # AcDbAttribute codes overlap with AcDbText codes: kept apart
+            if c in d:
+                return None
+            d[c] = v
+        if kind == "MTEXT":
+            d[3] = chunks  # type: ignore[assignment]
+        return d
+
+    @staticmethod
+    def _point(d: dict, code: int, z: bool = True):
+        from ezdxf.math import Vec3
+
+        if code not in d or code + 10 not in d:
+            return None
+        zc = code + 20
+        if zc in d:
+            return Vec3(float(d[code]), float(d[code + 10]), float(d[zc]))
+        return Vec3(float(d[code]), float(d[code + 10]))
+
+    @staticmethod
+    def _float(d: dict, code: int, default):
+        return float(d[code]) if code in d else default
+
+    @staticmethod
+    def _int(d: dict, code: int, default: int) -> int:
+        return int(d[code]) if code in d else default
+
+    # -- entity readers: each returns None (nothing recorded) when the entity needs the ezdxf build ----
+
+    def text(self, raw, a: int, b: int):
+        from ezdxf.tools.text import plain_text
+
+        from .read import text_attachment, text_record
+
+        d = self.tags(a, b, "TEXT")
+        if d is None or 1 not in d:
+            return None
+        got = self._graphic(d)
+        if got is None or not self._style_ok(d.get(7)):
+            return None
+        ins = self._point(d, 10)
+        if ins is None:
+            return None
+        halign, valign = self._int(d, 72, 0), self._int(d, 73, 0)
+        if halign or valign:
+            ap = self._point(d, 11)
+            if ap is not None:
+                ins = ap
+        height, rot, width = self._float(d, 40, 0), self._float(d, 50, 0.0), self._float(d, 41, 1.0)
+        handle, layer, in_msp = got
+        if in_msp:
+            text_record(raw, handle, layer, "TEXT", plain_text(d[1]), ins, height, rot,
+                        text_attachment(halign, valign), width)
+        return in_msp
+
+    def mtext(self, raw, a: int, b: int):
+        from ezdxf.entities.mtext import escape_dxf_line_endings, fast_plain_mtext
+
+        from .read import mtext_record
+
+        d = self.tags(a, b, "MTEXT")
+        if d is None:
+            return None
+        got = self._graphic(d)
+        if got is None or not self._style_ok(d.get(7)):
+            return None
+        ins = self._point(d, 10)
+        if ins is None:
+            return None
+        direction = self._point(d, 11)
+        if direction is not None:
+            rot = math.degrees(math.atan2(direction[1], direction[0]))
+        else:
+            rot = self._float(d, 50, 0)
+        height, attachment, width = self._float(d, 40, 0), self._int(d, 71, 1), self._float(d, 41, 0.0)
+        handle, layer, in_msp = got
+        if in_msp:
+            text = escape_dxf_line_endings("".join(d[3] + [d.get(1, "")]))  # type: ignore[operator]
+            mtext_record(raw, handle, layer, fast_plain_mtext(text, split=False), ins, height, rot, attachment,
+                         width)
+        return in_msp
+
+    def dimension(self, raw, a: int, b: int):
+        from ezdxf.entities.dimension import linear_measurement
+        from ezdxf.math import Vec3
+
+        from .read import dimension_record
+
+        d = self.tags(a, b, "DIMENSION")
+        if d is None or 70 not in d:
+            return None
+        got = self._graphic(d)
+        if got is None or d.get(2, "*") not in self.doc.blocks:
+            return None
+        style = d.get(3, "Standard")
+        good = self.ok_dimstyle.get(style)
+        if good is None:
+            good = self.ok_dimstyle[style] = self.doc.dimstyles.has_entry(style)
+        if not good:
+            return None
+        dimtype = int(d[70]) & 15
+        m = None
+        if dimtype in (0, 1):
+            p2, p3 = self._point(d, 13), self._point(d, 14)
+            if p2 is None or p3 is None:
+                return None
+            m = (linear_measurement(p2, p3, math.radians(self._float(d, 50, 0))) if dimtype == 0
+                 else (Vec3(p3) - Vec3(p2)).magnitude)
+        handle, layer, in_msp = got
+        if in_msp and m is not None:
+            dimension_record(raw, m, dimtype)
+        return in_msp
+
+    def insert(self, raw, a: int, b: int, subs: list[tuple[int, int]]):
+        """An INSERT in [a, b) and its ATTRIB/SEQEND sub-entities (tag ranges in `subs`)."""
+        from ezdxf.tools.text import plain_text
+
+        from .read import _is_window, insert_record, resolve_block_name, text_attachment
+
+        d = self.tags(a, b, "INSERT")
+        if d is None or 2 not in d:
+            return None
+        got = self._graphic(d)
+        if got is None:
+            return None
+        handle, layer, in_msp = got
+        rawname = d[2]
+        if rawname not in self.doc.blocks:
+            return None
+        if bool(subs) != (self._int(d, 66, 0) == 1) or handle in self.db:
+            return None
+        ins = self._point(d, 10)
+        if ins is None:
+            return None
+        name = resolve_block_name(self.doc, rawname)
+        if _is_window(name, layer):
+            return None  # window lines are exploded from the ezdxf entity
+        attribs = []
+        seen = {handle}
+        for k, (sa, sb) in enumerate(subs):
+            last = k == len(subs) - 1
+            kind = self.values[sa]
+            if kind != ("SEQEND" if last else "ATTRIB"):
+                return None
+            sd = self.tags(sa, sb, kind)
+            if sd is None:
+                return None
+            sg = self._graphic(sd, parent=handle)
+            if sg is None or sg[0] in seen or sg[0] in self.db:
+                return None
+            seen.add(sg[0])
+            if kind == "SEQEND":
+                continue
+            tag = sd.get(-2)
+            if tag is None or 1 not in sd or not self._style_ok(sd.get(7)):
+                return None
+            ains = self._point(sd, 10)
+            if ains is None:
+                return None
+            attribs.append((sg[0], sg[1], tag, plain_text(sd[1]), self._float(sd, 40, 0), ains,
+                            self._float(sd, 50, 0.0), text_attachment(self._int(sd, 72, 0), self._int(sd, -74, 0)),
+                            self._float(sd, 41, 1.0), self._int(sd, -70, 0)))
+        sx, sy, sz = self._float(d, 41, 1.0), self._float(d, 42, 1.0), self._float(d, 43, 1.0)
+        rot = self._float(d, 50, 0.0)
+        if in_msp:
+            insert_record(self.doc, raw, self.layers, handle, layer, rawname, ins, rot, sx,
+                          lambda: self._matrix(rawname, ins, sx, sy, sz, rot), attribs)
+        return in_msp
+
+    def hatch(self, raw, a: int, b: int):
+        """A HATCH whose boundary paths are all polyline paths, without extrusion, gradient or extended data."""
+        from ezdxf.math import OCS
+        from ezdxf.path.converter import from_hatch_polyline_path
+
+        from .read import hatch_record
+
+        codes, values = self.codes, self.values
+        j = a + 1
+        d: dict[int, str] = {}
+        allowed: frozenset = frozenset((5, 330))
+        level = 0
+        while j < b:  # base class and AcDbEntity
+            c = int(codes[j])
+            if c == 100:
+                level += 1
+                if level == 1 and values[j] == "AcDbEntity":
+                    allowed = ENTITY_CODES
+                elif level == 2 and values[j] == "AcDbHatch":
+                    j += 1
+                    break
+                else:
+                    return None
+            elif c not in allowed or c in d:
+                return None
+            else:
+                d[c] = values[j]
+            j += 1
+        else:
+            return None
+        got = self._graphic(d)
+        if got is None:
+            return None
+        tags = [(int(codes[m]), values[m]) for m in range(j, b)]
+        if [c for c, _v in tags[:3]] != [10, 20, 30]:
+            return None
+        elevation = float(tags[2][1])
+        k = 3
+        if [c for c, _v in tags[3:6]] == [210, 220, 230]:
+            if (float(tags[3][1]), float(tags[4][1]), float(tags[5][1])) != (0.0, 0.0, 1.0):
+                return None
+            k = 6
+        head: dict[int, str] = {}
+        while k < len(tags) and tags[k][0] in (2, 70, 71, 63, 421) and tags[k][0] not in head:
+            head[tags[k][0]] = tags[k][1]
+            k += 1
+        if k >= len(tags) or tags[k][0] != 91:
+            return None
+        n_paths = int(tags[k][1])
+        k += 1
+        paths = []
+        for _ in range(n_paths):
+            if k + 3 >= len(tags) or tags[k][0] != 92 or not int(tags[k][1]) & 2:
+                return None
+            if tags[k + 1][0] != 72 or tags[k + 2][0] != 73 or tags[k + 3][0] != 93:
+                return None
+            has_bulge, closed, n_vertices = int(tags[k + 1][1]), int(tags[k + 2][1]), int(tags[k + 3][1])
+            k += 4
+            vertices = []
+            for _v in range(n_vertices):
+                if k + 1 >= len(tags) or tags[k][0] != 10 or tags[k + 1][0] != 20:
+                    return None
+                x, y = float(tags[k][1]), float(tags[k + 1][1])
+                k += 2
+                bulge = 0.0
+                if has_bulge and k < len(tags) and tags[k][0] == 42:
+                    bulge = float(tags[k][1])
+                    k += 1
+                vertices.append((x, y, bulge))
+            if k < len(tags) and tags[k][0] == 97:
+                n_sources = int(tags[k][1])
+                k += 1
+                for _s in range(n_sources):
+                    if k >= len(tags) or tags[k][0] != 330:
+                        return None
+                    k += 1
+            paths.append(_PolylinePath(vertices, closed))
+        seen: set[int] = set()
+        while k < len(tags):  # style, pattern and seed points: checked for structure, not used
+            c, v = tags[k]
+            if c == 78:
+                for _line in range(int(v)):
+                    if [cc for cc, _vv in tags[k + 1:k + 7]] != [53, 43, 44, 45, 46, 79]:
+                        return None
+                    dashes = int(tags[k + 6][1])
+                    if any(cc != 49 for cc, _vv in tags[k + 7:k + 7 + dashes]) or k + 7 + dashes > len(tags):
+                        return None
+                    k += 6 + dashes
+                k += 1
+                continue
+            if c == 98:
+                n_seeds = int(v)
+                if any(cc != cw for (cc, _vv), cw in zip(tags[k + 1:k + 1 + 2 * n_seeds], (10, 20) * n_seeds)) \
+                        or k + 1 + 2 * n_seeds > len(tags):
+                    return None
+                k += 1 + 2 * n_seeds
+                continue
+            if c not in (75, 76, 52, 41, 77, 47) or c in seen:
+                return None
+            seen.add(c)
+            float(v)
+            k += 1
+        handle, layer, in_msp = got
+        if in_msp:
+            ocs = OCS()
+            out = []
+            for pp in paths:
+                p = from_hatch_polyline_path(pp, ocs, elevation)
+                if p.has_sub_paths:
+                    out.extend(p.sub_paths())
+                else:
+                    out.append(p)
+            hatch_record(raw, self.layers, handle, layer, out)
+        return in_msp
+
+    def _matrix(self, rawname: str, insert, sx: float, sy: float, sz: float, rotation: float):
+        """The INSERT's transformation, computed as ezdxf's Insert.matrix44 computes it (no extrusion)."""
+        from ezdxf.math import X_AXIS, Y_AXIS, Z_AXIS, Matrix44, Vec3
+
+        m = Matrix44.ucs(ux=X_AXIS * sx, uy=Y_AXIS * sy, uz=Z_AXIS * sz)
+        angle = math.radians(rotation)
+        if angle:
+            m *= Matrix44.axis_rotate(Z_AXIS, angle)
+        ins = Vec3(insert)
+        base = self.base_points.get(rawname)
+        if base is None:
+            block = self.doc.blocks.get(rawname)
+            base = self.base_points[rawname] = block.block.dxf.base_point if block is not None else False
+        if base is not False:
+            ins -= m.transform_direction(base)
+        m.set_row(3, ins.xyz)
+        return m
+
+
 def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     from ezdxf.audit import Auditor
     from ezdxf.entities import factory
     from ezdxf.entities.subentity import entity_linker
-    from ezdxf.lldxf import const, validator
     from ezdxf.lldxf.extendedtags import ExtendedTags
     from ezdxf.lldxf.tagger import tag_compiler
     from ezdxf.lldxf.types import DXFTag
@@ -210,60 +659,29 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     if auditor.fixes or auditor.errors:
         raise _GiveUp("the auditor reports problems")
     auditor = Auditor(doc)
-    msp_h = doc.block_records.get("*Model_Space").dxf.handle
-    psp_h = doc.block_records.get("*Paper_Space").dxf.handle
+    reader = _Reader(codes, values, doc, layers)
     db = doc.entitydb
-
-    ok_linetype: dict[str, bool] = {}
-    ok_layer: dict[str, bool] = {}
-    wall: dict[str, bool] = {}
-    maybe: dict[str, bool] = {}
-    lineweights = const.VALID_DXF_LINEWEIGHT_VALUES
+    verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))
 
     def plain_line(a: int, b: int):
         """(handle, layer, points, in modelspace) of a LINE read from its tags, or None to build it."""
-        d: dict[str, str] = {}
+        d: dict = {}
         for j in range(a + 1, b):
             c = codes[j].strip()
             if c not in LINE_CODES or (c in d and c != "100"):
                 return None
             d[c] = values[j]
-        handle = d.get("5")
-        if not handle or "10" not in d or "11" not in d:
+        if "10" not in d or "11" not in d:
             return None
-        owner = d.get("330")
-        if owner is not None and owner not in (msp_h, psp_h) and owner not in db:
-            return None
-        layer = d.get("8", "0")
-        good = ok_layer.get(layer)
-        if good is None:
-            good = ok_layer[layer] = validator.is_valid_layer_name(layer)
-        if not good:
-            return None
-        lt = d.get("6")
-        if lt is not None:
-            good = ok_linetype.get(lt)
-            if good is None:
-                key = validator.make_table_key(lt)
-                good = ok_linetype[lt] = key in ("bylayer", "byblock") or key in doc.linetypes
-            if not good:
-                return None
-        if "62" in d and not 0 <= int(d["62"]) <= 257:
-            return None
-        if "370" in d and int(d["370"]) not in lineweights:
-            return None
-        if "440" in d and not validator.is_transparency(int(d["440"])):
+        got = reader._graphic({5: d.get("5"), 330: d.get("330"), 8: d.get("8", "0"), 6: d.get("6"),
+                               **{int(c): d[c] for c in ("62", "370", "440", "67") if c in d}})
+        if got is None:
             return None
         p = (float(d["10"]), float(d["20"]))
         q = (float(d["11"]), float(d["21"]))
         if p == q:
             return None
-        if owner == msp_h:
-            in_msp = True
-        elif owner == psp_h:
-            in_msp = False
-        else:
-            in_msp = not int(d.get("67", "0") or 0)
+        handle, layer, in_msp = got
         return handle, layer, [p, q], in_msp
 
     def build(a: int, b: int):
@@ -279,9 +697,70 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
         compiled.pop()
         return factory.load(ExtendedTags(compiled), doc)
 
+    def built(i: int, raw) -> int:
+        """Build the entity at starts[i] (and its sub-entities) with ezdxf, audit and collect it;
+        returns the index of the next entity."""
+        k, nxt = starts[i], starts[i + 1]
+        t = values[k]
+        group = [build(k, nxt)]
+        i += 1
+        if t in ("INSERT", "POLYLINE"):
+            link = entity_linker()
+            link(group[0])
+            while i < n and values[starts[i]] in SUB_ENTITIES:
+                sub = build(starts[i], starts[i + 1])
+                if not link(sub):
+                    raise _GiveUp(f"{sub.dxftype()} out of place")
+                group.append(sub)
+                i += 1
+        if len(group) > 1:  # sub-entities name their parent as owner: the auditor looks it up
+            for e in group:
+                if e.dxf.handle in db:
+                    raise _GiveUp("duplicate handle")
+                db[e.dxf.handle] = e
+        for e in group:
+            e.audit(auditor)
+        if len(group) > 1:
+            for e in group:
+                del db[e.dxf.handle]
+        if auditor.fixes or auditor.errors:
+            raise _GiveUp("the auditor reports problems")
+        e = group[0]
+        t = e.dxftype()
+        owner = e.dxf.get("owner")
+        if owner == reader.psp_h or (owner != reader.msp_h and e.dxf.get("paperspace", 0)):
+            return i
+        counts[t] += 1
+        try:
+            _collect(doc, e, t, layers, raw)
+        except Exception:  # one odd entity never stops the read; it is counted (as on the full path)
+            counts["(unreadable " + t + ")"] += 1
+        return i
+
+    def direct(i: int, raw):
+        """Read the entity at starts[i] from its tags; (next index, in modelspace) or None to build it."""
+        k, nxt = starts[i], starts[i + 1]
+        t = values[k]
+        if t == "TEXT":
+            return i + 1, reader.text(raw, k, nxt)
+        if t == "MTEXT":
+            return i + 1, reader.mtext(raw, k, nxt)
+        if t == "DIMENSION":
+            return i + 1, reader.dimension(raw, k, nxt)
+        if t == "HATCH":
+            return i + 1, reader.hatch(raw, k, nxt)
+        if t == "INSERT":
+            j = i + 1
+            while j < n and values[starts[j]] in SUB_ENTITIES:
+                j += 1
+            subs = [(starts[m], starts[m + 1]) for m in range(i + 1, j)]
+            return j, reader.insert(raw, k, nxt, subs)
+        return None
+
     END = DXFTag(0, "ENDSEC")
     raw = _Raw()
     counts: Counter[str] = Counter()
+    wall, maybe = reader.wall, reader.maybe
     n = len(starts) - 1
     i = 0
     while i < n:
@@ -309,38 +788,48 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
                 continue
         elif t in SUB_ENTITIES:
             raise _GiveUp(f"{t} without its parent")
-        # built by ezdxf from its own tags, with the sub-entities that follow it
-        group = [build(k, nxt)]
-        i += 1
-        if t in ("INSERT", "POLYLINE"):
-            link = entity_linker()
-            link(group[0])
-            while i < n and values[starts[i]] in SUB_ENTITIES:
-                sub = build(starts[i], starts[i + 1])
-                if not link(sub):
-                    raise _GiveUp(f"{sub.dxftype()} out of place")
-                group.append(sub)
-                i += 1
-        if len(group) > 1:  # sub-entities name their parent as owner: the auditor looks it up
-            for e in group:
-                if e.dxf.handle in db:
-                    raise _GiveUp("duplicate handle")
-                db[e.dxf.handle] = e
-        for e in group:
-            e.audit(auditor)
-        if len(group) > 1:
-            for e in group:
-                del db[e.dxf.handle]
-        if auditor.fixes or auditor.errors:
-            raise _GiveUp("the auditor reports problems")
-        e = group[0]
-        t = e.dxftype()
-        owner = e.dxf.get("owner")
-        if owner == psp_h or (owner != msp_h and e.dxf.get("paperspace", 0)):
-            continue
-        counts[t] += 1
-        try:
-            _collect(doc, e, t, layers, raw)
-        except Exception:  # one odd entity never stops the read; it is counted (as on the full path)
-            counts["(unreadable " + t + ")"] += 1
+        elif t in SUBCLASSES:
+            try:
+                scratch = _Raw(block_extents=raw.block_extents, block_children=raw.block_children)
+                got = direct(i, scratch)
+            except (ValueError, TypeError, KeyError, IndexError):  # unparsable values: ezdxf decides
+                got = None
+            if got is not None and got[1] is not None:
+                if verify:
+                    check = _Raw(block_extents=raw.block_extents, block_children=raw.block_children)
+                    built(i, check)
+                    _same(scratch, check, t, values[k + 2] if codes[k + 1].strip() == "5" else "?")
+                i, in_msp = got
+                if in_msp:
+                    counts[t] += 1
+                    _merge(raw, scratch)
+                continue
+        i = built(i, raw)
     return build_plan(path, doc, raw, counts, [], units, layers, reader="fast")
+
+
+RAW_LISTS = ("outlines", "linework", "other_linework", "texts", "inserts")
+EVIDENCE_LISTS = ("text_height", "door_width", "room_area", "dimension", "written_area")
+
+
+def _merge(raw, part) -> None:
+    for name in RAW_LISTS:
+        got = getattr(part, name)
+        if got:
+            getattr(raw, name).extend(got)
+    for name in EVIDENCE_LISTS:
+        got = getattr(part.evidence, name)
+        if got:
+            getattr(raw.evidence, name).extend(got)
+
+
+def _same(direct, built, kind: str, handle: str) -> None:
+    """The directly read values must equal ezdxf's reading of the same entity."""
+    for name in RAW_LISTS:
+        if getattr(direct, name) != getattr(built, name):
+            raise FidelityError(f"{kind} #{handle}: {name} differ: {getattr(direct, name)!r} != "
+                                f"{getattr(built, name)!r}")
+    for name in EVIDENCE_LISTS:
+        if getattr(direct.evidence, name) != getattr(built.evidence, name):
+            raise FidelityError(f"{kind} #{handle}: evidence {name} differ: {getattr(direct.evidence, name)!r} "
+                                f"!= {getattr(built.evidence, name)!r}")

@@ -360,41 +360,25 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
         elif _may_be_wall(layers, layer):
             raw.other_linework.append((handle, layer, pts))
     elif t == "HATCH":
-        paths = list(ezpath.from_hatch(e))
-        rings = [_ring(_flatten(p)) for p in paths]
-        rings = [r for r in rings if len(r) >= 3]
-        if not rings:
-            return
-        if layers.is_("wall", layer):
-            for r in rings:
-                raw.linework.append((handle, layer, r + [r[0]]))
-            return
-        # the largest ring is the exterior; rings inside it are holes
-        rings.sort(key=lambda r: -abs(_area(r)))
-        outer, holes = rings[0], rings[1:]
-        raw.outlines.append((handle, layer, "hatch", outer, holes, "hatch", any(p.has_curves for p in paths)))
+        hatch_record(raw, layers, handle, layer, list(ezpath.from_hatch(e)))
     elif t in ("LINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
         if layers.is_("wall", layer):
             raw.linework.append((handle, layer, _curve_points(e, t)))
         elif t in ("LINE", "ARC") and _may_be_wall(layers, layer):
             raw.other_linework.append((handle, layer, _curve_points(e, t)))
     elif t == "TEXT":
-        txt = e.plain_text() if hasattr(e, "plain_text") else e.dxf.text
-        h = float(e.dxf.get("height", 0) or 0)
-        ins = e.ocs().to_wcs(e.dxf.insert) if e.dxf.hasattr("extrusion") else e.dxf.insert
+        ext = e.dxf.hasattr("extrusion")
+        ins = e.ocs().to_wcs(e.dxf.insert) if ext else e.dxf.insert
         if e.dxf.get("halign", 0) or e.dxf.get("valign", 0):
             ap = e.dxf.get("align_point")
             if ap is not None:
-                ins = e.ocs().to_wcs(ap) if e.dxf.hasattr("extrusion") else ap
-        centre = _text_centre(txt, ins, h, e.dxf.get("rotation", 0.0), _text_attachment(e), e.dxf.get("width", 1.0))
-        _add_text(raw, handle, layer, "TEXT", txt, centre, (ins.x, ins.y), h)
+                ins = e.ocs().to_wcs(ap) if ext else ap
+        text_record(raw, handle, layer, "TEXT", e.plain_text(), ins, e.dxf.get("height", 0),
+                    e.dxf.get("rotation", 0.0), _text_attachment(e), e.dxf.get("width", 1.0))
     elif t == "MTEXT":
-        txt = e.plain_text(split=False)
-        h = float(e.dxf.get("char_height", 0) or 0)
-        ins = e.dxf.insert
         rot = e.get_rotation() if hasattr(e, "get_rotation") else e.dxf.get("rotation", 0.0)
-        centre = _text_centre(txt, ins, h, rot, e.dxf.get("attachment_point", 1), 1.0, e.dxf.get("width", 0.0))
-        _add_text(raw, handle, layer, "MTEXT", txt, centre, (ins.x, ins.y), h)
+        mtext_record(raw, handle, layer, e.plain_text(split=False), e.dxf.insert, e.dxf.get("char_height", 0), rot,
+                     e.dxf.get("attachment_point", 1), e.dxf.get("width", 0.0))
     elif t == "INSERT":
         _collect_insert(doc, e, layer, handle, layers, raw)
     elif t == "DIMENSION":
@@ -402,8 +386,44 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
             m = e.get_measurement()
         except Exception:
             return
-        if isinstance(m, (int, float)) and m > 0 and e.dimtype in (0, 1):
-            raw.evidence.dimension.append(float(m))
+        dimension_record(raw, m, e.dimtype)
+
+
+def hatch_record(raw: _Raw, layers: LayerRoles, handle, layer, paths) -> None:
+    """A HATCH from its boundary paths (ezdxf Path objects in WCS): wall hatches add linework,
+    others an outline whose largest ring is the exterior and whose rings inside it are holes."""
+    rings = [_ring(_flatten(p)) for p in paths]
+    rings = [r for r in rings if len(r) >= 3]
+    if not rings:
+        return
+    if layers.is_("wall", layer):
+        for r in rings:
+            raw.linework.append((handle, layer, r + [r[0]]))
+        return
+    rings.sort(key=lambda r: -abs(_area(r)))
+    outer, holes = rings[0], rings[1:]
+    raw.outlines.append((handle, layer, "hatch", outer, holes, "hatch", any(p.has_curves for p in paths)))
+
+
+def text_record(raw: _Raw, handle, layer, kind, txt, ins, height, rotation, attachment, width) -> None:
+    """A TEXT (or ATTRIB) from its values: insertion point in WCS, height, rotation (degrees),
+    attachment (1..9) and width factor, as both read paths find them."""
+    h = float(height or 0)
+    centre = _text_centre(txt, ins, h, rotation, attachment, width)
+    _add_text(raw, handle, layer, kind, txt, centre, (ins.x, ins.y), h)
+
+
+def mtext_record(raw: _Raw, handle, layer, txt, ins, char_height, rotation, attachment, width) -> None:
+    """An MTEXT from its values (plain text, insertion point, char height, rotation, attachment, box width)."""
+    h = float(char_height or 0)
+    centre = _text_centre(txt, ins, h, rotation, attachment, 1.0, width)
+    _add_text(raw, handle, layer, "MTEXT", txt, centre, (ins.x, ins.y), h)
+
+
+def dimension_record(raw: _Raw, measurement, dimtype: int) -> None:
+    """A linear or aligned dimension's measured length, as evidence for the unit decision."""
+    if isinstance(measurement, (int, float)) and measurement > 0 and dimtype in (0, 1):
+        raw.evidence.dimension.append(float(measurement))
 
 
 def _curve_points(e, t: str) -> list[tuple[float, float]]:
@@ -434,8 +454,11 @@ def _add_text(raw: _Raw, handle, layer, kind, txt, box, ins, h, block="", tag=""
 
 def _text_attachment(e) -> int:
     """TEXT alignment mapped onto MTEXT attachment numbers (1..9)."""
-    halign = e.dxf.get("halign", 0)
-    valign = e.dxf.get("valign", 0)
+    return text_attachment(e.dxf.get("halign", 0), e.dxf.get("valign", 0))
+
+
+def text_attachment(halign, valign) -> int:
+    """TEXT horizontal and vertical alignment mapped onto MTEXT attachment numbers (1..9)."""
     col = {0: 0, 1: 1, 2: 2, 3: 0, 4: 1, 5: 0}.get(halign, 0)
     if halign == 4:  # "middle": centred both ways
         return 5
@@ -487,22 +510,31 @@ def resolve_block_name(doc, name: str) -> str:
 
 
 def _collect_insert(doc, e, layer, handle, layers: LayerRoles, raw: _Raw) -> None:
-    rawname = e.dxf.name
-    name = resolve_block_name(doc, rawname)
     ins = e.dxf.insert
     if e.dxf.hasattr("extrusion"):
         ins = e.ocs().to_wcs(ins)
-    attribs = []
-    for a in e.attribs:
-        value = a.plain_text() if hasattr(a, "plain_text") else a.dxf.text
-        tag = a.dxf.get("tag", "")
-        attribs.append((tag, value))
-        h = float(a.dxf.get("height", 0) or 0)
-        ains = a.dxf.insert
-        centre = _text_centre(value, ains, h, a.dxf.get("rotation", 0.0), _text_attachment(a), a.dxf.get("width", 1.0))
-        if not a.dxf.get("flags", 0) & 1:  # visible attributes can be labels
-            _add_text(raw, a.dxf.handle or handle, a.dxf.get("layer", layer), "ATTRIB", value, centre,
-                      (ains.x, ains.y), h, name, tag)
+    attribs = [(a.dxf.handle, a.dxf.get("layer", layer), a.dxf.get("tag", ""),
+                a.plain_text() if hasattr(a, "plain_text") else a.dxf.text, a.dxf.get("height", 0), a.dxf.insert,
+                a.dxf.get("rotation", 0.0), _text_attachment(a), a.dxf.get("width", 1.0), a.dxf.get("flags", 0))
+               for a in e.attribs]
+    insert_record(doc, raw, layers, handle, layer, e.dxf.name, ins, e.dxf.get("rotation", 0.0),
+                  e.dxf.get("xscale", 1.0), e.matrix44, attribs, e)
+
+
+def insert_record(doc, raw: _Raw, layers: LayerRoles, handle, layer, rawname, ins, rotation, xscale, matrix,
+                  attribs, entity=None) -> None:
+    """A block reference from its values: insertion point in WCS, rotation, x scale, a callable giving its
+    transformation matrix, and its attributes as (handle, layer, tag, text, height, insert, rotation,
+    attachment, width, flags). `entity` (the ezdxf INSERT) is needed only for window blocks, whose
+    lines are exploded into the wall linework."""
+    name = resolve_block_name(doc, rawname)
+    out_attribs = []
+    for a_handle, a_layer, tag, value, height, ains, a_rot, attachment, width, flags in attribs:
+        out_attribs.append((tag, value))
+        if not flags & 1:  # visible attributes can be labels
+            h = float(height or 0)
+            centre = _text_centre(value, ains, h, a_rot, attachment, width)
+            _add_text(raw, a_handle or handle, a_layer, "ATTRIB", value, centre, (ains.x, ains.y), h, name, tag)
     footprint: tuple = ()
     ext = _block_extents(doc, rawname, raw.block_extents)
     if ext is not None:
@@ -510,26 +542,25 @@ def _collect_insert(doc, e, layer, handle, layers: LayerRoles, raw: _Raw) -> Non
 
         x0, y0, x1, y1 = ext
         try:
-            m = e.matrix44()
-            footprint = tuple((v.x, v.y) for v in m.transform_vertices(
+            footprint = tuple((v.x, v.y) for v in matrix().transform_vertices(
                 [Vec3(x0, y0), Vec3(x1, y0), Vec3(x1, y1), Vec3(x0, y1)]))
         except Exception:
             footprint = ()
     nested = _nested_blocks(doc, rawname, raw.block_children, 0)
-    raw.inserts.append((handle, layer, name, rawname, (ins.x, ins.y), float(e.dxf.get("rotation", 0.0)),
-                        tuple(attribs), footprint, nested))
+    raw.inserts.append((handle, layer, name, rawname, (ins.x, ins.y), float(rotation),
+                        tuple(out_attribs), footprint, nested))
     upper = name.upper()
     if _is_window(name, layer):
         # a window block spans its wall opening: its lines close the outer wall face
         from ezdxf import path as ezpath
 
-        for ve in e.virtual_entities():
+        for ve in entity.virtual_entities():
             if ve.dxftype() in ("LINE", "LWPOLYLINE", "POLYLINE", "ARC"):
                 pts = _flatten(ezpath.make_path(ve))
                 if len(pts) >= 2:
                     raw.linework.append((handle, layer, pts))
     if layers.is_("door", layer) or upper.startswith(DOOR_NAME_PREFIXES):
-        width = (max(ext[2] - ext[0], ext[3] - ext[1]) if ext else 0.0) * abs(float(e.dxf.get("xscale", 1.0) or 1.0))
+        width = (max(ext[2] - ext[0], ext[3] - ext[1]) if ext else 0.0) * abs(float(xscale or 1.0))
         if width > 0 and (upper.startswith(("M", "DOOR", "门")) or "DOOR" in layer.upper() or "门" in layer):
             raw.evidence.door_width.append(width)
 
