@@ -72,39 +72,42 @@ def _fold(s: str) -> str:
     return normalise(s).casefold()
 
 
-def locate(point: Point, file: str, rooms: tuple[Room, ...], polys=None, near: float = 0.5,
-           tree=None) -> Room | None:
-    """The room holding a point (or the nearest within `near` metres).
+def locate_all(points: list[Point], files: list[str], rooms: tuple[Room, ...], polys, tree,
+               near: float = 0.5) -> list[Room | None]:
+    """Where things stand: for each point the room holding it, else the nearest room of the same file
+    within `near` metres (ties go to the earlier room), else None. `tree` is an STRtree over `polys`."""
+    import numpy as np
+    import shapely
 
-    Pass `tree` (an STRtree over `polys`) when locating many points."""
-    from shapely.geometry import Point as P
-
-    pt = P(point)
-    if polys is None:
-        polys = [_poly(r.ring) for r in rooms]
-    candidates = range(len(rooms)) if tree is None else \
-        sorted(int(i) for i in tree.query(pt, predicate="dwithin", distance=near))
-    best = None
-    for i in candidates:
-        r = rooms[i]
-        if r.file != file:
-            continue
-        d = polys[i].distance(pt)
-        if d == 0:
-            return r
-        if d <= near and (best is None or d < best[0]):
-            best = (d, r)
-    return best[1] if best else None
+    out: list[Room | None] = [None] * len(points)
+    if not points or tree is None:
+        return out
+    pts = shapely.points(np.asarray(points, dtype=float).reshape(-1, 2))
+    qi, ti = tree.query(pts, predicate="dwithin", distance=near)
+    if not len(qi):
+        return out
+    same = np.array([rooms[t].file == files[q] for q, t in zip(qi.tolist(), ti.tolist())], dtype=bool)
+    qi, ti = qi[same], ti[same]
+    d = shapely.distance(np.asarray(polys, dtype=object)[ti], pts[qi])
+    keep = d <= near
+    qi, ti, d = qi[keep], ti[keep], d[keep]
+    order = np.lexsort((ti, d, qi))  # by point, then distance, then room index
+    qi, ti = qi[order], ti[order]
+    first = np.r_[True, qi[1:] != qi[:-1]]
+    for q, t in zip(qi[first].tolist(), ti[first].tolist()):
+        out[q] = rooms[t]
+    return out
 
 
 def build(plans: list[Plan], rooms: tuple[Room, ...], floors: tuple[Floor, ...], inv: Inventory,
           vertical_keywords: tuple[str, ...], entrance_keywords: tuple[str, ...], sign_kinds: tuple[str, ...] = (),
           tolerance: float = 0.3,
-          min_opening: float = 0.8, entrance_distance: float = 10.0) -> Access:
+          min_opening: float = 0.8, entrance_distance: float = 10.0, polys=None) -> Access:
     from shapely import STRtree
     from shapely.geometry import Polygon, box
 
-    polys = [_poly(r.ring) for r in rooms]
+    if polys is None:
+        polys = [_poly(r.ring) for r in rooms]
     grown = [p.buffer(tolerance) for p in polys]
     tree = STRtree(grown) if grown else None
     outlines: dict[str, list] = {}
@@ -145,42 +148,58 @@ def build(plans: list[Plan], rooms: tuple[Room, ...], floors: tuple[Floor, ...],
 
 def _openings(plans, rooms, polys, grown, tree, door_boxes, tol: float, min_opening: float) -> list[Edge]:
     """Rooms joined without a door: outlines touching along a length, or a gap in the wall between them."""
+    import numpy as np
+    import shapely
     from shapely import STRtree
+    from shapely.geometry import LineString
 
     out: list[Edge] = []
     if tree is None:
         return out
     walls: dict[str, tuple] = {}
     for p in plans:
-        from shapely.geometry import LineString
-
         lines = [LineString(lw.points) for lw in p.linework if len(lw.points) >= 2]
         walls[p.path] = (lines, STRtree(lines) if lines else None)
     door_trees: dict[str, tuple] = {}
     for d, fp in door_boxes:
         door_trees.setdefault(d.file, ([], None))[0].append(fp)
     door_trees = {f: (fps, STRtree(fps)) for f, (fps, _) in door_trees.items()}
-    for i, a in enumerate(rooms):
-        for j in sorted(int(k) for k in tree.query(grown[i], predicate="intersects")):
-            if j <= i or rooms[j].file != a.file or rooms[j].floor != a.floor:
-                continue
-            gap = polys[i].distance(polys[j])
-            if gap <= 0.05:
-                shared = polys[i].buffer(0.05).intersection(polys[j].buffer(0.05))
-                length = _length(shared)
-                if length >= min_opening:
-                    c = shared.representative_point()
-                    out.append(Edge(a.id, rooms[j].id, "opening", "", (round(c.x, 3), round(c.y, 3)), a.file))
-                continue
-            lines, ltree = walls.get(a.file, ([], None))
-            if ltree is None:
-                continue
-            strip = grown[i].intersection(grown[j])
-            fps, dtree = door_trees.get(a.file, ([], None))
-            near_doors = [fps[int(k)] for k in dtree.query(strip, predicate="intersects")] if dtree is not None else []
-            found = _wall_gap(strip, lines, ltree, near_doors, min_opening)
-            if found is not None:
-                out.append(Edge(a.id, rooms[j].id, "opening", "", found, a.file))
+    # candidate pairs (i < j, same file and floor) whose grown outlines meet, in order of i then j
+    qi, qj = tree.query(np.asarray(grown, dtype=object), predicate="intersects")
+    keep = [j > i and rooms[j].file == rooms[i].file and rooms[j].floor == rooms[i].floor
+            for i, j in zip(qi.tolist(), qj.tolist())]
+    qi, qj = qi[np.asarray(keep, dtype=bool)], qj[np.asarray(keep, dtype=bool)]
+    order = np.lexsort((qj, qi))
+    qi, qj = qi[order], qj[order]
+    arr, grown_arr = np.asarray(polys, dtype=object), np.asarray(grown, dtype=object)
+    gaps = shapely.distance(arr[qi], arr[qj])
+    touching = gaps <= 0.05
+    shared = {}
+    if touching.any():
+        swollen = shapely.buffer(arr, 0.05)
+        ti, tj = qi[touching], qj[touching]
+        shared = dict(zip(zip(ti.tolist(), tj.tolist()), shapely.intersection(swollen[ti], swollen[tj])))
+    strips = {}
+    if (~touching).any():
+        si, sj = qi[~touching], qj[~touching]
+        strips = dict(zip(zip(si.tolist(), sj.tolist()), shapely.intersection(grown_arr[si], grown_arr[sj])))
+    for i, j in zip(qi.tolist(), qj.tolist()):
+        a = rooms[i]
+        if (i, j) in shared:
+            sh = shared[(i, j)]
+            if _length(sh) >= min_opening:
+                c = sh.representative_point()
+                out.append(Edge(a.id, rooms[j].id, "opening", "", (round(c.x, 3), round(c.y, 3)), a.file))
+            continue
+        lines, ltree = walls.get(a.file, ([], None))
+        if ltree is None:
+            continue
+        strip = strips[(i, j)]
+        fps, dtree = door_trees.get(a.file, ([], None))
+        near_doors = [fps[int(k)] for k in dtree.query(strip, predicate="intersects")] if dtree is not None else []
+        found = _wall_gap(strip, lines, ltree, near_doors, min_opening)
+        if found is not None:
+            out.append(Edge(a.id, rooms[j].id, "opening", "", found, a.file))
     return out
 
 
@@ -212,13 +231,18 @@ def _wall_gap(strip, lines, ltree, door_fps, min_opening: float) -> Point | None
         return None
     ux, uy = ux / length, uy / length
     import numpy as np
-    from shapely import get_coordinates, intersection
+    from shapely import contains_properly, get_coordinates, intersection, prepare
 
     cut = list(ltree.query(strip, predicate="intersects"))
-    geoms = [lines[int(k)] for k in cut] + [fp for fp in door_fps if fp.intersects(strip)]
+    geoms = np.array([lines[int(k)] for k in cut] + [fp for fp in door_fps if fp.intersects(strip)], dtype=object)
     spans = []
-    if geoms:
-        pieces = intersection(np.array(geoms, dtype=object), strip)
+    if len(geoms):
+        # what lies wholly inside the strip is its own intersection with it: only the rest is cut
+        prepare(strip)
+        inside = contains_properly(strip, geoms)
+        pieces = geoms.copy()
+        if not inside.all():
+            pieces[~inside] = intersection(geoms[~inside], strip)
         xy, idx = get_coordinates(pieces, return_index=True)
         if len(xy):
             ts = (xy[:, 0] - ox) * ux + (xy[:, 1] - oy) * uy

@@ -84,6 +84,7 @@ class BlockVocabulary:
         self._keywords: list[tuple[str, str, int]] = []
         self._layers: list[tuple[str, str]] = []
         self._cat_keywords: list[tuple[str, str, int]] = []
+        self._matched: dict[str, str] = {}  # text → kind: a plan repeats the same few block names
         for rank, data in enumerate(datas):
             for kid, k in data.get("kinds", {}).items():
                 cur = self.kinds.setdefault(kid, {"zh": kid, "en": kid, "role": "equipment"})
@@ -109,6 +110,12 @@ class BlockVocabulary:
 
     def match_text(self, text: str) -> str:
         """The kind a block name or attribute value names, or ""."""
+        kind = self._matched.get(text)
+        if kind is None:
+            kind = self._matched[text] = self._match_text(text)
+        return kind
+
+    def _match_text(self, text: str) -> str:
         f = _fold(text)
         if not f:
             return ""

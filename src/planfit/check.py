@@ -541,12 +541,12 @@ def layout(plans: list[Plan], meas: Measurement, profile: Profile, vocab: Vocabu
 
     polys = [access_mod._poly(r.ring) for r in meas.rooms]
     room_tree = STRtree(polys) if polys else None
-    item_rooms = []
-    for it in inv.items:
-        r = access_mod.locate(it.point, it.file, meas.rooms, polys, tree=room_tree)
-        item_rooms.append(r.id if r else "")
+    found = access_mod.locate_all([it.point for it in inv.items], [it.file for it in inv.items], meas.rooms,
+                                  polys, room_tree)
+    item_rooms = [r.id if r else "" for r in found]
     acc = access_mod.build(plans, meas.rooms, meas.floors, inv, settings.vertical, settings.entrance_labels,
-                           settings.name_signs, settings.tolerance, settings.min_opening, settings.entrance_distance)
+                           settings.name_signs, settings.tolerance, settings.min_opening, settings.entrance_distance,
+                           polys=polys)
     shown = any(i.role in ("sign", "equipment", "service-window") for i in inv.items)
     return Layout(settings, blocks, inv, tuple(item_rooms), acc, shown)
 
