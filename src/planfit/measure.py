@@ -14,6 +14,7 @@ from .labels import LabelParts, looks_like_room_name, parse_label
 from .geom import polygon
 from .model import Plan, Point, Ring, Text
 from .vocabulary import ANCILLARY, OTHER, Vocabulary
+from .walls import OUTLINE_FACE_RATIO
 
 MIN_ROOM_AREA = 0.5  # m²: smaller closed outlines are slivers, symbols or furniture parts
 DUPLICATE_IOU = 0.98  # outline and hatch of the same room
@@ -200,7 +201,10 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         o, poly, _ = cands[j]
         dropped.append(Dropped(o.handle, o.layer, file, "duplicate", poly.area, _pt(poly)))
 
-    # labels → the smallest outline holding them (room layers first)
+    wall_result = _wall_faces(plan, vocab, dropped)
+    # labels → the smallest outline holding them (room layers first); an outline on another layer
+    # much larger than the wall face holding the label (a sheet frame, an area or projection
+    # outline) gives way to the face
     kept_polys = [cands[i][1] for i in keep]
     tree = STRtree(kept_polys) if kept_polys else None
     labels_in: dict[int, list[tuple[Text, LabelParts]]] = defaultdict(list)
@@ -227,6 +231,13 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         box_area = t.size[0] * t.size[1]
         # an outline drawn tightly around the text is a label frame, not a room
         roomy = [h for h in pool if box_area < LABEL_FRAME_FRACTION * kept_polys[h].area]
+        if not on_room_layer:
+            face = _face_holding(wall_result, t.point)
+            if face is not None and face.area < OUTLINE_FACE_RATIO * kept_polys[(roomy or pool)[0]].area:
+                if room_like:
+                    loose.append(LooseLabel(t.handle, t.layer, file, t.text, _r(t.point)))
+                loose_texts.append((t, parts))
+                continue
         for h in pool:
             if roomy and h != roomy[0] and kept_polys[h].area < kept_polys[roomy[0]].area:
                 frames.add(h)
@@ -251,7 +262,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         })
 
     rooms_raw = _drop_containers(rooms_raw, dropped, file)
-    wall_result = _rooms_from_walls(plan, vocab, rooms_raw, loose_texts, dropped)
+    wall_result = _rooms_from_walls(plan, wall_result, rooms_raw, loose_texts, dropped)
     rooms_raw.extend(wall_result.rooms)
     assigned = {t.handle for r in wall_result.rooms for t, _ in r["labs"]}
     loose = [lb for lb in loose if lb.handle not in assigned]
@@ -261,6 +272,16 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
     lay = layout(plan, boundary, [r["poly"] for r in rooms_raw], [_bounds(lw.points) for lw in plan.linework], known)
     groups = lay.groups
     room_floor = assign(groups, [r["poly"] for r in rooms_raw], Path(file).stem)
+    # a labelled face of linework outside every floor plan lies in a section, a table or a title block
+    outside = f"{Path(file).stem}#outside"
+    stray = [n for n, r in enumerate(rooms_raw) if r["source"] == "walls" and room_floor[n] == outside]
+    if stray:
+        for n in stray:
+            poly = rooms_raw[n]["poly"]
+            dropped.append(Dropped("", "", file, "face-outside-floor-plans", poly.area, _pt(poly)))
+        gone = set(stray)
+        rooms_raw = [r for n, r in enumerate(rooms_raw) if n not in gone]
+        room_floor = [f for n, f in enumerate(room_floor) if n not in gone]
     rooms = []
     for n, raw in enumerate(rooms_raw):
         poly = raw["poly"]
@@ -307,28 +328,66 @@ class _WallResult:
     bridges: list  # walls.Bridge
     tolerance: float
     used: set = None  # indices of faces that became rooms or duplicate a drawn room
+    prepared: object = None  # walls.Prepared: linework set aside as not wall (door swings, crossing lines)
+    wall_lw: list = None  # the linework taken as walls
+    wall_geoms: object = None  # the same as shapely linestrings
+    tree: object = None  # STRtree of the face polygons
 
 
-def _rooms_from_walls(plan: Plan, vocab: Vocabulary, rooms_raw: list[dict], loose_texts, dropped: list[Dropped]):
-    """Faces enclosed by wall linework, with openings closed, named by the labels inside them."""
-    import numpy as np
-    from shapely import STRtree, get_exterior_ring, points
+def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_WallResult":
+    """Faces enclosed by wall linework, with openings closed (not yet named)."""
+    from shapely import STRtree
 
-    from .walls import GAP_TOLERANCE, faces, find_bridges, line_array, opening_kind, segments
+    from .walls import GAP_TOLERANCE, faces, find_bridges, line_array, opening_kind, prepare
 
     result = _WallResult([], [], [], GAP_TOLERANCE, set())
-    segs = segments(plan)
+    if not plan.linework:
+        return result
+    prep = prepare([lw.points for lw in plan.linework], [lw.handle for lw in plan.linework])
+    result.prepared = prep
+    for i in prep.crossing:
+        lw = plan.linework[i]
+        mid = lw.points[len(lw.points) // 2]
+        dropped.append(Dropped(lw.handle, lw.layer, plan.path, "line-crosses-walls", 0.0, _r(mid)))
+    wall_lw = [plan.linework[i] for i in prep.keep]
+    lines = [lw.points for lw in wall_lw]
+    segs = [(a, b) for pts in lines for a, b in zip(pts, pts[1:]) if a != b]
     if not segs:
         return result
     openings = [(k, ins.handle, ins.footprint) for ins in plan.inserts
                 if ins.footprint and (k := opening_kind(ins, vocab.layers))]
-    wall_geoms = line_array([lw.points for lw in plan.linework])
-    result.bridges = find_bridges([lw.points for lw in plan.linework], segs, openings, GAP_TOLERANCE)
-    result.faces = faces([lw.points for lw in plan.linework], result.bridges, MIN_ROOM_AREA)
+    openings += [("door", handle, fp) for handle, fp in prep.swings]
+    wall_geoms = line_array(lines)
+    result.bridges = find_bridges(lines, segs, openings, GAP_TOLERANCE)
+    result.faces = faces(lines, result.bridges, MIN_ROOM_AREA)
+    result.wall_lw, result.wall_geoms = wall_lw, wall_geoms
+    result.tree = STRtree([f.poly for f in result.faces]) if result.faces else None
+    return result
+
+
+def _face_holding(result: "_WallResult", point) -> object:
+    """The smallest room-sized face (not a wall body or sliver) holding a point, or None."""
+    from shapely import points
+
+    if result.tree is None:
+        return None
+    hits = [result.faces[int(i)] for i in result.tree.query(points(*point), predicate="within")]
+    hits = [f for f in hits if f.kind == "candidate"]
+    return min(hits, key=lambda f: f.area) if hits else None
+
+
+def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], loose_texts, dropped: list[Dropped]):
+    """Name the wall faces by the labels inside them; those named are rooms."""
+    import numpy as np
+    from shapely import STRtree, get_exterior_ring, points
+
+    from .walls import line_array
+
     polys = [f.poly for f in result.faces]
     if not polys:
         return result
-    tree = STRtree(polys)
+    wall_lw, wall_geoms = result.wall_lw, result.wall_geoms
+    tree = result.tree
     labels: dict[int, list] = defaultdict(list)
     if loose_texts:
         # each label → the smallest face holding its centre (or, failing that, its insertion point)
@@ -386,8 +445,8 @@ def _rooms_from_walls(plan: Plan, vocab: Vocabulary, rooms_raw: list[dict], loos
         result.used.add(i)
         result.rooms.append({
             "poly": polys[i], "named": named, "labs": labs, "source": "walls",
-            "handles": tuple(sorted({plan.linework[j].handle for j in near})) + tuple(sorted(doors_near.get(n, ()))),
-            "layers": tuple(sorted({plan.linework[j].layer for j in near})),
+            "handles": tuple(sorted({wall_lw[j].handle for j in near})) + tuple(sorted(doors_near.get(n, ()))),
+            "layers": tuple(sorted({wall_lw[j].layer for j in near})),
         })
     return result
 
@@ -488,6 +547,10 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
             closed = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
             detail = (f"outer face of the wall linework ({len(linework)} entities from {plan.wall_source}), openings closed: "
                       f"{closed} (gap tolerance {walls.tolerance:.2f} m)")
+            prep = walls.prepared
+            if prep is not None and (prep.crossing or prep.swings):
+                detail += (f"; not taken as walls: {len(prep.crossing)} lines crossing other lines (grid axes, "
+                           f"dimension lines), {len(prep.swing_parts)} door swing arcs and leaves")
         else:
             out.append(_derived_floor(g.id, g.name, plan.path, on_floor, linework))
             continue

@@ -19,12 +19,26 @@ from dataclasses import dataclass
 from .datafiles import LayerRoles
 from .model import Insert, Plan, Point
 
-GAP_TOLERANCE = 0.3  # m: gaps without a door/window block closed up to this width
-OPENING_MAX = 4.0  # m: widest opening a door/window block may close
-OPENING_REACH = 0.3  # m: how far a wall end may lie from a door/window footprint
+def _rules() -> dict:
+    from .datafiles import load_packaged
+
+    return load_packaged("walls.toml")["walls"]
+
+
+_R = _rules()
+GAP_TOLERANCE = float(_R["gap_tolerance"])  # m: gaps without a door/window block closed up to this width
+OPENING_MAX = float(_R["block_opening_max"])  # m: widest opening a door/window block may close
+OPENING_REACH = float(_R["opening_reach"])  # m: how far a wall end may lie from a door/window footprint
+WALL_MAX_THICKNESS = float(_R["max_thickness"])  # m: thinner faces without a label are wall bodies
+WALL_MIN_THICKNESS = float(_R["min_thickness"])  # m: closer parallel lines are not two faces of a wall
+BARE_OPENING_MAX = float(_R["opening_max"])  # m: widest opening without a block (both wall faces broken)
+ALIGN_TOL = float(_R["align_tolerance"])  # m: both faces of one wall end this close along the wall
+CROSSING_LIMIT = int(_R["crossing_limit"])  # lines crossing this many others are not walls
+OUTLINE_FACE_RATIO = float(_R["outline_face_ratio"])  # a label leaves an outline this much larger than its face
+SWING_RADIUS = tuple(float(v) for v in _R["door_swing"]["radius"])  # m
+SWING_SWEEP = tuple(math.radians(float(v)) for v in _R["door_swing"]["sweep"])
 ANGLE_TOL = math.radians(2.0)
 OFFSET_TOL = 0.01  # m: sideways offset allowed between two face ends that are joined
-WALL_MAX_THICKNESS = 0.45  # m: thinner faces without a label are wall bodies
 DOOR_NAME_RE = re.compile(r"^(M\d{3,4}|FM|TLM|DOOR|门|MLC)", re.IGNORECASE)
 WINDOW_NAME_RE = re.compile(r"^(C\d{3,4}|WIN|WINDOW|GC\d|TC\d|窗)", re.IGNORECASE)
 
@@ -72,18 +86,169 @@ def segments(plan: Plan) -> list[tuple[Point, Point]]:
     return out
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Wall linework sorted out: what stays wall, which doors are drawn as swings, what was set aside."""
+
+    keep: tuple[int, ...]  # indices into the linework that are wall faces
+    swings: tuple[tuple[str, tuple[Point, ...]], ...]  # (arc handle, footprint): doors drawn as linework
+    crossing: tuple[int, ...]  # lines crossing walls (grid axes, dimension lines): not walls
+    swing_parts: tuple[int, ...]  # door swing arcs and leaves: not walls
+
+
+def prepare(polylines, handles) -> Prepared:
+    """Set aside what in the wall linework is not wall: door swings and lines crossing walls."""
+    swings, parts = _door_swings(polylines, handles)
+    rest = [i for i in range(len(polylines)) if i not in parts]
+    crossing = _crossing_lines([polylines[i] for i in rest])
+    crossing = {rest[k] for k in crossing}
+    keep = tuple(i for i in rest if i not in crossing)
+    return Prepared(keep, tuple(swings), tuple(sorted(crossing)), tuple(sorted(parts)))
+
+
+def _door_swings(polylines, handles):
+    """Quarter-circle arcs of door radius (centre = hinge) and the leaf lines drawn from their hinge."""
+    import numpy as np
+
+    swings, parts = [], set()
+    arcs = []
+    for i, line in enumerate(polylines):
+        if len(line) < 5 or line[0] == line[-1]:
+            continue
+        a = np.asarray(line, dtype=float)
+        c = _circle(a[0], a[len(a) // 2], a[-1])
+        if c is None:
+            continue
+        r = math.dist(c, a[0])
+        if not SWING_RADIUS[0] <= r <= SWING_RADIUS[1]:
+            continue
+        if np.abs(np.hypot(a[:, 0] - c[0], a[:, 1] - c[1]) - r).max() > 0.01 * r:
+            continue
+        steps = np.diff(np.unwrap(np.arctan2(a[:, 1] - c[1], a[:, 0] - c[0])))
+        if not (np.all(steps > 0) or np.all(steps < 0)):
+            continue
+        sweep = abs(float(steps.sum()))
+        if not SWING_SWEEP[0] <= sweep <= SWING_SWEEP[1]:
+            continue
+        arcs.append((i, c, r, (float(a[0, 0]), float(a[0, 1])), (float(a[-1, 0]), float(a[-1, 1]))))
+    if not arcs:
+        return swings, parts
+    from shapely import STRtree, points
+
+    # every line end; a hinge sits at the end of a wall (a rounded corner's centre sits in the room)
+    end_pts, end_line = [], []
+    for j, line in enumerate(polylines):
+        if len(line) >= 2 and line[0] != line[-1]:
+            end_pts += [line[0], line[-1]]
+            end_line += [j, j]
+    tree = STRtree(points(np.asarray(end_pts, dtype=float)))
+    arc_ids = {i for i, *_ in arcs}
+    for i, c, r, e0, e1 in arcs:
+        tol = 0.02 * r
+        leaves, wall_end = set(), False
+        for k in tree.query(points(c), predicate="dwithin", distance=SWING_RADIUS[0] / 2).tolist():
+            j = end_line[k]
+            if j in arc_ids:
+                continue
+            line = polylines[j]
+            a, b = (line[0], line[-1]) if math.dist(line[0], c) <= math.dist(line[-1], c) else (line[-1], line[0])
+            if len(line) == 2 and math.dist(a, c) <= tol and min(math.dist(b, e0), math.dist(b, e1)) <= tol:
+                leaves.add(j)
+            else:
+                wall_end = True
+        if not wall_end:
+            continue  # no wall ends at the centre: a rounded corner or a curved wall, not a door
+        parts.add(i)
+        parts.update(leaves)
+        # the footprint: the square swept by the leaf (hinge, both arc ends, and the corner opposite the hinge)
+        far = (e0[0] + e1[0] - c[0], e0[1] + e1[1] - c[1])
+        swings.append((handles[i], ((float(c[0]), float(c[1])), e0, far, e1)))
+    return swings, parts
+
+
+def _circle(p, q, r):
+    """Centre of the circle through three points (None when they are collinear)."""
+    ax, ay = p
+    bx, by = q
+    cx, cy = r
+    d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
+    if abs(d) < 1e-12:
+        return None
+    ux = ((ax * ax + ay * ay) * (by - cy) + (bx * bx + by * by) * (cy - ay) + (cx * cx + cy * cy) * (ay - by)) / d
+    uy = ((ax * ax + ay * ay) * (cx - bx) + (bx * bx + by * by) * (ax - cx) + (cx * cx + cy * cy) * (bx - ax)) / d
+    return (ux, uy)
+
+
+def _crossing_lines(polylines) -> set[int]:
+    """Lines that pass through other lines away from the ends of both (grid axes, dimension and
+    section lines), removed greedily: the line crossing most others first."""
+    import numpy as np
+    from shapely import STRtree
+
+    seg_line, coords = [], []
+    for i, line in enumerate(polylines):
+        for a, b in zip(line, line[1:]):
+            if a != b:
+                seg_line.append(i)
+                coords.append((a, b))
+    if len(coords) < 2:
+        return set()
+    segs = np.asarray(coords, dtype=float)  # (n, 2, 2)
+    seg_line = np.asarray(seg_line)
+    geoms = line_array(segs)
+    si, sj = STRtree(geoms).query(geoms, predicate="crosses")
+    keep = (si < sj) & (seg_line[si] != seg_line[sj])
+    si, sj = si[keep], sj[keep]
+    if not len(si):
+        return set()
+    p, r = segs[si, 0], segs[si, 1] - segs[si, 0]
+    q, s = segs[sj, 0], segs[sj, 1] - segs[sj, 0]
+    den = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
+    ok = np.abs(den) > 1e-12
+    den = np.where(ok, den, 1.0)
+    qp = q - p
+    t = (qp[:, 0] * s[:, 1] - qp[:, 1] * s[:, 0]) / den
+    u = (qp[:, 0] * r[:, 1] - qp[:, 1] * r[:, 0]) / den
+    len_r = np.hypot(r[:, 0], r[:, 1])
+    len_s = np.hypot(s[:, 0], s[:, 1])
+    m = WALL_MAX_THICKNESS
+    deep = ok & (np.minimum(t, 1 - t) * len_r > m) & (np.minimum(u, 1 - u) * len_s > m)
+    a, b = seg_line[si[deep]].tolist(), seg_line[sj[deep]].tolist()
+    crossed: dict[int, set[int]] = {}
+    for x, y in zip(a, b):
+        crossed.setdefault(x, set()).add(y)
+        crossed.setdefault(y, set()).add(x)
+    out: set[int] = set()
+    while crossed:
+        worst = max(crossed, key=lambda k: (len(crossed[k]), -k))
+        if len(crossed[worst]) < CROSSING_LIMIT:
+            break
+        out.add(worst)
+        for other in crossed.pop(worst):
+            crossed[other].discard(worst)
+    return out
+
+
 def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tuple[str, str, tuple[Point, ...]]],
                  gap_tolerance: float = GAP_TOLERANCE) -> list[Bridge]:
-    """Join collinear wall-face ends across openings (mutual nearest partners).
+    """Close openings in the wall linework.
 
-    polylines: the wall linework as point sequences (only their free ends can be joined);
+    1. Collinear wall-face ends facing each other are joined (mutual nearest partners): up to
+       the gap tolerance, up to the size of a door/window block (or door swing) next to them,
+       or — when both faces of the wall end at aligned points on both sides (an opening in a
+       double-line wall) — up to the bare opening width ("opening").
+    2. Where both faces of a wall end aligned and the wall face straight ahead lies within the
+       bare opening width (a doorway next to a corner or a cross wall), both faces are continued
+       to it ("opening").
+
+    polylines: the wall linework as point sequences (only their ends can be joined);
     segs: the same split into segments (a bridge never crosses one)."""
     import numpy as np
     from shapely import STRtree, points, polygons
 
     if not segs:
         return []
-    # the free ends of every wall polyline, with the direction pointing out of it
+    # the ends of every wall polyline, with the direction pointing out of it
     ends = []
     for line in polylines:
         if len(line) < 2 or line[0] == line[-1]:
@@ -95,9 +260,12 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
                 ends.append((p, (dx / n, dy / n)))
     if not ends:
         return []
-    pts = points(np.array([e[0] for e in ends]))
+    P = np.array([e[0] for e in ends], dtype=float)
+    D = np.array([e[1] for e in ends], dtype=float)
+    pts = points(P)
     tree = STRtree(pts)
-    seg_tree = STRtree(line_array([[a, b] for a, b in segs]))
+    seg_arr = np.asarray(segs, dtype=float)
+    seg_tree = STRtree(line_array(seg_arr))
 
     op_polys = []
     for kind, handle, fp in openings:
@@ -117,11 +285,12 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
             if size > reach[ie]:
                 reach[ie] = size
                 owner[ie] = io
+    twin = _paired_ends(tree, P, D)
+    paired = twin >= 0
+    reach = np.where(paired, np.maximum(reach, BARE_OPENING_MAX), reach)
 
     cos_tol = math.cos(ANGLE_TOL)
     idx_a, idx_b = tree.query(pts, predicate="dwithin", distance=reach)
-    P = np.array([e[0] for e in ends])
-    D = np.array([e[1] for e in ends])
     v = P[idx_b] - P[idx_a]
     dist = np.hypot(v[:, 0], v[:, 1])
     d = D[idx_a]
@@ -131,28 +300,114 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     ok = (dist > 1e-6) & (dist <= reach[idx_a]) & (along >= dist * cos_tol) & (cross <= OFFSET_TOL) & (facing <= -cos_tol)
     ia, ib, dd = idx_a[ok], idx_b[ok], dist[ok]
     order = np.lexsort((ib, dd, ia))  # per end, nearest partner first
-    best: dict[int, tuple[float, int]] = {}
-    for i, j, dist_ij in zip(ia[order].tolist(), ib[order].tolist(), dd[order].tolist()):
-        if i not in best:
-            best[i] = (dist_ij, j)
-
-    pairs = [(i, j, dist) for i, (dist, j) in best.items() if best.get(j, (0, -1))[1] == i and i < j]
-    if not pairs:
-        return []
-    lines = line_array([[ends[i][0], ends[j][0]] for i, j, _ in pairs])
-    crossing = set(seg_tree.query(lines, predicate="crosses")[0].tolist())  # never bridge through a wall
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ia[order][1:] != ia[order][:-1]
+    best = np.full(len(ends), -1)
+    best_d = np.zeros(len(ends))
+    best[ia[order][first]] = ib[order][first]
+    best_d[ia[order][first]] = dd[order][first]
+    i_all = np.flatnonzero(best >= 0)
+    j_all = best[i_all]
+    mutual = (best[j_all] == i_all) & (i_all < j_all)
+    pi, pj = i_all[mutual], j_all[mutual]
+    pd = best_d[pi]
+    blocked = np.zeros(len(pi), dtype=bool)
+    if len(pi):
+        lines = line_array(np.stack([P[pi], P[pj]], axis=1))
+        blocked[np.unique(seg_tree.query(lines, predicate="crosses")[0])] = True  # never bridge through a wall
+    # a bare opening wider than the gap tolerance needs both faces of the wall broken there
+    has_owner = np.array([i in owner or j in owner for i, j in zip(pi.tolist(), pj.tolist())], dtype=bool)
+    bare = (pd > gap_tolerance) & ~has_owner
+    if bare.any():
+        partner_of = np.full(len(ends), -1)
+        partner_of[pi] = pj
+        partner_of[pj] = pi
+        ti, tj = twin[pi], twin[pj]
+        both = (ti >= 0) & (tj >= 0)
+        both &= np.where(both, partner_of[np.maximum(ti, 0)] == tj, False)
+        blocked |= bare & ~both
     bridges = []
-    for k, (i, j, dist) in enumerate(pairs):
-        if k in crossing:
+    bridged = np.zeros(len(ends), dtype=bool)
+    for i, j, dist_ij, is_bare, bad in zip(pi.tolist(), pj.tolist(), pd.tolist(), bare.tolist(), blocked.tolist()):
+        if bad:
             continue
         io = owner.get(i, owner.get(j))
-        if io is not None and dist > gap_tolerance:
+        if io is not None and dist_ij > gap_tolerance:
             kind, handle, _ = op_polys[io]
         else:
-            kind, handle = "gap", ""
+            kind, handle = ("opening" if is_bare else "gap"), ""
         bridges.append(Bridge(kind, handle, ends[i][0], ends[j][0]))
+        bridged[i] = bridged[j] = True
+    bridges.extend(_walls_ahead(P, D, twin, bridged, seg_arr, seg_tree))
     bridges.sort(key=lambda br: (br.a, br.b))
     return bridges
+
+
+def _paired_ends(tree, P, D):
+    """For each end, the end of the other face of the same wall (-1 if none): pointing the same way,
+    a wall thickness to the side, level with it along the wall."""
+    import numpy as np
+    from shapely import points
+
+    twin = np.full(len(P), -1)
+    a, b = tree.query(points(P), predicate="dwithin", distance=WALL_MAX_THICKNESS + ALIGN_TOL)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    v = P[b] - P[a]
+    d = D[a]
+    along = np.abs(v[:, 0] * d[:, 0] + v[:, 1] * d[:, 1])
+    side = np.abs(v[:, 0] * d[:, 1] - v[:, 1] * d[:, 0])
+    same = (D[b] * d).sum(axis=1) >= math.cos(ANGLE_TOL)
+    ok = same & (along <= ALIGN_TOL) & (side >= WALL_MIN_THICKNESS) & (side <= WALL_MAX_THICKNESS)
+    a, b, side = a[ok], b[ok], side[ok]
+    order = np.lexsort((b, side, a))
+    a, b = a[order], b[order]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = a[1:] != a[:-1]
+    twin[a[first]] = b[first]
+    # only mutual pairs
+    t = twin.copy()
+    idx = np.flatnonzero(t >= 0)
+    twin[idx[t[t[idx]] != idx]] = -1
+    return twin
+
+
+def _walls_ahead(P, D, twin, bridged, seg_arr, seg_tree) -> list[Bridge]:
+    """Both faces of a wall end aligned, and a wall face lies straight ahead of both at the same
+    distance, beyond a wall's thickness and within the bare opening width: continue both faces to it."""
+    import numpy as np
+
+    cand = np.flatnonzero((twin >= 0) & ~bridged)
+    cand = cand[~bridged[twin[cand]]]
+    if not len(cand):
+        return []
+    rays = np.stack([P[cand], P[cand] + D[cand] * BARE_OPENING_MAX], axis=1)
+    ri, si = seg_tree.query(line_array(rays), predicate="intersects")
+    p, r = rays[ri, 0], rays[ri, 1] - rays[ri, 0]
+    q, s = seg_arr[si, 0], seg_arr[si, 1] - seg_arr[si, 0]
+    den = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
+    ok = np.abs(den) > 1e-12
+    den = np.where(ok, den, 1.0)
+    qp = q - p
+    t = (qp[:, 0] * s[:, 1] - qp[:, 1] * s[:, 0]) / den * BARE_OPENING_MAX  # metres along the ray
+    ok &= t > 1e-6
+    hit = np.full(len(cand), np.inf)
+    np.minimum.at(hit, ri[ok], t[ok])
+    where = {int(e): k for k, e in enumerate(cand.tolist())}
+    out = []
+    for k, e in enumerate(cand.tolist()):
+        f = int(twin[e])
+        if e > f or f not in where:
+            continue
+        h1, h2 = hit[k], hit[where[f]]
+        if not (np.isfinite(h1) and np.isfinite(h2)) or abs(h1 - h2) > ALIGN_TOL:
+            continue
+        if min(h1, h2) <= WALL_MAX_THICKNESS:
+            continue  # the wall meets another wall here (a junction), it does not end
+        for g, h in ((e, h1), (f, h2)):
+            end = (float(P[g, 0] + D[g, 0] * h), float(P[g, 1] + D[g, 1] * h))
+            out.append(Bridge("opening", "", (float(P[g, 0]), float(P[g, 1])), end))
+    return out
 
 
 def line_array(polylines):

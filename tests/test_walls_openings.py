@@ -1,0 +1,168 @@
+"""Rooms from walls drawn the way architects draw them: openings without door
+blocks, door swings as linework, grid axes through the plan, sheet frames
+around it, and tables or sections next to it."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from planfit.measure import measure
+from planfit.read import read_plan
+from planfit.vocabulary import Vocabulary
+
+
+def two_rooms(b, layer="WALL", opening=(1.5, 2.4), faces=2, caps=True):
+    """Two 4 × 4 m rooms side by side behind a 0.2 m double-line wall (x = 4 … 4.2), with an
+    opening in that wall; faces=1 draws the partition as one broken line instead."""
+    s = b.scale
+
+    def line(a, c):
+        b.msp.add_line((a[0] * s, a[1] * s), (c[0] * s, c[1] * s), dxfattribs={"layer": layer})
+
+    b.wall_rect(-0.2, -0.2, 8.6, 4.4, layer=layer)  # outer face
+    lo, hi = opening
+    for x0, x1 in ((0.0, 4.0), (4.2, 8.2)):
+        line((x0, 0), (x1, 0))
+        line((x0, 4), (x1, 4))
+    line((0, 0), (0, 4))
+    line((8.2, 0), (8.2, 4))
+    xs = (4.0, 4.2) if faces == 2 else (4.1,)
+    for x in xs:
+        line((x, 0), (x, lo))
+        line((x, hi), (x, 4))
+    if faces == 2 and caps:
+        line((4.0, lo), (4.2, lo))
+        line((4.0, hi), (4.2, hi))
+    if faces == 1:
+        line((4.0, 0), (4.2, 0))
+        line((4.0, 4), (4.2, 4))
+    b.text("办公室", 2, 3)
+    b.text("会议室", 6.2, 3)
+    return b
+
+
+def rooms_of(path):
+    vocab = Vocabulary.load()
+    m = measure([read_plan(path, layers=vocab.layers)], vocab)
+    return m, sorted((r.name, round(r.area, 6)) for r in m.rooms)
+
+
+def test_an_opening_in_a_double_line_wall_is_closed_without_a_door_block(plan):
+    m, rooms = rooms_of(two_rooms(plan()).save())
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+    assert sorted(round(o.length, 6) for o in m.openings if o.kind == "opening") == [0.9, 0.9]
+
+
+def test_the_opening_is_closed_without_jamb_lines_too(plan):
+    _, rooms = rooms_of(two_rooms(plan(), caps=False).save())
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+
+
+def test_a_gap_in_a_single_line_is_not_an_opening(plan):
+    # only one face broken: an open connection, the two labels share one face
+    m, rooms = rooms_of(two_rooms(plan(), faces=1).save())
+    assert len(rooms) == 1
+    assert not [o for o in m.openings if o.kind == "opening"]
+
+
+def test_an_opening_wider_than_a_door_stays_open(plan):
+    _, rooms = rooms_of(two_rooms(plan(), opening=(0.5, 3.5)).save())
+    assert len(rooms) == 1
+
+
+def test_a_wall_ending_short_of_a_cross_wall_is_continued_to_it(plan):
+    b = plan()
+    s = b.scale
+
+    def line(a, c):
+        b.msp.add_line((a[0] * s, a[1] * s), (c[0] * s, c[1] * s), dxfattribs={"layer": "WALL"})
+
+    # one 8.2 × 4 m space, split by a wall from the bottom that stops 0.9 m short of the top wall
+    b.wall_rect(-0.2, -0.2, 8.6, 4.4)
+    b.wall_rect(0, 0, 8.2, 4)
+    line((4.0, 0), (4.0, 3.1))
+    line((4.2, 0), (4.2, 3.1))
+    line((4.0, 3.1), (4.2, 3.1))
+    b.text("办公室", 2, 2)
+    b.text("会议室", 6.2, 2)
+    m, rooms = rooms_of(b.save())
+    assert [n for n, _ in rooms] == ["会议室", "办公室"]
+    assert [a for _, a in rooms] == [pytest.approx(4.0 * 4), pytest.approx(4.0 * 4)]
+    assert sorted(round(o.length, 6) for o in m.openings if o.kind == "opening") == [0.9, 0.9]
+
+
+def test_a_door_swing_drawn_as_an_arc_marks_the_opening_and_is_not_a_wall(plan):
+    b = two_rooms(plan())
+    s = b.scale
+    # hinge at the jamb (4.2, 1.5), leaf open into the right room, arc back to the other jamb
+    b.msp.add_line((4.2 * s, 1.5 * s), (5.1 * s, 1.5 * s), dxfattribs={"layer": "WALL"})
+    arc = b.msp.add_arc((4.2 * s, 1.5 * s), 0.9 * s, 0, 90, dxfattribs={"layer": "WALL"})
+    m, rooms = rooms_of(b.save())
+    # without the swing set aside, the quarter circle would be cut out of the right room
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+    doors = [o for o in m.openings if o.kind == "door"]
+    assert doors and {o.handle for o in doors} == {arc.dxf.handle}
+
+
+def test_a_rounded_corner_is_not_a_door_swing(plan):
+    b = plan()
+    s = b.scale
+
+    def line(a, c):
+        b.msp.add_line((a[0] * s, a[1] * s), (c[0] * s, c[1] * s), dxfattribs={"layer": "WALL"})
+
+    b.wall_rect(-0.2, -0.2, 4.4, 4.4)
+    line((0, 0), (4, 0))
+    line((4, 0), (4, 3))
+    b.msp.add_arc((3 * s, 3 * s), 1 * s, 0, 90, dxfattribs={"layer": "WALL"})
+    line((3, 4), (0, 4))
+    line((0, 4), (0, 0))
+    b.text("办公室", 2, 2)
+    m, rooms = rooms_of(b.save())
+    assert rooms == [("办公室", pytest.approx(16 - 1 + math.pi / 4, rel=1e-4))]
+    assert not [o for o in m.openings if o.kind == "door"]
+
+
+def test_grid_axes_crossing_the_walls_do_not_split_rooms(plan):
+    b = two_rooms(plan())
+    s = b.scale
+    for y in (1.0, 3.0):
+        b.msp.add_line((-2 * s, y * s), (10.5 * s, y * s), dxfattribs={"layer": "WALL"})
+    b.msp.add_line((2 * s, -2 * s), (2 * s, 6 * s), dxfattribs={"layer": "WALL"})
+    m, rooms = rooms_of(b.save())
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+    assert len([d for d in m.dropped if d.reason == "line-crosses-walls"]) == 3
+
+
+def test_a_label_inside_a_sheet_frame_belongs_to_the_wall_face(plan):
+    b = two_rooms(plan(), layer="0")
+    b.room(None, -20, -20, 50, 40, layer="0")  # the sheet border, a closed polyline on layer 0
+    m, rooms = rooms_of(b.save())
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+    assert {r.source for r in m.rooms} == {"walls"}
+    assert [d.reason for d in m.dropped if d.area > 1000] == ["unlabelled-not-room-layer"]
+
+
+def test_a_label_keeps_an_outline_that_is_the_room(plan):
+    # an outline on the outer face of the walls is the room, even though the wall face is smaller
+    b = two_rooms(plan(), layer="0")
+    b.room(None, -0.2, -0.2, 4.3, 4.4, layer="0")
+    m, _ = rooms_of(b.save())
+    office = [r for r in m.rooms if r.name == "办公室"]
+    assert [r.source for r in office] == ["outline"]
+
+
+def test_labelled_linework_outside_every_floor_is_not_a_room(plan):
+    b = two_rooms(plan())
+    b.boundary(-0.2, -0.2, 8.6, 4.4, layer="BLK_1_FLR_0_BLT_UP_AREA")
+    b.boundary(19.8, -0.2, 8.6, 4.4, layer="BLK_1_FLR_1_BLT_UP_AREA")
+    b.wall_rect(20, 0, 8.2, 4)
+    b.text("会议室", 24, 2)
+    b.wall_rect(50, 0, 3, 1)  # a table cell next to the plans
+    b.text("NAME", 51.5, 0.5)
+    m, rooms = rooms_of(b.save())
+    assert ("NAME", 3.0) not in rooms
+    assert [d.area for d in m.dropped if d.reason == "face-outside-floor-plans"] == [pytest.approx(3.0)]
+    assert len(rooms) == 3
