@@ -37,15 +37,45 @@ import os
 from collections import Counter
 from pathlib import Path
 
+import ezdxf
+from ezdxf.audit import Auditor
+from ezdxf.entities import factory
+from ezdxf.entities.dimension import linear_measurement
+from ezdxf.entities.mtext import escape_dxf_line_endings, fast_plain_mtext
+from ezdxf.entities.subentity import entity_linker
+from ezdxf.filemanagement import dxf_file_info
+from ezdxf.lldxf import const, validator
+from ezdxf.lldxf.extendedtags import ExtendedTags
+from ezdxf.lldxf.tagger import tag_compiler
+from ezdxf.lldxf.types import DXFTag
+from ezdxf.math import OCS, X_AXIS, Y_AXIS, Z_AXIS, Matrix44, Vec3
+from ezdxf.path.converter import from_hatch_polyline_path
+from ezdxf.tools.text import plain_text
+
 from .datafiles import LayerRoles
 from .model import Plan
+from .read import (
+    _collect,
+    _is_window,
+    _may_be_wall,
+    _Raw,
+    build_plan,
+    dimension_record,
+    hatch_record,
+    insert_record,
+    mtext_record,
+    resolve_block_name,
+    sniff,
+    text_attachment,
+    text_record,
+)
 
 BINARY_DXF_MAGIC = b"AutoCAD Binary DXF"
 # group codes a LINE may carry and still be read directly: handle, owner, subclass markers, layer,
 # linetype, colours, lineweight, transparency, linetype scale, visibility, thickness, plot style,
 # material, shadow mode, paper space flag, points
-LINE_CODES = frozenset(("5", "330", "100", "8", "6", "62", "370", "440", "420", "430", "48", "60", "39", "347",
-                        "390", "284", "67", "10", "20", "30", "11", "21", "31"))
+LINE_CODES = frozenset((5, 330, 100, 8, 6, 62, 370, 440, 420, 430, 48, 60, 39, 347, 390, 284, 67, 10, 20, 30, 11, 21,
+                        31))
 SUB_ENTITIES = ("ATTRIB", "VERTEX", "SEQEND")
 # AcDbEntity group codes a directly read entity may carry (the auditor checks the ones it repairs)
 ENTITY_CODES = frozenset((8, 6, 62, 370, 440, 420, 430, 48, 60, 67, 347, 390, 284))
@@ -80,8 +110,6 @@ class FidelityError(AssertionError):
 
 def read_fast(path: str, units: str | None, layers: LayerRoles) -> Plan | None:
     """A Plan read on the fast path, or None when the file needs the full path."""
-    from .read import sniff
-
     sniff(path)
     try:
         return _read(path, units, layers)
@@ -97,8 +125,6 @@ def read_fast(path: str, units: str | None, layers: LayerRoles) -> Plan | None:
 
 def _split(path: str) -> tuple[list[str], list[str], object]:
     """Group codes and values of an ASCII DXF file, decoded as ezdxf.readfile decodes it."""
-    from ezdxf.filemanagement import dxf_file_info
-
     data = Path(path).read_bytes()
     if data.startswith(BINARY_DXF_MAGIC) or data.startswith(b"\xef\xbb\xbf"):
         raise _GiveUp("binary DXF or byte-order mark")
@@ -154,8 +180,6 @@ def _tag_value(codes, values, a: int, b: int, code: str) -> str | None:
 
 def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int]):
     """The drawing without its ENTITIES and without the content of blocks no insert reaches."""
-    import ezdxf
-
     ent_a, ent_b = sections["ENTITIES"]
     wanted: set[str] = set()
     for i, k in enumerate(ent_starts[:-1]):
@@ -222,7 +246,7 @@ def _interleave(codes, values, a: int, b: int) -> list[str]:
 class _PolylinePath:
     """A HATCH polyline boundary path as ezdxf's path converter reads it: (x, y, bulge) vertices."""
 
-    __slots__ = ("vertices", "is_closed")
+    __slots__ = ("is_closed", "vertices")
 
     def __init__(self, vertices, is_closed):
         self.vertices, self.is_closed = vertices, is_closed
@@ -231,9 +255,8 @@ class _PolylinePath:
 class _Reader:
     """The ENTITIES section of one file, read against the trimmed ezdxf document."""
 
-    def __init__(self, codes, values, doc, layers: LayerRoles):
-        from ezdxf.lldxf import const
-
+    def __init__(self, codes: list[int], values: list[str], doc, layers: LayerRoles):
+        """`codes` are the group codes as integers (the ENTITIES section at least), `values` the values."""
         self.codes, self.values, self.doc, self.layers = codes, values, doc, layers
         self.msp_h = doc.block_records.get("*Model_Space").dxf.handle
         self.psp_h = doc.block_records.get("*Paper_Space").dxf.handle
@@ -252,16 +275,12 @@ class _Reader:
     def _layer_ok(self, layer: str) -> bool:
         good = self.ok_layer.get(layer)
         if good is None:
-            from ezdxf.lldxf import validator
-
             good = self.ok_layer[layer] = validator.is_valid_layer_name(layer)
         return good
 
     def _linetype_ok(self, lt: str) -> bool:
         good = self.ok_linetype.get(lt)
         if good is None:
-            from ezdxf.lldxf import validator
-
             key = validator.make_table_key(lt)
             good = self.ok_linetype[lt] = key in ("bylayer", "byblock") or key in self.doc.linetypes
         return good
@@ -276,8 +295,6 @@ class _Reader:
 
     def _graphic(self, d: dict, parent: str | None = None):
         """(handle, layer, in modelspace) of an entity whose common attributes the auditor accepts, else None."""
-        from ezdxf.lldxf import validator
-
         handle = d.get(5)
         if not handle:
             return None
@@ -314,7 +331,7 @@ class _Reader:
         level = 0  # 0 base class, 1 AcDbEntity, 2.. the entity's subclasses
         chunks: list[str] = []
         for j in range(a + 1, b):
-            c = int(codes[j])
+            c = codes[j]
             v = values[j]
             if c == 100:
                 level += 1
@@ -343,8 +360,6 @@ class _Reader:
 
     @staticmethod
     def _point(d: dict, code: int, z: bool = True):
-        from ezdxf.math import Vec3
-
         if code not in d or code + 10 not in d:
             return None
         zc = code + 20
@@ -363,10 +378,6 @@ class _Reader:
     # -- entity readers: each returns None (nothing recorded) when the entity needs the ezdxf build ----
 
     def text(self, raw, a: int, b: int):
-        from ezdxf.tools.text import plain_text
-
-        from .read import text_attachment, text_record
-
         d = self.tags(a, b, "TEXT")
         if d is None or 1 not in d:
             return None
@@ -389,10 +400,6 @@ class _Reader:
         return in_msp
 
     def mtext(self, raw, a: int, b: int):
-        from ezdxf.entities.mtext import escape_dxf_line_endings, fast_plain_mtext
-
-        from .read import mtext_record
-
         d = self.tags(a, b, "MTEXT")
         if d is None:
             return None
@@ -416,11 +423,6 @@ class _Reader:
         return in_msp
 
     def dimension(self, raw, a: int, b: int):
-        from ezdxf.entities.dimension import linear_measurement
-        from ezdxf.math import Vec3
-
-        from .read import dimension_record
-
         d = self.tags(a, b, "DIMENSION")
         if d is None or 70 not in d:
             return None
@@ -441,17 +443,13 @@ class _Reader:
                 return None
             m = (linear_measurement(p2, p3, math.radians(self._float(d, 50, 0))) if dimtype == 0
                  else (Vec3(p3) - Vec3(p2)).magnitude)
-        handle, layer, in_msp = got
+        in_msp = got[2]
         if in_msp and m is not None:
             dimension_record(raw, m, dimtype)
         return in_msp
 
     def insert(self, raw, a: int, b: int, subs: list[tuple[int, int]]):
         """An INSERT in [a, b) and its ATTRIB/SEQEND sub-entities (tag ranges in `subs`)."""
-        from ezdxf.tools.text import plain_text
-
-        from .read import _is_window, insert_record, resolve_block_name, text_attachment
-
         d = self.tags(a, b, "INSERT")
         if d is None or 2 not in d:
             return None
@@ -504,18 +502,13 @@ class _Reader:
 
     def hatch(self, raw, a: int, b: int):
         """A HATCH whose boundary paths are all polyline paths, without extrusion, gradient or extended data."""
-        from ezdxf.math import OCS
-        from ezdxf.path.converter import from_hatch_polyline_path
-
-        from .read import hatch_record
-
         codes, values = self.codes, self.values
         j = a + 1
         d: dict[int, str] = {}
         allowed: frozenset = frozenset((5, 330))
         level = 0
         while j < b:  # base class and AcDbEntity
-            c = int(codes[j])
+            c = codes[j]
             if c == 100:
                 level += 1
                 if level == 1 and values[j] == "AcDbEntity":
@@ -535,7 +528,7 @@ class _Reader:
         got = self._graphic(d)
         if got is None:
             return None
-        tags = [(int(codes[m]), values[m]) for m in range(j, b)]
+        tags = list(zip(codes[j:b], values[j:b]))
         if [c for c, _v in tags[:3]] != [10, 20, 30]:
             return None
         elevation = float(tags[2][1])
@@ -619,8 +612,6 @@ class _Reader:
 
     def _matrix(self, rawname: str, insert, sx: float, sy: float, sz: float, rotation: float):
         """The INSERT's transformation, computed as ezdxf's Insert.matrix44 computes it (no extrusion)."""
-        from ezdxf.math import X_AXIS, Y_AXIS, Z_AXIS, Matrix44, Vec3
-
         m = Matrix44.ucs(ux=X_AXIS * sx, uy=Y_AXIS * sy, uz=Z_AXIS * sz)
         angle = math.radians(rotation)
         if angle:
@@ -637,21 +628,16 @@ class _Reader:
 
 
 def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
-    from ezdxf.audit import Auditor
-    from ezdxf.entities import factory
-    from ezdxf.entities.subentity import entity_linker
-    from ezdxf.lldxf.extendedtags import ExtendedTags
-    from ezdxf.lldxf.tagger import tag_compiler
-    from ezdxf.lldxf.types import DXFTag
-
-    from .read import _collect, _may_be_wall, _Raw, build_plan
-
     codes, values, _info = _split(path)
     sections, eof = _sections(codes, values)
     if "ENTITIES" not in sections:
         raise _GiveUp("no ENTITIES section")
     ent_a, ent_b = sections["ENTITIES"]
-    starts = _entity_starts(codes, ent_a + 2, ent_b) + [ent_b]
+    try:  # the group codes of ENTITIES as integers, once (aligned with `values`)
+        icodes = [0] * ent_a + list(map(int, codes[ent_a:ent_b]))
+    except ValueError:
+        raise _GiveUp("a group code that is not an integer") from None
+    starts = [k for k in range(ent_a + 2, ent_b) if icodes[k] == 0] + [ent_b]
     if starts[0] != ent_a + 2 and ent_b > ent_a + 2:
         raise _GiveUp("stray tags at the start of ENTITIES")
     doc = _trimmed_document(codes, values, sections, eof, starts)
@@ -659,7 +645,7 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     if auditor.fixes or auditor.errors:
         raise _GiveUp("the auditor reports problems")
     auditor = Auditor(doc)
-    reader = _Reader(codes, values, doc, layers)
+    reader = _Reader(icodes, values, doc, layers)
     db = doc.entitydb
     verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))
 
@@ -667,18 +653,17 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
         """(handle, layer, points, in modelspace) of a LINE read from its tags, or None to build it."""
         d: dict = {}
         for j in range(a + 1, b):
-            c = codes[j].strip()
-            if c not in LINE_CODES or (c in d and c != "100"):
+            c = icodes[j]
+            if c not in LINE_CODES or (c in d and c != 100):
                 return None
             d[c] = values[j]
-        if "10" not in d or "11" not in d:
+        if 10 not in d or 11 not in d:
             return None
-        got = reader._graphic({5: d.get("5"), 330: d.get("330"), 8: d.get("8", "0"), 6: d.get("6"),
-                               **{int(c): d[c] for c in ("62", "370", "440", "67") if c in d}})
+        got = reader._graphic(d)
         if got is None:
             return None
-        p = (float(d["10"]), float(d["20"]))
-        q = (float(d["11"]), float(d["21"]))
+        p = (float(d[10]), float(d[20]))
+        q = (float(d[11]), float(d[21]))
         if p == q:
             return None
         handle, layer, in_msp = got
@@ -687,7 +672,7 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     def build(a: int, b: int):
         tags = []
         for j in range(a, b):
-            c = int(codes[j])
+            c = icodes[j]
             if c != 999:
                 tags.append(DXFTag(c, values[j]))
         tags.append(END)  # the compiler looks one tag ahead to finish a point
@@ -798,7 +783,7 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
                 if verify:
                     check = _Raw(block_extents=raw.block_extents, block_children=raw.block_children)
                     built(i, check)
-                    _same(scratch, check, t, values[k + 2] if codes[k + 1].strip() == "5" else "?")
+                    _same(scratch, check, t, values[k + 1] if icodes[k + 1] == 5 else "?")
                 i, in_msp = got
                 if in_msp:
                     counts[t] += 1
