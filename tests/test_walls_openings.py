@@ -166,3 +166,33 @@ def test_labelled_linework_outside_every_floor_is_not_a_room(plan):
     assert ("NAME", 3.0) not in rooms
     assert [d.area for d in m.dropped if d.reason == "face-outside-floor-plans"] == [pytest.approx(3.0)]
     assert len(rooms) == 3
+
+
+def test_a_column_drawn_as_a_small_closed_polyline_bounds_rooms(plan):
+    b = plan()
+    s = b.scale
+
+    def line(a, c):
+        b.msp.add_line((a[0] * s, a[1] * s), (c[0] * s, c[1] * s), dxfattribs={"layer": "0"})
+
+    b.wall_rect(-0.2, -0.2, 8.6, 4.4, layer="0")
+    b.wall_rect(0, 0, 8.2, 4, layer="0")
+    # the partition stops at a 0.2 × 0.3 m column drawn as a closed polyline against the wall
+    line((4.0, 0), (4.0, 3.7))
+    line((4.2, 0), (4.2, 3.7))
+    b.msp.add_lwpolyline([(4.0 * s, 3.7 * s), (4.2 * s, 3.7 * s), (4.2 * s, 4.0 * s), (4.0 * s, 4.0 * s)],
+                         close=True, dxfattribs={"layer": "0"})
+    b.text("办公室", 2, 2)
+    b.text("会议室", 6.2, 2)
+    m, rooms = rooms_of(b.save())
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+    assert "taken as columns" in m.floors[0].outline_detail
+
+
+def test_furniture_standing_free_in_a_room_is_not_a_column(plan):
+    b = two_rooms(plan(), layer="0")
+    s = b.scale
+    b.msp.add_lwpolyline([(1 * s, 1 * s), (1.8 * s, 1 * s), (1.8 * s, 1.6 * s), (1 * s, 1.6 * s)],
+                         close=True, dxfattribs={"layer": "0"})  # a table
+    _, rooms = rooms_of(b.save())
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]

@@ -332,6 +332,7 @@ class _WallResult:
     wall_lw: list = None  # the linework taken as walls
     wall_geoms: object = None  # the same as shapely linestrings
     tree: object = None  # STRtree of the face polygons
+    columns: list = None  # small closed outlines touching walls, taken as columns (Linework)
 
 
 def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_WallResult":
@@ -350,6 +351,8 @@ def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_Wall
         mid = lw.points[len(lw.points) // 2]
         dropped.append(Dropped(lw.handle, lw.layer, plan.path, "line-crosses-walls", 0.0, _r(mid)))
     wall_lw = [plan.linework[i] for i in prep.keep]
+    result.columns = _columns(plan, vocab, wall_lw)
+    wall_lw += result.columns
     lines = [lw.points for lw in wall_lw]
     segs = [(a, b) for pts in lines for a, b in zip(pts, pts[1:]) if a != b]
     if not segs:
@@ -363,6 +366,32 @@ def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_Wall
     result.wall_lw, result.wall_geoms = wall_lw, wall_geoms
     result.tree = STRtree([f.poly for f in result.faces]) if result.faces else None
     return result
+
+
+def _columns(plan: Plan, vocab: Vocabulary, wall_lw) -> list:
+    """Columns drawn as small closed outlines (not on a wall layer) touching the wall linework,
+    as closed linework."""
+    import numpy as np
+    from shapely import STRtree, area, linearrings, polygons
+
+    from .model import Linework
+    from .walls import COLUMN_MAX_AREA, line_array
+
+    layers = vocab.layers
+    small = [o for o in plan.outlines if len(o.ring) >= 3 and not o.holes
+             and not any(layers.is_(role, o.layer) for role in ("ignore", "room", "boundary"))]
+    if not small or not wall_lw:
+        return []
+    rings = [np.asarray(o.ring + o.ring[:1], dtype=float) for o in small]
+    coords = np.concatenate(rings)
+    areas = area(polygons(linearrings(coords, indices=np.repeat(np.arange(len(rings)), [len(r) for r in rings]))))
+    pick = [k for k in range(len(small)) if 0 < areas[k] <= COLUMN_MAX_AREA]
+    if not pick:
+        return []
+    tree = STRtree(line_array([lw.points for lw in wall_lw]))
+    hit, _ = tree.query(line_array([rings[k] for k in pick]), predicate="intersects")
+    touching = sorted({pick[h] for h in hit.tolist()})
+    return [Linework(small[k].handle, small[k].layer, small[k].ring + small[k].ring[:1]) for k in touching]
 
 
 def _face_holding(result: "_WallResult", point) -> object:
@@ -548,6 +577,8 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
             detail = (f"outer face of the wall linework ({len(linework)} entities from {plan.wall_source}), openings closed: "
                       f"{closed} (gap tolerance {walls.tolerance:.2f} m)")
             prep = walls.prepared
+            if walls.columns:
+                detail += f"; {len(walls.columns)} small closed outlines touching the walls taken as columns"
             if prep is not None and (prep.crossing or prep.swings):
                 detail += (f"; not taken as walls: {len(prep.crossing)} lines crossing other lines (grid axes, "
                            f"dimension lines), {len(prep.swing_parts)} door swing arcs and leaves")

@@ -35,6 +35,7 @@ BARE_OPENING_MAX = float(_R["opening_max"])  # m: widest opening without a block
 ALIGN_TOL = float(_R["align_tolerance"])  # m: both faces of one wall end this close along the wall
 CROSSING_LIMIT = int(_R["crossing_limit"])  # lines crossing this many others are not walls
 OUTLINE_FACE_RATIO = float(_R["outline_face_ratio"])  # a label leaves an outline this much larger than its face
+COLUMN_MAX_AREA = float(_R["column_max_area"])  # m²: small closed outlines touching walls are columns
 SWING_RADIUS = tuple(float(v) for v in _R["door_swing"]["radius"])  # m
 SWING_SWEEP = tuple(math.radians(float(v)) for v in _R["door_swing"]["sweep"])
 ANGLE_TOL = math.radians(2.0)
