@@ -124,19 +124,25 @@ def build(plans: list[Plan], rooms: tuple[Room, ...], floors: tuple[Floor, ...],
         if fp is None or not fp.is_valid or fp.area == 0:
             fp = box(d.point[0] - 0.45, d.point[1] - 0.45, d.point[0] + 0.45, d.point[1] + 0.45)
         door_boxes.append((d, fp))
-        hits = []
-        if tree is not None:
-            for j in tree.query(fp, predicate="intersects"):
-                j = int(j)
-                if rooms[j].file != d.file:
-                    continue
-                hits.append((-grown[j].intersection(fp).area, rooms[j].id, j))
-        hits.sort()
+    hits: list[list[tuple[float, str, int]]] = [[] for _ in doors]
+    if tree is not None and doors:
+        import numpy as np
+        import shapely
+
+        fps = np.array([fp for _d, fp in door_boxes], dtype=object)
+        di, rj = tree.query(fps, predicate="intersects")
+        same = np.array([rooms[j].file == doors[i].file for i, j in zip(di.tolist(), rj.tolist())], dtype=bool)
+        di, rj = di[same] if len(di) else di, rj[same] if len(rj) else rj
+        shared = shapely.area(shapely.intersection(np.asarray(grown, dtype=object)[rj], fps[di]))
+        for i, j, area in zip(di.tolist(), rj.tolist(), shared.tolist()):
+            hits[i].append((-area, rooms[j].id, j))
+    for (d, fp), found in zip(door_boxes, hits):
+        found.sort()
         pt = (round(fp.centroid.x, 3), round(fp.centroid.y, 3))
-        if len(hits) >= 2:
-            edges.append(Edge(rooms[hits[0][2]].id, rooms[hits[1][2]].id, "door", d.handle, pt, d.file))
-        elif len(hits) == 1 and any(ln.distance(fp) <= 2 * tolerance for ln in outlines.get(d.file, [])):
-            edges.append(Edge(rooms[hits[0][2]].id, OUTSIDE, "door", d.handle, pt, d.file))
+        if len(found) >= 2:
+            edges.append(Edge(rooms[found[0][2]].id, rooms[found[1][2]].id, "door", d.handle, pt, d.file))
+        elif len(found) == 1 and any(ln.distance(fp) <= 2 * tolerance for ln in outlines.get(d.file, [])):
+            edges.append(Edge(rooms[found[0][2]].id, OUTSIDE, "door", d.handle, pt, d.file))
         else:
             loose.append(d)
     edges += _openings(plans, rooms, polys, grown, tree, door_boxes, tolerance, min_opening)
@@ -176,7 +182,7 @@ def _openings(plans, rooms, polys, grown, tree, door_boxes, tol: float, min_open
     touching = gaps <= 0.05
     shared = {}
     if touching.any():
-        swollen = shapely.buffer(arr, 0.05)
+        swollen = shapely.buffer(arr, 0.05, quad_segs=16)  # as Polygon.buffer
         ti, tj = qi[touching], qj[touching]
         shared = dict(zip(zip(ti.tolist(), tj.tolist()), shapely.intersection(swollen[ti], swollen[tj])))
     strips = {}
@@ -184,22 +190,24 @@ def _openings(plans, rooms, polys, grown, tree, door_boxes, tol: float, min_open
         si, sj = qi[~touching], qj[~touching]
         strips = dict(zip(zip(si.tolist(), sj.tolist()), shapely.intersection(grown_arr[si], grown_arr[sj])))
     for i, j in zip(qi.tolist(), qj.tolist()):
-        a = rooms[i]
         if (i, j) in shared:
             sh = shared[(i, j)]
             if _length(sh) >= min_opening:
                 c = sh.representative_point()
-                out.append(Edge(a.id, rooms[j].id, "opening", "", (round(c.x, 3), round(c.y, 3)), a.file))
-            continue
-        lines, ltree = walls.get(a.file, ([], None))
+                out.append(Edge(rooms[i].id, rooms[j].id, "opening", "", (round(c.x, 3), round(c.y, 3)),
+                                rooms[i].file))
+    by_file: dict[str, list[tuple[int, int]]] = {}
+    for i, j in strips:
+        by_file.setdefault(rooms[i].file, []).append((i, j))
+    for file, pairs in by_file.items():
+        lines, ltree = walls.get(file, ([], None))
         if ltree is None:
             continue
-        strip = strips[(i, j)]
-        fps, dtree = door_trees.get(a.file, ([], None))
-        near_doors = [fps[int(k)] for k in dtree.query(strip, predicate="intersects")] if dtree is not None else []
-        found = _wall_gap(strip, lines, ltree, near_doors, min_opening)
-        if found is not None:
-            out.append(Edge(a.id, rooms[j].id, "opening", "", found, a.file))
+        fps, dtree = door_trees.get(file, ([], None))
+        found = _wall_gaps([strips[pair] for pair in pairs], lines, ltree, fps, dtree, min_opening)
+        for (i, j), point in zip(pairs, found):
+            if point is not None:
+                out.append(Edge(rooms[i].id, rooms[j].id, "opening", "", point, file))
     return out
 
 
@@ -213,50 +221,67 @@ def _length(geom) -> float:
     return max(math.dist(xy[0], xy[1]), math.dist(xy[1], xy[2]))
 
 
-def _wall_gap(strip, lines, ltree, door_fps, min_opening: float) -> Point | None:
-    """The middle of a stretch of the strip between two rooms with no wall, door or window, if any."""
-    if strip.is_empty or strip.area <= 0:
-        return None
-    rect = strip.minimum_rotated_rectangle
-    if rect.geom_type != "Polygon":
-        return None
-    xy = list(rect.exterior.coords)
-    (x0, y0), (x1, y1), (x2, y2) = xy[0], xy[1], xy[2]
-    if math.dist(xy[0], xy[1]) >= math.dist(xy[1], xy[2]):
-        ox, oy, ux, uy, length = x0, y0, x1 - x0, y1 - y0, math.dist(xy[0], xy[1])
-    else:
-        ox, oy, ux, uy, length = x1, y1, x2 - x1, y2 - y1, math.dist(xy[1], xy[2])
-    width = rect.area / length if length else 0
-    if length < min_opening or width > 1.5:
-        return None
-    ux, uy = ux / length, uy / length
+def _wall_gaps(strips: list, lines: list, ltree, door_fps: list, dtree, min_opening: float) -> list[Point | None]:
+    """For each strip between two rooms, the middle of a stretch of it at least `min_opening` long
+    crossed by no wall line, door or window, if any. All strips are cut in one pass."""
     import numpy as np
-    from shapely import contains_properly, get_coordinates, intersection, prepare
+    import shapely
 
-    cut = list(ltree.query(strip, predicate="intersects"))
-    geoms = np.array([lines[int(k)] for k in cut] + [fp for fp in door_fps if fp.intersects(strip)], dtype=object)
-    spans = []
+    out: list[Point | None] = [None] * len(strips)
+    frames: list[tuple[int, float, float, float, float, float]] = []  # strip, origin, direction, length
+    for k, strip in enumerate(strips):
+        if strip.is_empty or strip.area <= 0:
+            continue
+        rect = strip.minimum_rotated_rectangle
+        if rect.geom_type != "Polygon":
+            continue
+        xy = list(rect.exterior.coords)
+        (x0, y0), (x1, y1), (x2, y2) = xy[0], xy[1], xy[2]
+        if math.dist(xy[0], xy[1]) >= math.dist(xy[1], xy[2]):
+            ox, oy, ux, uy, length = x0, y0, x1 - x0, y1 - y0, math.dist(xy[0], xy[1])
+        else:
+            ox, oy, ux, uy, length = x1, y1, x2 - x1, y2 - y1, math.dist(xy[1], xy[2])
+        width = rect.area / length if length else 0
+        if length < min_opening or width > 1.5:
+            continue
+        frames.append((k, ox, oy, ux / length, uy / length, length))
+    if not frames:
+        return out
+    cand = np.array([strips[f[0]] for f in frames], dtype=object)
+    owner, hit = ltree.query(cand, predicate="intersects")
+    geoms = np.asarray(lines, dtype=object)[hit]
+    if dtree is not None:
+        d_owner, d_hit = dtree.query(cand, predicate="intersects")
+        owner = np.concatenate([owner, d_owner])
+        geoms = np.concatenate([geoms, np.asarray(door_fps, dtype=object)[d_hit]])
+    spans: list[list[tuple[float, float]]] = [[] for _ in frames]
     if len(geoms):
-        # what lies wholly inside the strip is its own intersection with it: only the rest is cut
-        prepare(strip)
-        inside = contains_properly(strip, geoms)
+        # what lies wholly inside its strip is its own intersection with it: only the rest is cut
+        shapely.prepare(cand)
+        around = cand[owner]
+        inside = shapely.contains_properly(around, geoms)
         pieces = geoms.copy()
         if not inside.all():
-            pieces[~inside] = intersection(geoms[~inside], strip)
-        xy, idx = get_coordinates(pieces, return_index=True)
+            pieces[~inside] = shapely.intersection(geoms[~inside], around[~inside])
+        xy, idx = shapely.get_coordinates(pieces, return_index=True)
         if len(xy):
-            ts = (xy[:, 0] - ox) * ux + (xy[:, 1] - oy) * uy
+            f = np.array([fr[1:5] for fr in frames])[owner[idx]]
+            ts = (xy[:, 0] - f[:, 0]) * f[:, 2] + (xy[:, 1] - f[:, 1]) * f[:, 3]
             order = np.argsort(idx, kind="stable")
             idx, ts = idx[order], ts[order]
             starts = np.r_[0, np.flatnonzero(np.diff(idx)) + 1]
-            spans = sorted(zip(np.minimum.reduceat(ts, starts).tolist(), np.maximum.reduceat(ts, starts).tolist()))
-    t = 0.0
-    for s0, s1 in spans + [(length, length)]:
-        if s0 - t >= min_opening:
-            m = (t + s0) / 2
-            return (round(ox + ux * m, 3), round(oy + uy * m, 3))
-        t = max(t, s1)
-    return None
+            for piece, s0, s1 in zip(idx[starts].tolist(), np.minimum.reduceat(ts, starts).tolist(),
+                                     np.maximum.reduceat(ts, starts).tolist()):
+                spans[int(owner[piece])].append((s0, s1))
+    for n, (k, ox, oy, ux, uy, length) in enumerate(frames):
+        t = 0.0
+        for s0, s1 in sorted(spans[n]) + [(length, length)]:
+            if s0 - t >= min_opening:
+                m = (t + s0) / 2
+                out[k] = (round(ox + ux * m, 3), round(oy + uy * m, 3))
+                break
+            t = max(t, s1)
+    return out
 
 
 def _stairs(rooms, polys, vertical_keywords) -> list[Edge]:
