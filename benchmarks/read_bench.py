@@ -4,8 +4,9 @@
 
 Plans of 20, 200 and 2000 rooms come from benchmarks/synthetic.py (cached
 outside the repository). Every command runs as its own process, several
-times (5 for up to 200 rooms, 3 for 2000, or --runs); the median wall time
-and the largest peak resident memory of the runs are printed:
+times (5 for up to 200 rooms, 3 for 2000, or --runs), the commands taking
+turns so that other load on the machine weighs on all alike; the median wall
+time and the largest peak resident memory of the runs are printed:
 
 - check: `python -m planfit check PLAN --tier community --new-build --format json`
   (all of planfit's work: start-up, reading, measuring, rules, report);
@@ -48,15 +49,19 @@ def run(cmd: list[str], env: dict) -> tuple[float, float, int]:
     return elapsed, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KB on Linux
 
 
-def timed(cmd: list[str], env: dict, runs: int) -> tuple[float, float]:
-    times, peaks = [], []
+def timed_together(cmds: dict[str, tuple[list[str], dict]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall time and largest peak memory of each command, the commands taking turns run by run,
+    so that whatever else the machine is doing weighs on all of them alike."""
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    peaks: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(runs):
-        t, mb, rc = run(cmd, env)
-        if rc not in (0, 1):
-            raise SystemExit(f"failed (exit {rc}): {' '.join(cmd)}")
-        times.append(t)
-        peaks.append(mb)
-    return statistics.median(times), max(peaks)
+        for key, (cmd, env) in cmds.items():
+            t, mb, rc = run(cmd, env)
+            if rc not in (0, 1):
+                raise SystemExit(f"failed (exit {rc}): {' '.join(cmd)}")
+            times[key].append(t)
+            peaks[key].append(mb)
+    return {k: (statistics.median(times[k]), max(peaks[k])) for k in cmds}
 
 
 def main() -> None:
@@ -72,7 +77,7 @@ def main() -> None:
     has_gdal = importlib.util.find_spec("pyogrio") is not None
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()}")
-    help_t, help_mb = timed([py, "-m", "planfit", "--help"], env, 5)
+    help_t, help_mb = timed_together({"help": ([py, "-m", "planfit", "--help"], env)}, 5)["help"]
     print(f"planfit --help: {help_t:.2f} s ({help_mb:.0f} MB)")
     head = f"{'rooms':>6} {'MB file':>8} {'check s':>8} {'readfile s':>10} {'GDAL s':>7} {'check/readfile':>15} " \
            f"{'check/GDAL':>11} {'check peak MB':>14}"
@@ -82,17 +87,20 @@ def main() -> None:
     for n in args.rooms:
         plan = plan_path(n)
         runs = args.runs or (3 if n >= 2000 else 5)
-        check_t, check_mb = timed([py, "-m", "planfit", "check", plan, "--tier", "community", "--new-build",
-                                   "--format", "json", "-o", os.devnull], env, runs)
-        read_t, _ = timed([py, "-c", f"import ezdxf; ezdxf.readfile({plan!r})"], env, runs)
-        gdal_t = timed([py, "-c", f"import pyogrio; pyogrio.raw.read({plan!r})"], gdal_env, runs)[0] \
-            if has_gdal else float("nan")
+        check = [py, "-m", "planfit", "check", plan, "--tier", "community", "--new-build", "--format", "json",
+                 "-o", os.devnull]
+        cmds = {"check": (check, env), "readfile": ([py, "-c", f"import ezdxf; ezdxf.readfile({plan!r})"], env)}
+        if has_gdal:
+            cmds["gdal"] = ([py, "-c", f"import pyogrio; pyogrio.raw.read({plan!r})"], gdal_env)
+        if args.full:
+            cmds["full"] = (check + ["--reader", "full"], env)
+        got = timed_together(cmds, runs)
+        (check_t, check_mb), read_t = got["check"], got["readfile"][0]
+        gdal_t = got["gdal"][0] if has_gdal else float("nan")
         line = (f"{n:>6} {Path(plan).stat().st_size / 1e6:>8.1f} {check_t:>8.2f} {read_t:>10.2f} {gdal_t:>7.2f} "
                 f"{check_t / read_t:>15.2f} {check_t / gdal_t:>11.2f} {check_mb:>14.0f}")
         if args.full:
-            full_t, _ = timed([py, "-m", "planfit", "check", plan, "--tier", "community", "--new-build",
-                               "--format", "json", "-o", os.devnull, "--reader", "full"], env, runs)
-            line += f" {full_t:>7.2f}"
+            line += f" {got['full'][0]:>7.2f}"
         print(line, flush=True)
 
 

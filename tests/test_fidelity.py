@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from pathlib import Path
+
 import pytest
 
 from conftest import CORPUS, SAMPLES, run_cli
@@ -17,6 +19,8 @@ from planfit.measure import measure
 from planfit.read import read_plan
 from planfit.vocabulary import Vocabulary
 
+# corpus files clean enough for the fast path (the others need ezdxf's auditor to repair them)
+FAST_CORPUS = {"in_edcr_sub10_apartment_units.dxf", "kr_survey_sample04_cp949_blocks.dxf"}
 FILES = sorted(SAMPLES.glob("*.dxf")) + sorted((SAMPLES / "walls").glob("*.dxf")) + (
     sorted(CORPUS.glob("*.dxf")) if CORPUS.is_dir() else [])
 
@@ -130,9 +134,10 @@ def test_every_directly_read_entity_gives_what_ezdxf_gives(path, tmp_path, monke
     monkeypatch.setenv("PLANFIT_DEBUG", "1")
     vocab = Vocabulary.load(())
     plan = read_fast(str(path), None, vocab.layers)
-    if plan is None:  # read on the full path: nothing was read directly
-        return
-    assert plan.reader == "fast"
+    if isinstance(path, Path) and path.parent == CORPUS and path.name not in FAST_CORPUS:
+        assert plan is None  # the auditor repairs these files: read on the full path, nothing read directly
+    else:
+        assert plan is not None and plan.reader == "fast"
 
 
 def test_the_odd_entities_are_read_directly_and_as_the_full_path_reads_them(tmp_path, monkeypatch):

@@ -178,8 +178,10 @@ def _tag_value(codes, values, a: int, b: int, code: str) -> str | None:
     return None
 
 
-def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int]):
-    """The drawing without its ENTITIES and without the content of blocks no insert reaches."""
+def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int], keep_dimension_blocks=False):
+    """The drawing without its ENTITIES and without the content of blocks no insert reaches (dimension
+    geometry blocks "*D…" no insert reaches are left out whole, with their block records), and the
+    names of all blocks the file defines."""
     ent_a, ent_b = sections["ENTITIES"]
     wanted: set[str] = set()
     for i, k in enumerate(ent_starts[:-1]):
@@ -192,7 +194,8 @@ def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int]):
         blk_a, blk_b = sections["BLOCKS"]
         starts = _entity_starts(codes, blk_a + 2, blk_b) + [blk_b]
         blocks: dict[str, tuple[int, int, list[str]]] = {}  # name -> content range, inserted names
-        name, content_a, inner = None, 0, []
+        whole: dict[str, tuple[int, int]] = {}  # name -> range from BLOCK to the end of ENDBLK
+        name, content_a, inner, block_a = None, 0, [], 0
         for i, k in enumerate(starts[:-1]):
             t = values[k]
             if t == "BLOCK":
@@ -201,11 +204,12 @@ def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int]):
                 name = _tag_value(codes, values, k, starts[i + 1], "2")
                 if name is None:
                     raise _GiveUp("BLOCK without a name")
-                content_a, inner = starts[i + 1], []
+                content_a, inner, block_a = starts[i + 1], [], k
             elif t == "ENDBLK":
                 if name is None:
                     raise _GiveUp("ENDBLK without BLOCK")
                 blocks[name] = (content_a, k, inner)
+                whole[name] = (block_a, starts[i + 1])
                 name = None
             elif t == "INSERT" and name is not None:
                 n = _tag_value(codes, values, k, starts[i + 1], "2")
@@ -223,9 +227,21 @@ def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int]):
                 if m not in wanted:
                     wanted.add(m)
                     todo.append(m)
+        dimension_blocks = set() if keep_dimension_blocks else \
+            {n for n in blocks if n[:2].upper() == "*D" and n not in wanted}
         for n, (a, b, _inner) in blocks.items():
-            if b > a and n not in wanted and not n.lower().startswith(("*model_space", "*paper_space")):
+            if n in dimension_blocks:
+                drop.append(whole[n])
+            elif b > a and n not in wanted and not n.lower().startswith(("*model_space", "*paper_space")):
                 drop.append((a, b))
+        if dimension_blocks and "TABLES" in sections:
+            tab_a, tab_b = sections["TABLES"]
+            rows = _entity_starts(codes, tab_a + 2, tab_b) + [tab_b]
+            for i, k in enumerate(rows[:-1]):
+                if values[k] == "BLOCK_RECORD" and _tag_value(codes, values, k, rows[i + 1], "2") in dimension_blocks:
+                    drop.append((k, rows[i + 1]))
+    else:
+        blocks = {}
     drop.sort()
     kept: list[str] = []
     pos = 0
@@ -233,7 +249,7 @@ def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int]):
         kept.extend(_interleave(codes, values, pos, a))
         pos = b
     kept.extend(_interleave(codes, values, pos, eof + 1))
-    return ezdxf.read(io.StringIO("\n".join(kept)))
+    return ezdxf.read(io.StringIO("\n".join(kept))), set(blocks)
 
 
 def _interleave(codes, values, a: int, b: int) -> list[str]:
@@ -255,8 +271,9 @@ class _PolylinePath:
 class _Reader:
     """The ENTITIES section of one file, read against the trimmed ezdxf document."""
 
-    def __init__(self, codes: list[int], values: list[str], doc, layers: LayerRoles):
-        """`codes` are the group codes as integers (the ENTITIES section at least), `values` the values."""
+    def __init__(self, codes: list[int], values: list[str], doc, layers: LayerRoles, block_names: set[str]):
+        """`codes` are the group codes as integers (the ENTITIES section at least), `values` the values;
+        `block_names` all blocks the file defines (the trimmed document leaves dimension blocks out)."""
         self.codes, self.values, self.doc, self.layers = codes, values, doc, layers
         self.msp_h = doc.block_records.get("*Model_Space").dxf.handle
         self.psp_h = doc.block_records.get("*Paper_Space").dxf.handle
@@ -269,6 +286,7 @@ class _Reader:
         self.wall: dict[str, bool] = {}
         self.maybe: dict[str, bool] = {}
         self.base_points: dict[str, object] = {}
+        self.block_names = block_names
 
     # -- common attributes, as ezdxf's auditor checks them --------------------------------------------
 
@@ -427,7 +445,7 @@ class _Reader:
         if d is None or 70 not in d:
             return None
         got = self._graphic(d)
-        if got is None or d.get(2, "*") not in self.doc.blocks:
+        if got is None or d.get(2, "*") not in self.block_names:
             return None
         style = d.get(3, "Standard")
         good = self.ok_dimstyle.get(style)
@@ -640,14 +658,14 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     starts = [k for k in range(ent_a + 2, ent_b) if icodes[k] == 0] + [ent_b]
     if starts[0] != ent_a + 2 and ent_b > ent_a + 2:
         raise _GiveUp("stray tags at the start of ENTITIES")
-    doc = _trimmed_document(codes, values, sections, eof, starts)
+    verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))  # ezdxf builds every entity too: keep all blocks
+    doc, block_names = _trimmed_document(codes, values, sections, eof, starts, keep_dimension_blocks=verify)
     auditor = doc.audit()
     if auditor.fixes or auditor.errors:
         raise _GiveUp("the auditor reports problems")
     auditor = Auditor(doc)
-    reader = _Reader(icodes, values, doc, layers)
+    reader = _Reader(icodes, values, doc, layers, block_names)
     db = doc.entitydb
-    verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))
 
     def plain_line(a: int, b: int):
         """(handle, layer, points, in modelspace) of a LINE read from its tags, or None to build it."""

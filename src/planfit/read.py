@@ -583,7 +583,8 @@ def _block_extents(doc, name: str, cache: dict) -> tuple[float, float, float, fl
     block = doc.blocks.get(name)
     if block is not None:
         try:
-            box = bbox.extents(block, fast=True)
+            # attribute definitions are not drawn in a block reference (its ATTRIBs are): left out
+            box = bbox.extents((e for e in block if e.dxftype() != "ATTDEF"), fast=True)
             if box.has_data:
                 ext = (box.extmin.x, box.extmin.y, box.extmax.x, box.extmax.y)
         except Exception:
