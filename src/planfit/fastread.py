@@ -149,17 +149,21 @@ def _sections(codes: list[str], values: list[str]) -> tuple[dict[str, tuple[int,
     out: dict[str, tuple[int, int]] = {}
     start = -1
     name = ""
-    for k, v in enumerate(values):
-        if v == "SECTION" and codes[k].strip() == "0":
+    marks = [k for k, v in enumerate(values) if v == "SECTION" or v == "ENDSEC" or v == "EOF"]
+    for k in marks:
+        v = values[k]
+        if codes[k].strip() != "0":
+            continue
+        if v == "SECTION":
             if start >= 0 or k + 1 >= len(values) or codes[k + 1].strip() != "2":
                 raise _GiveUp("broken section structure")
             start, name = k, values[k + 1]
-        elif v == "ENDSEC" and codes[k].strip() == "0":
+        elif v == "ENDSEC":
             if start < 0 or name in out:
                 raise _GiveUp("broken section structure")
             out[name] = (start, k)
             start = -1
-        elif v == "EOF" and codes[k].strip() == "0":
+        else:
             if start >= 0:
                 raise _GiveUp("EOF inside a section")
             return out, k
@@ -667,21 +671,36 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     reader = _Reader(icodes, values, doc, layers, block_names)
     db = doc.entitydb
 
+    line_layouts: dict[tuple, tuple | None] = {}  # group codes of a LINE → where its values are
+
+    def line_layout(key: tuple) -> tuple | None:
+        """Positions of handle, owner, layer, linetype, colour, lineweight, transparency, paper space flag
+        and the two points in a LINE with these group codes, or None when the LINE needs the ezdxf build."""
+        pos: dict[int, int] = {}
+        for n, c in enumerate(key):
+            if c not in LINE_CODES or (c in pos and c != 100):
+                return None
+            pos[c] = n + 1
+        if not all(c in pos for c in (5, 10, 20, 11, 21)):
+            return None
+        return tuple(pos.get(c) for c in (5, 330, 8, 6, 62, 370, 440, 67, 10, 20, 11, 21))
+
     def plain_line(a: int, b: int):
         """(handle, layer, points, in modelspace) of a LINE read from its tags, or None to build it."""
-        d: dict = {}
-        for j in range(a + 1, b):
-            c = icodes[j]
-            if c not in LINE_CODES or (c in d and c != 100):
-                return None
-            d[c] = values[j]
-        if 10 not in d or 11 not in d:
+        key = tuple(icodes[a + 1:b])
+        layout = line_layouts.get(key, False)
+        if layout is False:
+            layout = line_layouts[key] = line_layout(key)
+        if layout is None:
             return None
+        v = values
+        d = {c: v[a + n] for c, n in zip((5, 330, 8, 6, 62, 370, 440, 67), layout[:8]) if n is not None}
         got = reader._graphic(d)
         if got is None:
             return None
-        p = (float(d[10]), float(d[20]))
-        q = (float(d[11]), float(d[21]))
+        x0, y0, x1, y1 = layout[8:]
+        p = (float(v[a + x0]), float(v[a + y0]))
+        q = (float(v[a + x1]), float(v[a + y1]))
         if p == q:
             return None
         handle, layer, in_msp = got
