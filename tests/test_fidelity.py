@@ -116,6 +116,19 @@ def _odd_entities(path):
     dim.render()
     msp.add_aligned_dim(p1=(0, 0), p2=(3000, 4000), distance=500, dimstyle="EZDXF").render()
     msp.add_linear_dim(base=(-1000, 0), p1=(0, 0), p2=(0, 4500), angle=90, dimstyle="EZDXF").render()
+    edges = msp.add_hatch(color=4, dxfattribs={"layer": "SPACE_HATCH"})
+    edge_path = edges.paths.add_edge_path()
+    edge_path.add_line((0, 12000), (3000, 12000))
+    edge_path.add_arc((3000, 13000), 1000, 270, 90)
+    edge_path.add_line((3000, 14000), (0, 14000))
+    edge_path.add_line((0, 14000), (0, 12000))
+    doc.appids.new("PLANFIT_TEST")
+    marked = msp.add_text("会议室", height=250, dxfattribs={"extrusion": (0, 0, 1)})
+    marked.set_placement((8000, 5000))
+    marked.set_xdata("PLANFIT_TEST", [(1000, "extended data"), (1040, 2.5)])
+    grid = msp.add_blockref("M1021", (20000, 0), dxfattribs={"layer": "DOOR", "column_count": 2,
+                                                           "column_spacing": 1500})
+    grid.set_reactors([msp.layout_key])
     doc.layout("Layout1").add_text("图框", height=5)  # paper space: not part of the plan
     doc.saveas(path)
     return path
@@ -155,13 +168,22 @@ def test_the_odd_entities_are_read_directly_and_as_the_full_path_reads_them(tmp_
     fast = read_plan(path, layers=vocab.layers, reader="fast")
     # read from their tags (True: modelspace, False: paper space); None: built by ezdxf. The mirrored
     # block's attribute carries an extrusion, so that INSERT is built by ezdxf.
-    assert direct == {"insert": [True, True, True, True, None, True, True, True], "text": [True, True, False],
-                      "mtext": [True, True], "hatch": [True, True], "dimension": [True, True, True]}
+    assert direct == {"insert": [True, True, True, True, None, True, True, True, True],
+                      "text": [True, True, True, False], "mtext": [True, True], "hatch": [True, True, True],
+                      "dimension": [True, True, True]}
     full = read_plan(path, layers=vocab.layers, reader="full")
     assert fast.reader == "fast"
     for f in dataclasses.fields(full):
         if f.name != "reader":
             assert getattr(fast, f.name) == getattr(full, f.name), f.name
     assert {t.kind for t in fast.texts} == {"TEXT", "MTEXT", "ATTRIB"}
-    assert len(fast.inserts) == 8 and sum(1 for t in fast.texts if t.kind == "ATTRIB") == 2
-    assert len([o for o in fast.outlines if o.kind == "hatch"]) == 2
+    assert len(fast.inserts) == 9 and sum(1 for t in fast.texts if t.kind == "ATTRIB") == 2
+    assert len([o for o in fast.outlines if o.kind == "hatch"]) == 3
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")
+@pytest.mark.parametrize("name", sorted(FAST_CORPUS))
+def test_real_files_the_auditor_accepts_are_read_on_the_fast_path(name):
+    """AutoCAD writes explicit default extrusions, MINSERT fields, reactors and extended data, and puts
+    edge paths in hatches: all of these are read from their tags (no fallback to the full path)."""
+    assert read_plan(CORPUS / name, reader="fast").reader == "fast"

@@ -40,16 +40,20 @@ from pathlib import Path
 import ezdxf
 from ezdxf.audit import Auditor
 from ezdxf.entities import factory
+from ezdxf.entities.boundary_paths import BoundaryPaths
 from ezdxf.entities.dimension import linear_measurement
+from ezdxf.entities.polygon import PATH_CODES as HATCH_PATH_CODES
 from ezdxf.entities.mtext import escape_dxf_line_endings, fast_plain_mtext
 from ezdxf.entities.subentity import entity_linker
 from ezdxf.filemanagement import dxf_file_info
 from ezdxf.lldxf import const, validator
+from ezdxf.lldxf.const import DXFStructureError
 from ezdxf.lldxf.extendedtags import ExtendedTags
 from ezdxf.lldxf.tagger import tag_compiler
+from ezdxf.lldxf.tags import Tags
 from ezdxf.lldxf.types import DXFTag
 from ezdxf.math import OCS, X_AXIS, Y_AXIS, Z_AXIS, Matrix44, Vec3
-from ezdxf.path.converter import from_hatch_polyline_path
+from ezdxf.path.converter import from_hatch_boundary_path
 from ezdxf.tools.text import plain_text
 
 from .datafiles import LayerRoles
@@ -81,23 +85,29 @@ SUB_ENTITIES = ("ATTRIB", "VERTEX", "SEQEND")
 ENTITY_CODES = frozenset((8, 6, 62, 370, 440, 420, 430, 48, 60, 67, 347, 390, 284))
 # the entity's own group codes, by subclass position (2 = the first after AcDbEntity); codes outside
 # these send the entity to the ezdxf build (extrusion 210, extended data, embedded objects, columns...)
-TEXT_CODES = frozenset((10, 20, 30, 40, 1, 50, 41, 51, 7, 71, 72, 73, 11, 21, 31, 39))
-MTEXT_CODES = frozenset((10, 20, 30, 40, 41, 46, 71, 72, 1, 3, 7, 11, 21, 31, 42, 43, 50, 73, 44))
-INSERT_CODES = frozenset((66, 2, 10, 20, 30, 41, 42, 43, 50))
-ATTRIB_TEXT_CODES = frozenset((10, 20, 30, 40, 1, 50, 41, 51, 7, 71, 72, 11, 21, 31, 39))
+EXTRUSION = (210, 220, 230)
+TEXT_CODES = frozenset((10, 20, 30, 40, 1, 50, 41, 51, 7, 71, 72, 73, 11, 21, 31, 39, *EXTRUSION))
+MTEXT_CODES = frozenset((10, 20, 30, 40, 41, 46, 71, 72, 1, 3, 7, 11, 21, 31, 42, 43, 50, 73, 44, *EXTRUSION))
+INSERT_CODES = frozenset((66, 2, 10, 20, 30, 41, 42, 43, 50, 44, 45, 70, 71, *EXTRUSION))  # 44..71: MINSERT grid
+ATTRIB_TEXT_CODES = frozenset((10, 20, 30, 40, 1, 50, 41, 51, 7, 71, 72, 11, 21, 31, 39, *EXTRUSION))
 ATTRIB_CODES = frozenset((280, 2, 70, 73, 74, 71, 72, 11, 21, 31))  # 72, 11..31: ignored by ezdxf here
 DIMENSION_CODES = frozenset((280, 2, 3, 10, 20, 30, 11, 21, 31, 12, 22, 32, 70, 71, 72, 41, 42, 1, 53, 51, 52, 73,
-                             74, 75, 13, 23, 33, 14, 24, 34, 50, 15, 25, 35, 16, 26, 36, 40))
-SUBCLASSES = {
+                             74, 75, 13, 23, 33, 14, 24, 34, 50, 15, 25, 35, 16, 26, 36, 40, *EXTRUSION))
+SUBCLASSES = {  # entity → its subclasses in order: marker names (space-separated alternatives), group codes
     "TEXT": (("AcDbText", TEXT_CODES), ("AcDbText", TEXT_CODES)),
     "MTEXT": (("AcDbMText", MTEXT_CODES),),
-    "INSERT": (("AcDbBlockReference", INSERT_CODES),),
+    "INSERT": (("AcDbBlockReference AcDbMInsertBlock", INSERT_CODES),),
     "ATTRIB": (("AcDbText", ATTRIB_TEXT_CODES), ("AcDbAttribute", ATTRIB_CODES)),
     "SEQEND": (),
     "HATCH": (),  # read by _Reader.hatch
     "DIMENSION": (("AcDbDimension", DIMENSION_CODES), ("AcDbAlignedDimension", DIMENSION_CODES),
                   ("AcDbRotatedDimension", DIMENSION_CODES)),
 }
+
+
+END_TAG = DXFTag(0, "ENDSEC")  # the tag compiler looks one tag ahead to finish a point
+# group codes of HATCH boundary paths before the tag compiler joins coordinates into points
+RAW_PATH_CODES = frozenset(HATCH_PATH_CODES) | {20, 21, 22, 23}
 
 
 class _GiveUp(Exception):
@@ -263,15 +273,6 @@ def _interleave(codes, values, a: int, b: int) -> list[str]:
     return out
 
 
-class _PolylinePath:
-    """A HATCH polyline boundary path as ezdxf's path converter reads it: (x, y, bulge) vertices."""
-
-    __slots__ = ("is_closed", "vertices")
-
-    def __init__(self, vertices, is_closed):
-        self.vertices, self.is_closed = vertices, is_closed
-
-
 class _Reader:
     """The ENTITIES section of one file, read against the trimmed ezdxf document."""
 
@@ -352,16 +353,27 @@ class _Reader:
         allowed: frozenset = frozenset((5, 330))
         level = 0  # 0 base class, 1 AcDbEntity, 2.. the entity's subclasses
         chunks: list[str] = []
-        for j in range(a + 1, b):
+        j = a + 1
+        while j < b:
             c = codes[j]
             v = values[j]
+            j += 1
+            if c == 102 and level == 0:  # {ACAD_REACTORS …}, {ACAD_XDICTIONARY …}: not used
+                j = self._skip_app_data(j - 1, b)
+                if j < 0:
+                    return None
+                continue
+            if c >= 1000:  # extended data, only at the end: not used
+                if c != 1001 or any(cc < 1000 for cc in codes[j:b]):
+                    return None
+                break
             if c == 100:
                 level += 1
                 if level == 1:
                     if v != "AcDbEntity":
                         return None
                     allowed = ENTITY_CODES
-                elif level - 2 < len(spec) and v == spec[level - 2][0]:
+                elif level - 2 < len(spec) and v in spec[level - 2][0].split():
                     allowed = spec[level - 2][1]
                 else:
                     return None
@@ -376,6 +388,9 @@ class _Reader:
             if c in d:
                 return None
             d[c] = v
+        if 210 in d or 220 in d or 230 in d:  # an extrusion is read only when it is the default one
+            if (float(d.pop(210, "nan")), float(d.pop(220, "nan")), float(d.pop(230, "nan"))) != (0.0, 0.0, 1.0):
+                return None
         if kind == "MTEXT":
             d[3] = chunks  # type: ignore[assignment]
         return d
@@ -479,6 +494,12 @@ class _Reader:
         if got is None:
             return None
         handle, layer, in_msp = got
+        for c in (70, 71):  # the MINSERT grid is not used, but must be readable as ezdxf reads it
+            if c in d:
+                int(d[c])
+        for c in (44, 45):
+            if c in d:
+                float(d[c])
         rawname = d[2]
         if rawname not in self.doc.blocks:
             return None
@@ -523,7 +544,8 @@ class _Reader:
         return in_msp
 
     def hatch(self, raw, a: int, b: int):
-        """A HATCH whose boundary paths are all polyline paths, without extrusion, gradient or extended data."""
+        """A HATCH without gradient: its boundary paths loaded by ezdxf's own boundary-path loader from
+        their tags; pattern and seed points checked for structure only."""
         codes, values = self.codes, self.values
         j = a + 1
         d: dict[int, str] = {}
@@ -531,6 +553,11 @@ class _Reader:
         level = 0
         while j < b:  # base class and AcDbEntity
             c = codes[j]
+            if c == 102:
+                j = self._skip_app_data(j, b)
+                if j < 0:
+                    return None
+                continue
             if c == 100:
                 level += 1
                 if level == 1 and values[j] == "AcDbEntity":
@@ -550,7 +577,12 @@ class _Reader:
         got = self._graphic(d)
         if got is None:
             return None
-        tags = list(zip(codes[j:b], values[j:b]))
+        end = j
+        while end < b and codes[end] < 1000:
+            end += 1
+        if end < b and (codes[end] != 1001 or any(c < 1000 for c in codes[end:b])):
+            return None  # extended data only at the end
+        tags = list(zip(codes[j:end], values[j:end]))
         if [c for c, _v in tags[:3]] != [10, 20, 30]:
             return None
         elevation = float(tags[2][1])
@@ -559,41 +591,24 @@ class _Reader:
             if (float(tags[3][1]), float(tags[4][1]), float(tags[5][1])) != (0.0, 0.0, 1.0):
                 return None
             k = 6
-        head: dict[int, str] = {}
+        head: set[int] = set()
         while k < len(tags) and tags[k][0] in (2, 70, 71, 63, 421) and tags[k][0] not in head:
-            head[tags[k][0]] = tags[k][1]
+            head.add(tags[k][0])
             k += 1
         if k >= len(tags) or tags[k][0] != 91:
             return None
-        n_paths = int(tags[k][1])
         k += 1
-        paths = []
-        for _ in range(n_paths):
-            if k + 3 >= len(tags) or tags[k][0] != 92 or not int(tags[k][1]) & 2:
-                return None
-            if tags[k + 1][0] != 72 or tags[k + 2][0] != 73 or tags[k + 3][0] != 93:
-                return None
-            has_bulge, closed, n_vertices = int(tags[k + 1][1]), int(tags[k + 2][1]), int(tags[k + 3][1])
-            k += 4
-            vertices = []
-            for _v in range(n_vertices):
-                if k + 1 >= len(tags) or tags[k][0] != 10 or tags[k + 1][0] != 20:
-                    return None
-                x, y = float(tags[k][1]), float(tags[k + 1][1])
-                k += 2
-                bulge = 0.0
-                if has_bulge and k < len(tags) and tags[k][0] == 42:
-                    bulge = float(tags[k][1])
-                    k += 1
-                vertices.append((x, y, bulge))
-            if k < len(tags) and tags[k][0] == 97:
-                n_sources = int(tags[k][1])
-                k += 1
-                for _s in range(n_sources):
-                    if k >= len(tags) or tags[k][0] != 330:
-                        return None
-                    k += 1
-            paths.append(_PolylinePath(vertices, closed))
+        first = k
+        while k < len(tags) and tags[k][0] in RAW_PATH_CODES:
+            k += 1
+        if k == first:
+            return None
+        compiled = list(tag_compiler(iter([DXFTag(c, v) for c, v in tags[first:k]] + [END_TAG])))
+        if compiled[-1] != END_TAG:
+            return None
+        paths = BoundaryPaths.load_tags(Tags(compiled[:-1]))
+        if not paths.is_valid():
+            return None
         seen: set[int] = set()
         while k < len(tags):  # style, pattern and seed points: checked for structure, not used
             c, v = tags[k]
@@ -615,7 +630,7 @@ class _Reader:
                 k += 1 + 2 * n_seeds
                 continue
             if c not in (75, 76, 52, 41, 77, 47) or c in seen:
-                return None
+                return None  # gradients and anything else: the ezdxf build
             seen.add(c)
             float(v)
             k += 1
@@ -623,14 +638,26 @@ class _Reader:
         if in_msp:
             ocs = OCS()
             out = []
-            for pp in paths:
-                p = from_hatch_polyline_path(pp, ocs, elevation)
+            for boundary in paths:
+                p = from_hatch_boundary_path(boundary, ocs, elevation)
                 if p.has_sub_paths:
                     out.extend(p.sub_paths())
                 else:
                     out.append(p)
             hatch_record(raw, self.layers, handle, layer, out)
         return in_msp
+
+    def _skip_app_data(self, j: int, b: int) -> int:
+        """The index after an application data group ("102 {NAME" … "102 }") starting at j, or -1."""
+        codes, values = self.codes, self.values
+        if not values[j].startswith("{"):
+            return -1
+        j += 1
+        while j < b and codes[j] != 102:
+            j += 1
+        if j >= b or values[j] != "}":
+            return -1
+        return j + 1
 
     def _matrix(self, rawname: str, insert, sx: float, sy: float, sz: float, rotation: float):
         """The INSERT's transformation, computed as ezdxf's Insert.matrix44 computes it (no extrusion)."""
@@ -712,9 +739,9 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
             c = icodes[j]
             if c != 999:
                 tags.append(DXFTag(c, values[j]))
-        tags.append(END)  # the compiler looks one tag ahead to finish a point
+        tags.append(END_TAG)
         compiled = list(tag_compiler(iter(tags)))
-        if compiled[-1] != END:
+        if compiled[-1] != END_TAG:
             raise _GiveUp("tags do not compile")
         compiled.pop()
         return factory.load(ExtendedTags(compiled), doc)
@@ -779,7 +806,6 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
             return j, reader.insert(raw, k, nxt, subs)
         return None
 
-    END = DXFTag(0, "ENDSEC")
     raw = _Raw()
     counts: Counter[str] = Counter()
     wall, maybe = reader.wall, reader.maybe
@@ -814,7 +840,7 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
             try:
                 scratch = _Raw(block_extents=raw.block_extents, block_children=raw.block_children)
                 got = direct(i, scratch)
-            except (ValueError, TypeError, KeyError, IndexError):  # unparsable values: ezdxf decides
+            except (ValueError, TypeError, KeyError, IndexError, DXFStructureError):  # odd values: ezdxf decides
                 got = None
             if got is not None and got[1] is not None:
                 if verify:
