@@ -359,3 +359,17 @@ def test_file_damaged_beyond_recovery_is_refused_with_the_reason(tmp_path):
     assert result.output.splitlines() == [
         f"Error: input error: {path}: is not a readable DXF drawing, damaged beyond recovery "
         f'(Invalid group code "XX" at line {bad_line}.)']
+
+
+def test_json_is_written_as_the_standard_library_writes_it():
+    """orjson (fast) and json.dumps give the same bytes for a whole report, Chinese text included."""
+    import json
+
+    from conftest import SAMPLES, run_cli
+    from planfit.files import json_text
+
+    out = run_cli("check", str(SAMPLES / "community_written_area.dxf"), "--format", "json", "--tier", "community",
+                  "--new-build").stdout
+    data = json.loads(out)
+    assert json_text(data) == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n" == out
+    assert json_text({1: "非字符串键"}) == json.dumps({1: "非字符串键"}, ensure_ascii=False, indent=2) + "\n"

@@ -6,12 +6,12 @@ text is for people, grouped by clause.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Callable
 
 from . import __version__
 from .check import CLAUSE_ORDER, CheckResult, summary_counts
+from .files import json_text
 from .model import Plan
 from .profile import Profile
 from .units import UNIT_ZH
@@ -236,7 +236,7 @@ def _file_data(p: Plan) -> dict:
 
 
 def to_json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(data)
 
 
 def _pad(s: str, width: int) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
+from ..files import json_text
 from . import SCHEMA
 from .worker import VERDICT_ORDER
 
@@ -61,7 +61,7 @@ def to_json(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         key = "error" if r.get("error") else r.get("verdict") or "error"
         counts[key] = counts.get(key, 0) + 1
     doc = {"schema": SCHEMA, **meta, "counts": dict(sorted(counts.items())), "sites": rows}
-    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(doc)
 
 
 def _num(v) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanfitError
-from ..files import write_atomic
+from ..files import json_text, write_atomic
 
 MANIFEST = "manifest.json"
 REPORT = "report.json"
@@ -166,7 +166,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
                     raise
                 row["error"] = "image " + _error_text(exc)
         manifest = {"hashes": task["hashes"], "options": options.get("options_hash"), "row": row}
-        write_atomic(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        write_atomic(tmp / MANIFEST, json_text(manifest))
         _swap_in(tmp, target)
         return row
     except Exception as exc:

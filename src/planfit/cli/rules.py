@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..errors import PlanfitError
+from ..files import json_text
 from .options import UserError, default_lang, lang_option, profile_option, write_output
 
 STATUS = {
@@ -33,7 +32,7 @@ def rules_cmd(profile_path, lang, fmt):
         data = {"profile": profile.id, "coverage": [
             {**c, "rules": [{"code": code, **profile.rules[code]} for code in c.get("rules", [])]}
             for c in profile.coverage]}
-        write_output(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", None)
+        write_output(json_text(data), None)
         return
     lines = [profile.title_zh if lang == "zh" else profile.title_en, ""]
     for c in profile.coverage:
