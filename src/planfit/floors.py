@@ -127,7 +127,10 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
     b = np.asarray(bounds, dtype=float)
     boxes = box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
     half = CLUSTER_GAP / 2
-    merged = unary_union(box(b[:, 0] - half, b[:, 1] - half, b[:, 2] + half, b[:, 3] + half))
+    grown = box(b[:, 0] - half, b[:, 1] - half, b[:, 2] + half, b[:, 3] + half)
+    if _one_cluster(grown):  # the usual case: one drawing; its region is not needed
+        return Layout([Group(stem, _first_plan_title(plan) or stem, list(boundary))])
+    merged = unary_union(grown)
     regions = list(getattr(merged, "geoms", [merged]))
     if len(regions) == 1:
         return Layout([Group(stem, _first_plan_title(plan) or stem, list(boundary))])
@@ -175,6 +178,29 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
         g.id = f"{stem}#{n}"
         g.name = g.name or f"{stem} drawing {n}"
     return Layout(groups, drawings)
+
+
+def _one_cluster(boxes) -> bool:
+    """Whether overlapping boxes chain into one cluster: connected components of the overlap graph
+    (pairs from one bulk STRtree query), by smallest-label propagation with pointer jumping."""
+    import numpy as np
+    from shapely import STRtree
+
+    if len(boxes) < 2:
+        return True
+    i, j = STRtree(boxes).query(boxes)  # boxes: envelope overlap is overlap
+    label = np.arange(len(boxes))
+    while True:
+        low = label.copy()
+        np.minimum.at(low, i, label[j])
+        while True:  # jump to the root of each label
+            nxt = low[low]
+            if np.array_equal(nxt, low):
+                break
+            low = nxt
+        if np.array_equal(low, label):
+            return bool((label == 0).all())
+        label = low
 
 
 def _first_plan_title(plan: Plan) -> str:

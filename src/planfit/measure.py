@@ -97,6 +97,20 @@ class Measurement:
 
 
 def measure(plans: list[Plan], vocab: Vocabulary) -> Measurement:
+    import gc
+
+    # the cycle collector off while measuring: measuring allocates many geometries and tuples and
+    # frees few, so every collection would walk the whole plan model for nothing
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _measure(plans, vocab)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _measure(plans: list[Plan], vocab: Vocabulary) -> Measurement:
     floors: list[Floor] = []
     rooms: list[Room] = []
     dropped: list[Dropped] = []
@@ -163,17 +177,18 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
     cands = []  # (outline, polygon, on_room_layer)
     boundary = []
     dropped: list[Dropped] = []
+    rest = []
     for o in plan.outlines:
-        if layers.is_("boundary", o.layer):
-            boundary.append(o)
-            continue
-        poly = _poly(o.ring, o.holes)
-        pt = _pt(poly) if not poly.is_empty else o.ring[0]
+        (boundary if layers.is_("boundary", o.layer) else rest).append(o)
+    polys, areas, pts = _outline_polygons(rest)
+    for o, poly, area, pt in zip(rest, polys, areas, pts):
+        if poly.is_empty:
+            pt = o.ring[0]
         if layers.is_("ignore", o.layer):
-            dropped.append(Dropped(o.handle, o.layer, file, "ignored-layer", poly.area, pt))
+            dropped.append(Dropped(o.handle, o.layer, file, "ignored-layer", area, pt))
             continue
-        if poly.is_empty or poly.area < MIN_ROOM_AREA:
-            dropped.append(Dropped(o.handle, o.layer, file, "zero-area" if poly.area == 0 else "sliver", poly.area, pt))
+        if poly.is_empty or area < MIN_ROOM_AREA:
+            dropped.append(Dropped(o.handle, o.layer, file, "zero-area" if area == 0 else "sliver", area, pt))
             continue
         cands.append((o, poly, layers.is_("room", o.layer)))
 
@@ -211,8 +226,11 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
     frames: set[int] = set()
     loose: list[LooseLabel] = []
     loose_texts: list[tuple[Text, LabelParts]] = []  # labels outside every outline: candidates for wall faces
+    parsed: dict[str, LabelParts] = {}  # the same text is parsed once
     for t in plan.texts:
-        parts = parse_label(t.text)
+        parts = parsed.get(t.text)
+        if parts is None:
+            parts = parsed[t.text] = parse_label(t.text)
         room_like = looks_like_room_name(parts)
         if not (room_like or parts.written_area):
             continue
@@ -269,7 +287,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
     from .floors import assign, layout
 
     known = [any(m.category for _t, p in r["named"] for m in vocab.match(p.name)) for r in rooms_raw]
-    lay = layout(plan, boundary, [r["poly"] for r in rooms_raw], [_bounds(lw.points) for lw in plan.linework], known)
+    lay = layout(plan, boundary, [r["poly"] for r in rooms_raw], _linework_bounds(plan, wall_result), known)
     groups = lay.groups
     room_floor = assign(groups, [r["poly"] for r in rooms_raw], Path(file).stem)
     # a labelled face of linework outside every floor plan lies in a section, a table or a title block
@@ -282,6 +300,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         gone = set(stray)
         rooms_raw = [r for n, r in enumerate(rooms_raw) if n not in gone]
         room_floor = [f for n, f in enumerate(room_floor) if n not in gone]
+    rings = _rings([r["poly"] for r in rooms_raw])
     rooms = []
     for n, raw in enumerate(rooms_raw):
         poly = raw["poly"]
@@ -309,7 +328,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             written_area=written,
             written_size=size,
             point=_pt(poly),
-            ring=tuple((round(x, 6), round(y, 6)) for x, y in poly.exterior.coords[:-1]),
+            ring=rings[n],
             source=raw["source"],
             handles=raw["handles"],
             layers=raw["layers"],
@@ -480,6 +499,56 @@ def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], 
     return result
 
 
+def _outline_polygons(outlines):
+    """Valid polygons of outlines, their areas and representative points, in vectorised calls
+    (outlines with holes or needing repair go through geom.polygon one by one)."""
+    import numpy as np
+    import shapely
+
+    from .walls import polygon_array
+
+    if not outlines:
+        return [], [], []
+    simple = [k for k, o in enumerate(outlines) if not o.holes and len(o.ring) >= 3]
+    polys = np.empty(len(outlines), dtype=object)
+    polys[simple] = polygon_array([outlines[k].ring for k in simple])
+    if simple:
+        bad = np.asarray(simple)[~shapely.is_valid(polys[simple])]
+    else:
+        bad = np.zeros(0, dtype=np.int64)
+    for k in sorted(set(range(len(outlines))) - set(simple)) + bad.tolist():
+        polys[k] = _poly(outlines[k].ring, outlines[k].holes)
+    areas = shapely.area(polys).tolist()
+    xy = np.round(shapely.get_coordinates(shapely.point_on_surface(polys)), 3)
+    empty = shapely.is_empty(polys)
+    pts, n = [], 0
+    for k in range(len(outlines)):
+        if empty[k]:
+            pts.append((0.0, 0.0))
+        else:
+            pts.append((float(xy[n, 0]), float(xy[n, 1])))
+            n += 1
+    return list(polys), areas, pts
+
+
+def _rings(polys) -> list:
+    """Exterior rings rounded to the micrometre, without the closing point (vectorised)."""
+    import numpy as np
+    import shapely
+
+    if not polys:
+        return []
+    ext = shapely.get_exterior_ring(np.asarray(polys, dtype=object))
+    xy, idx = shapely.get_coordinates(ext, return_index=True)
+    xy = [(round(x, 6), round(y, 6)) for x, y in xy.tolist()]
+    counts = np.bincount(idx, minlength=len(polys)).tolist()
+    out, start = [], 0
+    for c in counts:
+        out.append(tuple(xy[start:start + c - 1]))
+        start += c
+    return out
+
+
 def _iou(a, b) -> float:
     inter = a.intersection(b).area
     union = a.area + b.area - inter
@@ -588,6 +657,18 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
         out.append(Floor(g.id, g.name, plan.path, area, method, detail, handles, rings, len(on_floor),
                          _reconcile(area, on_floor, [f for _, f in fl_faces])))
     return tuple(out)
+
+
+def _linework_bounds(plan: Plan, walls: _WallResult):
+    """Bounds of every linework entity, as an (n, 4) array."""
+    import numpy as np
+    from shapely import bounds
+
+    from .walls import line_array
+
+    if not plan.linework:
+        return np.zeros((0, 4))
+    return bounds(line_array([lw.points for lw in plan.linework]))
 
 
 def _bounds(pts) -> tuple[float, float, float, float]:

@@ -184,20 +184,15 @@ def _crossing_lines(polylines) -> set[int]:
     """Lines that pass through other lines away from the ends of both (grid axes, dimension and
     section lines), removed greedily: the line crossing most others first."""
     import numpy as np
+    import shapely
     from shapely import STRtree
 
-    seg_line, coords = [], []
-    for i, line in enumerate(polylines):
-        for a, b in zip(line, line[1:]):
-            if a != b:
-                seg_line.append(i)
-                coords.append((a, b))
-    if len(coords) < 2:
+    segs, seg_line = segment_array(polylines)
+    if len(segs) < 2:
         return set()
-    segs = np.asarray(coords, dtype=float)  # (n, 2, 2)
-    seg_line = np.asarray(seg_line)
-    geoms = line_array(segs)
-    si, sj = STRtree(geoms).query(geoms, predicate="crosses")
+    # candidate pairs by bounding boxes (one bulk query), the crossing itself in numpy
+    boxes = shapely.box(segs[:, :, 0].min(1), segs[:, :, 1].min(1), segs[:, :, 0].max(1), segs[:, :, 1].max(1))
+    si, sj = STRtree(boxes).query(boxes)
     keep = (si < sj) & (seg_line[si] != seg_line[sj])
     si, sj = si[keep], sj[keep]
     if not len(si):
@@ -245,47 +240,52 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     polylines: the wall linework as point sequences (only their ends can be joined);
     segs: the same split into segments (a bridge never crosses one)."""
     import numpy as np
-    from shapely import STRtree, points, polygons
+    import shapely
+    from shapely import STRtree, points
 
-    if not segs:
+    if not len(segs):
         return []
-    # the ends of every wall polyline, with the direction pointing out of it
-    ends = []
-    for line in polylines:
-        if len(line) < 2 or line[0] == line[-1]:
-            continue
-        for p, q in ((line[-1], line[-2]), (line[0], line[1])):
-            dx, dy = p[0] - q[0], p[1] - q[1]
-            n = math.hypot(dx, dy)
-            if n > 0:
-                ends.append((p, (dx / n, dy / n)))
-    if not ends:
+    # the ends of every open wall polyline (last end, then first), with the direction pointing out of it
+    lens = np.fromiter((len(p) for p in polylines), dtype=np.int64, count=len(polylines))
+    coords = np.array([c for p in polylines for q in p for c in q], dtype=float).reshape(-1, 2)
+    first = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    last = first + lens - 1
+    ok = lens >= 2
+    ok[ok] = (coords[first[ok]] != coords[last[ok]]).any(axis=1)
+    first, last = first[ok], last[ok]
+    P = np.stack([coords[last], coords[first]], axis=1).reshape(-1, 2)
+    Q = np.stack([coords[last - 1], coords[first + 1]], axis=1).reshape(-1, 2)
+    D = P - Q
+    n = np.hypot(D[:, 0], D[:, 1])
+    P, D = P[n > 0], D[n > 0] / n[n > 0, None]
+    if not len(P):
         return []
-    P = np.array([e[0] for e in ends], dtype=float)
-    D = np.array([e[1] for e in ends], dtype=float)
+    ends = [((x, y), None) for x, y in P.tolist()]
     pts = points(P)
     tree = STRtree(pts)
     seg_arr = np.asarray(segs, dtype=float)
     seg_tree = STRtree(line_array(seg_arr))
 
-    op_polys = []
-    for kind, handle, fp in openings:
-        if len(fp) >= 3:
-            op_polys.append((kind, handle, polygons(np.array(fp + fp[:1]))))
-    op_tree = STRtree([p for _, _, p in op_polys]) if op_polys else None
+    op_polys = [(kind, handle, fp) for kind, handle, fp in openings if len(fp) >= 3]
+    op_geoms = polygon_array([fp for _, _, fp in op_polys])
+    op_tree = STRtree(op_geoms) if op_polys else None
 
     # reach per end: up to the opening's size when a door/window block is near, else the gap tolerance
     reach = np.full(len(ends), gap_tolerance)
-    owner: dict[int, int] = {}
+    owner_of = np.full(len(ends), -1)
     if op_tree is not None:
-        idx_end, idx_op = op_tree.query(pts, predicate="dwithin", distance=OPENING_REACH)
-        for ie, io in zip(idx_end.tolist(), idx_op.tolist()):
-            poly = op_polys[io][2]
-            minx, miny, maxx, maxy = poly.bounds
-            size = min(OPENING_MAX, max(maxx - minx, maxy - miny) + OPENING_REACH)
-            if size > reach[ie]:
-                reach[ie] = size
-                owner[ie] = io
+        bx = shapely.bounds(op_geoms)
+        size = np.minimum(OPENING_MAX, np.maximum(bx[:, 2] - bx[:, 0], bx[:, 3] - bx[:, 1]) + OPENING_REACH)
+        ie, io = op_tree.query(pts, predicate="dwithin", distance=OPENING_REACH)
+        big = size[io] > gap_tolerance
+        ie, io = ie[big], io[big]
+        order = np.lexsort((np.arange(len(ie)), -size[io], ie))  # per end: the largest, first found
+        ie, io = ie[order], io[order]
+        head = np.ones(len(ie), dtype=bool)
+        head[1:] = ie[1:] != ie[:-1]
+        reach[ie[head]] = size[io[head]]
+        owner_of[ie[head]] = io[head]
+    owner = {int(e): int(o) for e, o in zip(np.flatnonzero(owner_of >= 0).tolist(), owner_of[owner_of >= 0].tolist())}
     twin = _paired_ends(tree, P, D)
     paired = twin >= 0
     reach = np.where(paired, np.maximum(reach, BARE_OPENING_MAX), reach)
@@ -317,7 +317,7 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
         lines = line_array(np.stack([P[pi], P[pj]], axis=1))
         blocked[np.unique(seg_tree.query(lines, predicate="crosses")[0])] = True  # never bridge through a wall
     # a bare opening wider than the gap tolerance needs both faces of the wall broken there
-    has_owner = np.array([i in owner or j in owner for i, j in zip(pi.tolist(), pj.tolist())], dtype=bool)
+    has_owner = (owner_of[pi] >= 0) | (owner_of[pj] >= 0)
     bare = (pd > gap_tolerance) & ~has_owner
     if bare.any():
         partner_of = np.full(len(ends), -1)
@@ -351,8 +351,16 @@ def _paired_ends(tree, P, D):
     from shapely import points
 
     twin = np.full(len(P), -1)
-    a, b = tree.query(points(P), predicate="dwithin", distance=WALL_MAX_THICKNESS + ALIGN_TOL)
-    keep = a != b
+    pts = points(P)
+    # an end where the face runs on in a line drawn from the same point is no wall end
+    a, b = tree.query(pts, predicate="dwithin", distance=1e-6)
+    on = (a != b) & ((D[a] * D[b]).sum(axis=1) <= -math.cos(ANGLE_TOL))
+    runs_on = np.zeros(len(P), dtype=bool)
+    runs_on[a[on]] = True
+    ends = np.flatnonzero(~runs_on)
+    a, b = tree.query(pts[ends], predicate="dwithin", distance=WALL_MAX_THICKNESS + ALIGN_TOL)
+    a = ends[a]
+    keep = (a != b) & ~runs_on[b]
     a, b = a[keep], b[keep]
     v = P[b] - P[a]
     d = D[a]
@@ -411,17 +419,54 @@ def _walls_ahead(P, D, twin, bridged, seg_arr, seg_tree) -> list[Bridge]:
     return out
 
 
+def segment_array(polylines):
+    """Every segment of the polylines as an (n, 2, 2) array, and the polyline each belongs to."""
+    import numpy as np
+
+    lens = np.fromiter((len(p) for p in polylines), dtype=np.int64, count=len(polylines))
+    if not len(lens) or lens.sum() == 0:
+        return np.zeros((0, 2, 2)), np.zeros(0, dtype=np.int64)
+    pts = np.array([c for p in polylines for q in p for c in q], dtype=float).reshape(-1, 2)
+    owner = np.repeat(np.arange(len(polylines)), lens)
+    a, b = pts[:-1], pts[1:]
+    same_line = owner[:-1] == owner[1:]
+    moved = (a != b).any(axis=1)
+    pick = same_line & moved
+    return np.stack([a[pick], b[pick]], axis=1), owner[:-1][pick]
+
+
+def polygon_array(rings):
+    """Shapely polygons for rings (point sequences, not repeated at the end), in vectorised calls."""
+    import numpy as np
+    from shapely import linearrings, polygons
+
+    out = np.empty(len(rings), dtype=object)
+    lens = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
+    for n in np.unique(lens).tolist():
+        pick = np.flatnonzero(lens == n)
+        xy = np.asarray([rings[k] for k in pick.tolist()], dtype=float).reshape(len(pick), n, 2)
+        out[pick] = polygons(linearrings(np.concatenate([xy, xy[:, :1]], axis=1)))
+    return out
+
+
 def line_array(polylines):
-    """Shapely linestrings for point sequences, built in one vectorised call."""
+    """Shapely linestrings for point sequences (or an (n, k, 2) array), built in one vectorised call."""
     import numpy as np
     from shapely import linestrings
 
+    if isinstance(polylines, np.ndarray):
+        return linestrings(polylines) if len(polylines) else np.array([], dtype=object)
     seqs = [p for p in polylines if len(p) >= 2]
     if not seqs:
         return np.array([], dtype=object)
-    coords = np.concatenate([np.asarray(p, dtype=float) for p in seqs])
-    index = np.repeat(np.arange(len(seqs)), [len(p) for p in seqs])
-    return linestrings(coords, indices=index)
+    lens = np.fromiter((len(p) for p in seqs), dtype=np.int64, count=len(seqs))
+    coords = np.array([c for p in seqs for q in p for c in q], dtype=float).reshape(-1, 2)
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    out = np.empty(len(seqs), dtype=object)
+    for n in np.unique(lens).tolist():  # one (k, n, 2) array per point count: much faster than indices=
+        pick = np.flatnonzero(lens == n)
+        out[pick] = linestrings(coords[starts[pick][:, None] + np.arange(n)])
+    return out
 
 
 def faces(polylines, bridges: list[Bridge], min_area: float) -> list[Face]:
