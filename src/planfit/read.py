@@ -111,7 +111,7 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
     layers = layers or LayerRoles.load()
     if reader not in ("fast", "full"):
         raise ValueError(f"unknown reader {reader!r}")
-    with _no_gc():
+    with no_gc():
         if reader == "fast" and not backdrop:
             from .fastread import read_fast
 
@@ -138,9 +138,9 @@ def _read_full(path: str, units: str | None, layers: LayerRoles, backdrop: bool)
                       backdrop=_backdrop(msp, 1.0) if backdrop else None)
 
 
-class _no_gc:
-    """The cycle collector off while a drawing is read: reading allocates millions of small
-    objects and frees none, so every collection would walk them all for nothing."""
+class no_gc:
+    """The cycle collector off while a drawing is read (or checked): reading allocates millions of
+    small objects and frees none, so every collection would walk them all for nothing. Nests."""
 
     def __enter__(self):
         import gc
