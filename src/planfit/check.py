@@ -50,10 +50,13 @@ def _fmt(v: float) -> str:
 
 
 class _Ctx:
-    def __init__(self, profile: Profile, vocab: Vocabulary, facts: Facts, changes=()):
+    def __init__(self, profile: Profile, vocab: Vocabulary, facts: Facts, changes=(), codes_only: bool = False):
+        """`codes_only`: the findings' codes and severities are all that will be read (the tier margin),
+        so messages are not written."""
         self.profile = profile
         self.vocab = vocab
         self.facts = facts
+        self.codes_only = codes_only
         self.findings: list[Finding] = []
         self.outcomes: list[RuleOutcome] = []
         self.change_templates = {code: (zh, en) for code, zh, en in changes}
@@ -66,6 +69,12 @@ class _Ctx:
     def finding(self, code: str, severity: str | None = None, undecided: bool = False, **kw) -> Finding:
         rule = self.profile.rules[code]
         fields = {k: kw.pop(k) for k in list(kw) if k in Finding.__dataclass_fields__}
+        if self.codes_only:
+            f = Finding(**{"code": code, "slug": rule["slug"], "severity": severity or self.profile.severity(code),
+                           "clause": rule["clause"], "message_zh": "", "message_en": "", "undecided": undecided,
+                           **fields})
+            self.findings.append(f)
+            return f
         shown = {k: _fmt(fields[k]) for k in ("measured", "required") if isinstance(fields.get(k), (int, float))}
         if len(shown) == 2:
             shown["gap"] = _fmt(max(0.0, fields["required"] - fields["measured"]))
@@ -135,7 +144,7 @@ def _margin(plans, meas, facts: Facts, profile: Profile, vocab: Vocabulary, lay,
         hosted = facts.hosted_in if facts.hosted_in in td["hosted_in"] else (
             "standalone" if "standalone" in td["hosted_in"] else None)
         before = facts.built_before_2015 if facts.built_before_2015 is not None else False
-        c = _Ctx(profile, vocab, replace(facts, tier=t, hosted_in=hosted, built_before_2015=before))
+        c = _Ctx(profile, vocab, replace(facts, tier=t, hosted_in=hosted, built_before_2015=before), codes_only=True)
         _area_rules(c, meas, sa_area, plan_found)
         _zone_rules(c, meas, plan_found)
         _layout_rules(c, lay, meas, plans)
