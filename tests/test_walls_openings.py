@@ -196,3 +196,12 @@ def test_furniture_standing_free_in_a_room_is_not_a_column(plan):
                          close=True, dxfattribs={"layer": "0"})  # a table
     _, rooms = rooms_of(b.save())
     assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+
+
+def test_an_outline_standing_free_in_a_room_does_not_take_its_label(plan):
+    # a marker or a piece of furniture drawn as a closed polyline round the room name
+    b = two_rooms(plan(), layer="0")
+    b.room(None, 0.5, 0.5, 3.0, 3.0, layer="MARKS")  # more than half the room, clear of its walls
+    m, rooms = rooms_of(b.save())
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+    assert {r.source for r in m.rooms} == {"walls"}

@@ -121,10 +121,14 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
 
     from .geom import polygon as _poly
 
-    bounds = [p.bounds for p in room_polys] + list(linework_bounds) + [_poly(o.ring, o.holes).bounds for o in boundary]
-    if not bounds:
+    import shapely
+
+    parts = [shapely.bounds(np.asarray(list(room_polys), dtype=object)).reshape(-1, 4),
+             np.asarray(linework_bounds, dtype=float).reshape(-1, 4),
+             np.asarray([_poly(o.ring, o.holes).bounds for o in boundary], dtype=float).reshape(-1, 4)]
+    b = np.concatenate(parts)
+    if not len(b):
         return Layout([Group(stem, _first_plan_title(plan) or stem, list(boundary))])
-    b = np.asarray(bounds, dtype=float)
     boxes = box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
     half = CLUSTER_GAP / 2
     grown = box(b[:, 0] - half, b[:, 1] - half, b[:, 2] + half, b[:, 3] + half)
@@ -205,6 +209,8 @@ def _one_cluster(boxes) -> bool:
 
 def _first_plan_title(plan: Plan) -> str:
     for t in plan.texts:
+        if "平面" not in t.text and "PLAN" not in t.text.upper():
+            continue  # every plan title holds one of these
         m = PLAN_TITLE_RE.search(t.text)
         if m and (m.group("zh") or m.group("en")):
             return m.group(0)

@@ -251,7 +251,8 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         roomy = [h for h in pool if box_area < LABEL_FRAME_FRACTION * kept_polys[h].area]
         if not on_room_layer:
             face = _face_holding(wall_result, t.point)
-            if face is not None and face.area < OUTLINE_FACE_RATIO * kept_polys[(roomy or pool)[0]].area:
+            chosen = kept_polys[(roomy or pool)[0]]
+            if face is not None and (face.area < OUTLINE_FACE_RATIO * chosen.area or _floats_in(chosen, face)):
                 if room_like:
                     loose.append(LooseLabel(t.handle, t.layer, file, t.text, _r(t.point)))
                 loose_texts.append((t, parts))
@@ -286,7 +287,8 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
     loose = [lb for lb in loose if lb.handle not in assigned]
     from .floors import assign, layout
 
-    known = [any(m.category for _t, p in r["named"] for m in vocab.match(p.name)) for r in rooms_raw]
+    match = _memo(vocab.match)
+    known = [any(m.category for _t, p in r["named"] for m in match(p.name)) for r in rooms_raw]
     lay = layout(plan, boundary, [r["poly"] for r in rooms_raw], _linework_bounds(plan, wall_result), known)
     groups = lay.groups
     room_floor = assign(groups, [r["poly"] for r in rooms_raw], Path(file).stem)
@@ -304,7 +306,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
     rooms = []
     for n, raw in enumerate(rooms_raw):
         poly = raw["poly"]
-        name, number, written, size, label_handles, label_text, matches = _naming(raw["named"], raw["labs"], vocab)
+        name, number, written, size, label_handles, label_text, matches = _naming(raw["named"], raw["labs"], match)
         zones = tuple(dict.fromkeys(m.category for m in matches if m.category not in ("", ANCILLARY, OTHER)))
         if not name:
             category = "unlabelled"
@@ -351,6 +353,7 @@ class _WallResult:
     wall_lw: list = None  # the linework taken as walls
     wall_geoms: object = None  # the same as shapely linestrings
     tree: object = None  # STRtree of the face polygons
+    all_geoms: object = None  # every linework entity as a shapely linestring
     columns: list = None  # small closed outlines touching walls, taken as columns (Linework)
 
 
@@ -363,7 +366,13 @@ def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_Wall
     result = _WallResult([], [], [], GAP_TOLERANCE, set())
     if not plan.linework:
         return result
-    prep = prepare([lw.points for lw in plan.linework], [lw.handle for lw in plan.linework])
+    import numpy as np
+
+    from .walls import segment_array
+
+    all_geoms = line_array([lw.points for lw in plan.linework])
+    result.all_geoms = all_geoms
+    prep = prepare([lw.points for lw in plan.linework], [lw.handle for lw in plan.linework], all_geoms)
     result.prepared = prep
     for i in prep.crossing:
         lw = plan.linework[i]
@@ -372,16 +381,23 @@ def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_Wall
     wall_lw = [plan.linework[i] for i in prep.keep]
     result.columns = _columns(plan, vocab, wall_lw)
     wall_lw += result.columns
-    lines = [lw.points for lw in wall_lw]
-    segs = [(a, b) for pts in lines for a, b in zip(pts, pts[1:]) if a != b]
-    if not segs:
+    wall_geoms = np.concatenate([all_geoms[np.asarray(prep.keep, dtype=np.int64)],
+                                 line_array([lw.points for lw in result.columns])])
+    segs, _ = segment_array(wall_geoms)
+    if not len(segs):
         return result
-    openings = [(k, ins.handle, ins.footprint) for ins in plan.inserts
-                if ins.footprint and (k := opening_kind(ins, vocab.layers))]
+    kinds: dict[tuple[str, str], str] = {}
+    openings = []
+    for ins in plan.inserts:
+        if ins.footprint:
+            k = kinds.get((ins.name, ins.layer))
+            if k is None:
+                k = kinds[(ins.name, ins.layer)] = opening_kind(ins, vocab.layers)
+            if k:
+                openings.append((k, ins.handle, ins.footprint))
     openings += [("door", handle, fp) for handle, fp in prep.swings]
-    wall_geoms = line_array(lines)
-    result.bridges = find_bridges(lines, segs, openings, GAP_TOLERANCE)
-    result.faces = faces(lines, result.bridges, MIN_ROOM_AREA)
+    result.bridges = find_bridges(wall_geoms, segs, openings, GAP_TOLERANCE)
+    result.faces = faces(wall_geoms, result.bridges, MIN_ROOM_AREA)
     result.wall_lw, result.wall_geoms = wall_lw, wall_geoms
     result.tree = STRtree([f.poly for f in result.faces]) if result.faces else None
     return result
@@ -411,6 +427,15 @@ def _columns(plan: Plan, vocab: Vocabulary, wall_lw) -> list:
     hit, _ = tree.query(line_array([rings[k] for k in pick]), predicate="intersects")
     touching = sorted({pick[h] for h in hit.tolist()})
     return [Linework(small[k].handle, small[k].layer, small[k].ring + small[k].ring[:1]) for k in touching]
+
+
+def _floats_in(outline, face) -> bool:
+    """An outline standing free inside a wall face, clear of its walls: furniture or a marker
+    drawn in the room (a room's outline runs along its walls)."""
+    from .walls import WALL_MIN_THICKNESS
+
+    return face.area > outline.area and face.poly.contains(outline) and \
+        outline.distance(face.poly.exterior) > WALL_MIN_THICKNESS
 
 
 def _face_holding(result: "_WallResult", point) -> object:
@@ -448,7 +473,7 @@ def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], 
             li, fi = tree.query(points(xy), predicate="within")
             for a, f in zip(li.tolist(), fi.tolist()):
                 k = todo[a]
-                if k not in owner or polys[f].area < polys[owner[k]].area:
+                if k not in owner or result.faces[f].area < result.faces[owner[k]].area:
                     owner[k] = f
         for k, f in sorted(owner.items()):
             labels[f].append(loose_texts[k])
@@ -574,7 +599,20 @@ def _drop_containers(rooms_raw, dropped: list[Dropped], file: str):
     return [r for i, r in enumerate(rooms_raw) if i not in containers]
 
 
-def _naming(named, labs, vocab: Vocabulary):
+def _memo(fn):
+    """fn with its results kept by argument (names repeat from room to room)."""
+    seen: dict = {}
+
+    def call(arg):
+        hit = seen.get(arg)
+        if hit is None:
+            hit = seen[arg] = fn(arg)
+        return hit
+
+    return call
+
+
+def _naming(named, labs, match):
     """Pick the name label of a room and the written area (possibly from a separate text)."""
     if not named:
         areas = [p.written_area for _t, p in labs if p.written_area]
@@ -583,7 +621,7 @@ def _naming(named, labs, vocab: Vocabulary):
 
     def rank(tp):
         t, p = tp
-        ms = vocab.match(p.name)
+        ms = match(p.name)
         known = any(m.category for m in ms)
         return (not known, p.written_area is None, -t.height, t.handle)
 
@@ -595,7 +633,7 @@ def _naming(named, labs, vocab: Vocabulary):
         if len(extra) == 1:
             written = extra[0]
     handles = tuple(x.handle for x, _ in [named[0]] + [lp for lp in labs if lp[0] is not t])
-    return p.name, p.number, written, p.written_size, handles, t.text, vocab.match(p.name)
+    return p.name, p.number, written, p.written_size, handles, t.text, match(p.name)
 
 
 def _pt(poly) -> Point:
@@ -668,6 +706,8 @@ def _linework_bounds(plan: Plan, walls: _WallResult):
 
     if not plan.linework:
         return np.zeros((0, 4))
+    if walls.all_geoms is not None:
+        return bounds(walls.all_geoms)
     return bounds(line_array([lw.points for lw in plan.linework]))
 
 

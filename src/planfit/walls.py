@@ -97,11 +97,18 @@ class Prepared:
     swing_parts: tuple[int, ...]  # door swing arcs and leaves: not walls
 
 
-def prepare(polylines, handles) -> Prepared:
-    """Set aside what in the wall linework is not wall: door swings and lines crossing walls."""
+def prepare(polylines, handles, geoms=None) -> Prepared:
+    """Set aside what in the wall linework is not wall: door swings and lines crossing walls.
+
+    geoms: the same polylines as shapely linestrings, when already built."""
+    import numpy as np
+
     swings, parts = _door_swings(polylines, handles)
     rest = [i for i in range(len(polylines)) if i not in parts]
-    crossing = _crossing_lines([polylines[i] for i in rest])
+    if geoms is not None:
+        crossing = _crossing_lines(geoms[np.asarray(rest, dtype=np.int64)])
+    else:
+        crossing = _crossing_lines([polylines[i] for i in rest])
     crossing = {rest[k] for k in crossing}
     keep = tuple(i for i in rest if i not in crossing)
     return Prepared(keep, tuple(swings), tuple(sorted(crossing)), tuple(sorted(parts)))
@@ -246,8 +253,8 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     if not len(segs):
         return []
     # the ends of every open wall polyline (last end, then first), with the direction pointing out of it
-    lens = np.fromiter((len(p) for p in polylines), dtype=np.int64, count=len(polylines))
-    coords = np.array([c for p in polylines for q in p for c in q], dtype=float).reshape(-1, 2)
+    coords, owner = flat_coords(polylines)
+    lens = np.bincount(owner, minlength=len(polylines))
     first = np.concatenate([[0], np.cumsum(lens)[:-1]])
     last = first + lens - 1
     ok = lens >= 2
@@ -260,7 +267,7 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     P, D = P[n > 0], D[n > 0] / n[n > 0, None]
     if not len(P):
         return []
-    ends = [((x, y), None) for x, y in P.tolist()]
+    ends = P  # end i is at P[i], pointing along D[i]
     pts = points(P)
     tree = STRtree(pts)
     seg_arr = np.asarray(segs, dtype=float)
@@ -337,7 +344,7 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
             kind, handle, _ = op_polys[io]
         else:
             kind, handle = ("opening" if is_bare else "gap"), ""
-        bridges.append(Bridge(kind, handle, ends[i][0], ends[j][0]))
+        bridges.append(Bridge(kind, handle, (float(P[i, 0]), float(P[i, 1])), (float(P[j, 0]), float(P[j, 1]))))
         bridged[i] = bridged[j] = True
     bridges.extend(_walls_ahead(P, D, twin, bridged, seg_arr, seg_tree))
     bridges.sort(key=lambda br: (br.a, br.b))
@@ -419,15 +426,28 @@ def _walls_ahead(P, D, twin, bridged, seg_arr, seg_tree) -> list[Bridge]:
     return out
 
 
+def flat_coords(polylines):
+    """All points of the polylines (point sequences or shapely linestrings) as one (n, 2) array,
+    and the polyline each point belongs to."""
+    import numpy as np
+    from shapely import get_coordinates
+
+    if isinstance(polylines, np.ndarray) and polylines.dtype == object:
+        return get_coordinates(polylines, return_index=True)
+    lens = np.fromiter((len(p) for p in polylines), dtype=np.int64, count=len(polylines))
+    if not len(lens) or lens.sum() == 0:
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
+    pts = np.array([c for p in polylines for q in p for c in q], dtype=float).reshape(-1, 2)
+    return pts, np.repeat(np.arange(len(polylines)), lens)
+
+
 def segment_array(polylines):
     """Every segment of the polylines as an (n, 2, 2) array, and the polyline each belongs to."""
     import numpy as np
 
-    lens = np.fromiter((len(p) for p in polylines), dtype=np.int64, count=len(polylines))
-    if not len(lens) or lens.sum() == 0:
+    pts, owner = flat_coords(polylines)
+    if len(pts) < 2:
         return np.zeros((0, 2, 2)), np.zeros(0, dtype=np.int64)
-    pts = np.array([c for p in polylines for q in p for c in q], dtype=float).reshape(-1, 2)
-    owner = np.repeat(np.arange(len(polylines)), lens)
     a, b = pts[:-1], pts[1:]
     same_line = owner[:-1] == owner[1:]
     moved = (a != b).any(axis=1)
@@ -472,18 +492,17 @@ def line_array(polylines):
 def faces(polylines, bridges: list[Bridge], min_area: float) -> list[Face]:
     """Bounded faces of the noded wall linework plus bridges."""
     import numpy as np
-    from shapely import area, get_parts, length, polygonize, union_all
+    from shapely import area, get_parts, is_empty, length, polygonize, union_all
 
-    lines = line_array(list(polylines) + [[br.a, br.b] for br in bridges])
+    walls = polylines if isinstance(polylines, np.ndarray) else line_array(list(polylines))
+    extra = line_array(np.array([[br.a, br.b] for br in bridges], dtype=float).reshape(-1, 2, 2))
+    lines = np.concatenate([walls, extra])
     if not len(lines):
         return []
     polys = get_parts(polygonize([union_all(lines)]))
+    polys = polys[~is_empty(polys)]
     areas = area(polys)
-    widths = np.where(length(polys) > 0, 2 * areas / np.maximum(length(polys), 1e-12), 0.0)
-    out = []
-    for poly, a, w in zip(polys, areas.tolist(), widths.tolist()):
-        if poly.is_empty:
-            continue
-        kind = "sliver" if a < min_area else ("wall" if w < WALL_MAX_THICKNESS else "candidate")
-        out.append(Face(poly, a, w, kind))
-    return out
+    perimeters = length(polys)
+    widths = np.where(perimeters > 0, 2 * areas / np.maximum(perimeters, 1e-12), 0.0)
+    kinds = np.where(areas < min_area, "sliver", np.where(widths < WALL_MAX_THICKNESS, "wall", "candidate")).tolist()
+    return [Face(poly, a, w, k) for poly, a, w, k in zip(polys.tolist(), areas.tolist(), widths.tolist(), kinds)]
