@@ -414,16 +414,22 @@ class _Reader:
 
     # -- entity readers: each returns None (nothing recorded) when the entity needs the ezdxf build ----
 
-    def text(self, raw, a: int, b: int):
-        d = self.tags(a, b, "TEXT")
-        if d is None or 1 not in d:
+    def _text_head(self, a: int, b: int, kind: str):
+        """(tags, (handle, layer, in modelspace), insertion point) of a TEXT or MTEXT, or None."""
+        d = self.tags(a, b, kind)
+        if d is None or (kind == "TEXT" and 1 not in d):
             return None
         got = self._graphic(d)
         if got is None or not self._style_ok(d.get(7)):
             return None
         ins = self._point(d, 10)
-        if ins is None:
+        return None if ins is None else (d, got, ins)
+
+    def text(self, raw, a: int, b: int):
+        head = self._text_head(a, b, "TEXT")
+        if head is None:
             return None
+        d, got, ins = head
         halign, valign = self._int(d, 72, 0), self._int(d, 73, 0)
         if halign or valign:
             ap = self._point(d, 11)
@@ -437,15 +443,10 @@ class _Reader:
         return in_msp
 
     def mtext(self, raw, a: int, b: int):
-        d = self.tags(a, b, "MTEXT")
-        if d is None:
+        head = self._text_head(a, b, "MTEXT")
+        if head is None:
             return None
-        got = self._graphic(d)
-        if got is None or not self._style_ok(d.get(7)):
-            return None
-        ins = self._point(d, 10)
-        if ins is None:
-            return None
+        d, got, ins = head
         direction = self._point(d, 11)
         if direction is not None:
             rot = math.degrees(math.atan2(direction[1], direction[0]))
