@@ -454,7 +454,7 @@ def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], 
     import numpy as np
     from shapely import STRtree, get_exterior_ring, points
 
-    from .walls import line_array
+    from .walls import line_array, near_pairs
 
     polys = [f.poly for f in result.faces]
     if not polys:
@@ -501,13 +501,13 @@ def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], 
     # provenance: the wall entities and door/window blocks on each room's boundary (one query each)
     rings = get_exterior_ring(np.array([polys[i] for i in keep], dtype=object))
     walls_near: dict[int, set[int]] = defaultdict(set)
-    ri, wi = STRtree(wall_geoms).query(rings, predicate="dwithin", distance=1e-6)
+    ri, wi = near_pairs(wall_geoms, STRtree(wall_geoms), rings, 1e-6)
     for r, w in zip(ri.tolist(), wi.tolist()):
         walls_near[r].add(w)
     doors_near: dict[int, set[str]] = defaultdict(set)
     if result.bridges:
-        ri, bi = STRtree(line_array([[br.a, br.b] for br in result.bridges])).query(
-            rings, predicate="dwithin", distance=1e-6)
+        bridge_geoms = line_array([[br.a, br.b] for br in result.bridges])
+        ri, bi = near_pairs(bridge_geoms, STRtree(bridge_geoms), rings, 1e-6)
         for r, b in zip(ri.tolist(), bi.tolist()):
             if result.bridges[b].handle:
                 doors_near[r].add(result.bridges[b].handle)

@@ -271,7 +271,8 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     pts = points(P)
     tree = STRtree(pts)
     seg_arr = np.asarray(segs, dtype=float)
-    seg_tree = STRtree(line_array(seg_arr))
+    seg_geoms = line_array(seg_arr)
+    seg_tree = STRtree(seg_geoms)
 
     op_polys = [(kind, handle, fp) for kind, handle, fp in openings if len(fp) >= 3]
     op_geoms = polygon_array([fp for _, _, fp in op_polys])
@@ -283,7 +284,7 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     if op_tree is not None:
         bx = shapely.bounds(op_geoms)
         size = np.minimum(OPENING_MAX, np.maximum(bx[:, 2] - bx[:, 0], bx[:, 3] - bx[:, 1]) + OPENING_REACH)
-        ie, io = op_tree.query(pts, predicate="dwithin", distance=OPENING_REACH)
+        ie, io = near_pairs(op_geoms, op_tree, pts, OPENING_REACH)
         big = size[io] > gap_tolerance
         ie, io = ie[big], io[big]
         order = np.lexsort((np.arange(len(ie)), -size[io], ie))  # per end: the largest, first found
@@ -293,12 +294,20 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
         reach[ie[head]] = size[io[head]]
         owner_of[ie[head]] = io[head]
     owner = {int(e): int(o) for e, o in zip(np.flatnonzero(owner_of >= 0).tolist(), owner_of[owner_of >= 0].tolist())}
-    twin = _paired_ends(tree, P, D)
+    # ends near each end: within its reach, and within a wall thickness (for the other face)
+    idx_a, idx_b = tree.query(pts, predicate="dwithin", distance=np.maximum(reach, WALL_MAX_THICKNESS + ALIGN_TOL))
+    twin = _paired_ends(P, D, idx_a, idx_b)
     paired = twin >= 0
+    wider = paired & (reach < BARE_OPENING_MAX)
     reach = np.where(paired, np.maximum(reach, BARE_OPENING_MAX), reach)
+    if wider.any():  # both faces of a wall end here: look farther for the opposite ends
+        far = np.flatnonzero(wider)
+        fa, fb = tree.query(pts[far], predicate="dwithin", distance=BARE_OPENING_MAX)
+        near_kept = ~wider[idx_a]
+        idx_a = np.concatenate([idx_a[near_kept], far[fa]])
+        idx_b = np.concatenate([idx_b[near_kept], fb])
 
     cos_tol = math.cos(ANGLE_TOL)
-    idx_a, idx_b = tree.query(pts, predicate="dwithin", distance=reach)
     v = P[idx_b] - P[idx_a]
     dist = np.hypot(v[:, 0], v[:, 1])
     d = D[idx_a]
@@ -322,7 +331,9 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     blocked = np.zeros(len(pi), dtype=bool)
     if len(pi):
         lines = line_array(np.stack([P[pi], P[pj]], axis=1))
-        blocked[np.unique(seg_tree.query(lines, predicate="crosses")[0])] = True  # never bridge through a wall
+        qi, ti = seg_tree.query(lines)  # bounding boxes, then the predicate in one vectorised call
+        qi = qi[shapely.crosses(lines[qi], seg_geoms[ti])]
+        blocked[np.unique(qi)] = True  # never bridge through a wall
     # a bare opening wider than the gap tolerance needs both faces of the wall broken there
     has_owner = (owner_of[pi] >= 0) | (owner_of[pj] >= 0)
     bare = (pd > gap_tolerance) & ~has_owner
@@ -351,23 +362,20 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     return bridges
 
 
-def _paired_ends(tree, P, D):
+def _paired_ends(P, D, a, b):
     """For each end, the end of the other face of the same wall (-1 if none): pointing the same way,
-    a wall thickness to the side, level with it along the wall."""
+    a wall thickness to the side, level with it along the wall. a, b: pairs of ends near each other
+    (at least within a wall thickness)."""
     import numpy as np
-    from shapely import points
 
     twin = np.full(len(P), -1)
-    pts = points(P)
+    v = P[b] - P[a]
     # an end where the face runs on in a line drawn from the same point is no wall end
-    a, b = tree.query(pts, predicate="dwithin", distance=1e-6)
-    on = (a != b) & ((D[a] * D[b]).sum(axis=1) <= -math.cos(ANGLE_TOL))
+    touching = (a != b) & (np.abs(v).max(axis=1) <= 1e-6)
+    on = touching & ((D[a] * D[b]).sum(axis=1) <= -math.cos(ANGLE_TOL))
     runs_on = np.zeros(len(P), dtype=bool)
     runs_on[a[on]] = True
-    ends = np.flatnonzero(~runs_on)
-    a, b = tree.query(pts[ends], predicate="dwithin", distance=WALL_MAX_THICKNESS + ALIGN_TOL)
-    a = ends[a]
-    keep = (a != b) & ~runs_on[b]
+    keep = (a != b) & ~runs_on[a] & ~runs_on[b]
     a, b = a[keep], b[keep]
     v = P[b] - P[a]
     d = D[a]
@@ -424,6 +432,20 @@ def _walls_ahead(P, D, twin, bridged, seg_arr, seg_tree) -> list[Bridge]:
             end = (float(P[g, 0] + D[g, 0] * h), float(P[g, 1] + D[g, 1] * h))
             out.append(Bridge("opening", "", (float(P[g, 0]), float(P[g, 1])), end))
     return out
+
+
+def near_pairs(tree_geoms, tree, geoms, distance: float):
+    """Pairs (index into geoms, index into tree_geoms) no farther apart than distance: what
+    STRtree.query(predicate="dwithin") gives, from a bounding-box query and one vectorised
+    distance call (several times faster for lines and polygons)."""
+    import numpy as np
+    import shapely
+
+    b = shapely.bounds(geoms)
+    boxes = shapely.box(b[:, 0] - distance, b[:, 1] - distance, b[:, 2] + distance, b[:, 3] + distance)
+    qi, ti = tree.query(boxes)
+    ok = shapely.distance(geoms[qi], tree_geoms[ti]) <= distance
+    return qi[ok], ti[ok]
 
 
 def flat_coords(polylines):
