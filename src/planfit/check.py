@@ -863,7 +863,7 @@ def _access_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
                                               + (f"connects only to {', '.join(nbrs)}" if nbrs else "has no door or opening"),
                             reason_zh=f"房间“{r.name}”无法由主入口到达："
                                       + (f"仅与{'、'.join(nbrs)}相通" if nbrs else "没有门或洞口"),
-                            **_room_place(r))
+                            name=r.name, **_room_place(r))
             elif not _is_private(r, s) and public_path(r.id) is None:
                 bad += 1
                 path = nx.shortest_path(g, ent.room, r.id)
