@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NUM = r"(\d{1,6}(?:[.,]\d+)?)"
 _AREA_UNIT = r"(?:m²|m\^2|m2|㎡|sq\.?\s*m\.?|sqm\.?|sq\.?\s*mt?s?\.?|平方米|平米)"
@@ -46,6 +47,7 @@ def _num(s: str) -> float:
     return float(s.replace(",", "."))
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels are read while reading, placing and naming rooms
 def parse_label(text: str) -> LabelParts:
     raw_lines = [normalise(line) for line in text.replace("\r", "\n").split("\n")]
     lines = [ln for ln in raw_lines if ln]
