@@ -6,11 +6,14 @@ A grid of rooms in millimetres (INSUNITS=4): walls as pairs of face lines on
 WALL, 200 mm thick, broken at every opening; a door block M1021 on DOOR in
 every room's lower wall; window blocks C1515 on WINDOW in the outer walls;
 hatched columns on COLUMN at wall crossings; a Chinese MTEXT label
-("办公室\\P20.00m²") and a TEXT room number in every room; equipment blocks
-(desks, chairs, a cabinet, with attributes on the desks) on FURN; a floor
-hatch on PUB_HATCH; linear dimensions on DIM (each with its own anonymous
-block, as CAD programs write them) and a few lines of floor pattern. About
-80 entities per room (DXF R2018).
+("办公室\\P20.00m²"), a TEXT room number and a door tag in every room;
+furniture blocks (desks with attributes, chairs, computers, a cabinet, a
+plant) on FURN; ceiling lights and sockets on E-LITE/E-POWR; a level mark
+with its attribute; a floor hatch on PUB_HATCH; a chain of linear dimensions
+on DIM (each with its own anonymous block, as CAD programs write them); a
+600 mm floor tile grid and an entrance pattern as lines. About 80 modelspace
+entities per room, as the issues' reference plans (2000 rooms ≈ 160 000
+entities), DXF R2018.
 
 `plan_path(rooms)` writes each plan once into a cache directory outside the
 repository (PLANFIT_BENCH_CACHE, else the system temp directory) and
@@ -27,7 +30,7 @@ from pathlib import Path
 NAMES = ["办公室", "便民服务大厅", "党员活动室", "阅览室", "议事厅", "调解室", "档案室", "休息区", "多功能厅",
          "儿童之家", "卫生间", "储藏室", "书记工作室", "等候区", "会议室"]
 W, H, T = 6000.0, 4500.0, 200.0  # room grid and wall thickness, mm
-GENERATOR_VERSION = 1  # bump when the drawing changes: cached files are regenerated
+GENERATOR_VERSION = 2  # bump when the drawing changes: cached files are regenerated
 
 
 def _blocks(doc) -> None:
@@ -48,6 +51,22 @@ def _blocks(doc) -> None:
     cab = doc.blocks.new("文件柜")
     cab.add_lwpolyline([(0, 0), (900, 0), (900, 450), (0, 450)], close=True)
     cab.add_line((450, 0), (450, 450))
+    pc = doc.blocks.new("电脑")
+    pc.add_lwpolyline([(0, 0), (500, 0), (500, 50), (0, 50)], close=True)
+    pc.add_lwpolyline([(100, 80), (400, 80), (400, 300), (100, 300)], close=True)
+    plant = doc.blocks.new("绿植")
+    plant.add_circle((0, 0), 300)
+    plant.add_circle((0, 0), 150)
+    lamp = doc.blocks.new("吸顶灯")
+    lamp.add_circle((0, 0), 200)
+    lamp.add_line((-140, -140), (140, 140))
+    lamp.add_line((-140, 140), (140, -140))
+    socket = doc.blocks.new("插座")
+    socket.add_arc((0, 0), 100, 0, 180)
+    socket.add_line((-100, 0), (100, 0))
+    level = doc.blocks.new("标高")
+    level.add_lwpolyline([(0, 0), (-300, 300), (300, 300), (0, 0)])
+    level.add_attdef("标高", (0, 350), dxfattribs={"height": 200})
 
 
 def make_plan(path: str | Path, rooms: int) -> str:
@@ -56,7 +75,8 @@ def make_plan(path: str | Path, rooms: int) -> str:
 
     doc = ezdxf.new("R2018", setup=True)
     doc.header["$INSUNITS"] = 4
-    for name in ("WALL", "DOOR", "WINDOW", "COLUMN", "PUB_TEXT", "ANNO", "FURN", "PUB_HATCH", "DIM", "FLOOR-PATT"):
+    for name in ("WALL", "DOOR", "WINDOW", "COLUMN", "PUB_TEXT", "ANNO", "FURN", "PUB_HATCH", "DIM", "FLOOR-PATT",
+                 "E-LITE", "E-POWR"):
         doc.layers.add(name)
     _blocks(doc)
     msp = doc.modelspace()
@@ -117,6 +137,23 @@ def make_plan(path: str | Path, rooms: int) -> str:
             for c in range(2):
                 msp.add_blockref("椅子", (x0 + 1300 + d * 2000 + c * 600, y0 + 2300), dxfattribs={"layer": "FURN"})
         msp.add_blockref("文件柜", (x0 + W - 1300, y0 + H - 800), dxfattribs={"layer": "FURN"})
+        for d in range(2):  # a computer on each desk, visitors' chairs, a plant
+            msp.add_blockref("电脑", (x0 + 1100 + d * 2000, y0 + 2900), dxfattribs={"layer": "FURN"})
+            msp.add_blockref("椅子", (x0 + 1500 + d * 2000, y0 + 3700), dxfattribs={"layer": "FURN", "rotation": 180})
+        msp.add_blockref("绿植", (x0 + W - 500, y0 + 700), dxfattribs={"layer": "FURN"})
+        for n in range(4):  # ceiling lights and sockets
+            msp.add_blockref("吸顶灯", (x0 + W * (1 + 2 * (n % 2)) / 4, y0 + H * (1 + 2 * (n // 2)) / 4),
+                             dxfattribs={"layer": "E-LITE"})
+            msp.add_blockref("插座", (x0 + 600 + n * 1400, y0 + H - t2 - 150), dxfattribs={"layer": "E-POWR"})
+        mark = msp.add_blockref("标高", (x0 + W - 800, y0 + 1200), dxfattribs={"layer": "ANNO"})
+        mark.add_attrib("标高", "±0.000", (x0 + W - 800, y0 + 1550), dxfattribs={"height": 200})
+        msp.add_text("M1021", height=200, dxfattribs={"layer": "ANNO"}).set_placement((x0 + 900, y0 + 350))
+        for n in range(1, 10):  # 600 mm floor tiles
+            msp.add_line((x0 + t2 + n * 600, y0 + t2), (x0 + t2 + n * 600, y0 + H - t2),
+                         dxfattribs={"layer": "FLOOR-PATT"})
+        for n in range(1, 8):
+            msp.add_line((x0 + t2, y0 + t2 + n * 600), (x0 + W - t2, y0 + t2 + n * 600),
+                         dxfattribs={"layer": "FLOOR-PATT"})
         for n in range(16):  # floor pattern in the entrance
             msp.add_line((x0 + 400 + n * 80, y0 + 300), (x0 + 400 + n * 80, y0 + 900),
                          dxfattribs={"layer": "FLOOR-PATT"})
@@ -126,6 +163,10 @@ def make_plan(path: str | Path, rooms: int) -> str:
         dim = msp.add_linear_dim(base=(x0, y0 - 800), p1=(x0, y0), p2=(x0 + W, y0), dimstyle="EZDXF",
                                  dxfattribs={"layer": "DIM"})
         dim.render()
+        for a, b in ((x0, x0 + 800), (x0 + 800, x0 + 1800), (x0 + 1800, x0 + W)):  # the door's position
+            dim = msp.add_linear_dim(base=(x0, y0 - 400), p1=(a, y0), p2=(b, y0), dimstyle="EZDXF",
+                                     dxfattribs={"layer": "DIM"})
+            dim.render()
         if i == 0:
             dim = msp.add_linear_dim(base=(x0 - 800, y0), p1=(x0, y0), p2=(x0, y0 + H), angle=90,
                                      dimstyle="EZDXF", dxfattribs={"layer": "DIM"})
