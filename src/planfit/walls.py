@@ -187,6 +187,20 @@ def _circle(p, q, r):
     return (ux, uy)
 
 
+def _meet(p, r, q, s):
+    """Where the lines p + t·r and q + u·s meet (arrays of 2-D points and directions): t, u, and whether
+    the two are not parallel (t and u are meaningless where they are)."""
+    import numpy as np
+
+    den = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
+    ok = np.abs(den) > 1e-12
+    den = np.where(ok, den, 1.0)
+    qp = q - p
+    t = (qp[:, 0] * s[:, 1] - qp[:, 1] * s[:, 0]) / den
+    u = (qp[:, 0] * r[:, 1] - qp[:, 1] * r[:, 0]) / den
+    return t, u, ok
+
+
 def _crossing_lines(polylines) -> set[int]:
     """Lines that pass through other lines away from the ends of both (grid axes, dimension and
     section lines), removed greedily: the line crossing most others first."""
@@ -206,12 +220,7 @@ def _crossing_lines(polylines) -> set[int]:
         return set()
     p, r = segs[si, 0], segs[si, 1] - segs[si, 0]
     q, s = segs[sj, 0], segs[sj, 1] - segs[sj, 0]
-    den = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
-    ok = np.abs(den) > 1e-12
-    den = np.where(ok, den, 1.0)
-    qp = q - p
-    t = (qp[:, 0] * s[:, 1] - qp[:, 1] * s[:, 0]) / den
-    u = (qp[:, 0] * r[:, 1] - qp[:, 1] * r[:, 0]) / den
+    t, u, ok = _meet(p, r, q, s)
     len_r = np.hypot(r[:, 0], r[:, 1])
     len_s = np.hypot(s[:, 0], s[:, 1])
     m = WALL_MAX_THICKNESS
@@ -409,11 +418,8 @@ def _walls_ahead(P, D, twin, bridged, seg_arr, seg_tree) -> list[Bridge]:
     ri, si = seg_tree.query(line_array(rays), predicate="intersects")
     p, r = rays[ri, 0], rays[ri, 1] - rays[ri, 0]
     q, s = seg_arr[si, 0], seg_arr[si, 1] - seg_arr[si, 0]
-    den = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
-    ok = np.abs(den) > 1e-12
-    den = np.where(ok, den, 1.0)
-    qp = q - p
-    t = (qp[:, 0] * s[:, 1] - qp[:, 1] * s[:, 0]) / den * BARE_OPENING_MAX  # metres along the ray
+    t, _u, ok = _meet(p, r, q, s)
+    t = t * BARE_OPENING_MAX  # metres along the ray
     ok &= t > 1e-6
     hit = np.full(len(cand), np.inf)
     np.minimum.at(hit, ri[ok], t[ok])
