@@ -53,6 +53,12 @@ class PlanBuilder:
         self.msp.add_lwpolyline(self._pts(x, y, w, h), close=True, dxfattribs={"layer": layer})
         return self
 
+    def line(self, a, c, layer="WALL"):
+        """One line from a to c (metres)."""
+        s = self.scale
+        self.msp.add_line((a[0] * s, a[1] * s), (c[0] * s, c[1] * s), dxfattribs={"layer": layer})
+        return self
+
     def wall_rect(self, x, y, w, h, layer="WALL"):
         """A closed rectangle of wall face lines."""
         p = self._pts(x, y, w, h)

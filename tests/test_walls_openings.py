@@ -5,6 +5,7 @@ around it, and tables or sections next to it."""
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import pytest
 
@@ -16,10 +17,8 @@ from planfit.vocabulary import Vocabulary
 def two_rooms(b, layer="WALL", opening=(1.5, 2.4), faces=2, caps=True):
     """Two 4 × 4 m rooms side by side behind a 0.2 m double-line wall (x = 4 … 4.2), with an
     opening in that wall; faces=1 draws the partition as one broken line instead."""
-    s = b.scale
 
-    def line(a, c):
-        b.msp.add_line((a[0] * s, a[1] * s), (c[0] * s, c[1] * s), dxfattribs={"layer": layer})
+    line = partial(b.line, layer=layer)
 
     b.wall_rect(-0.2, -0.2, 8.6, 4.4, layer=layer)  # outer face
     lo, hi = opening
@@ -74,10 +73,8 @@ def test_an_opening_wider_than_a_door_stays_open(plan):
 
 def test_a_wall_ending_short_of_a_cross_wall_is_continued_to_it(plan):
     b = plan()
-    s = b.scale
 
-    def line(a, c):
-        b.msp.add_line((a[0] * s, a[1] * s), (c[0] * s, c[1] * s), dxfattribs={"layer": "WALL"})
+    line = partial(b.line, layer="WALL")
 
     # one 8.2 × 4 m space, split by a wall from the bottom that stops 0.9 m short of the top wall
     b.wall_rect(-0.2, -0.2, 8.6, 4.4)
@@ -110,8 +107,7 @@ def test_a_rounded_corner_is_not_a_door_swing(plan):
     b = plan()
     s = b.scale
 
-    def line(a, c):
-        b.msp.add_line((a[0] * s, a[1] * s), (c[0] * s, c[1] * s), dxfattribs={"layer": "WALL"})
+    line = partial(b.line, layer="WALL")
 
     b.wall_rect(-0.2, -0.2, 4.4, 4.4)
     line((0, 0), (4, 0))
@@ -172,8 +168,7 @@ def test_a_column_drawn_as_a_small_closed_polyline_bounds_rooms(plan):
     b = plan()
     s = b.scale
 
-    def line(a, c):
-        b.msp.add_line((a[0] * s, a[1] * s), (c[0] * s, c[1] * s), dxfattribs={"layer": "0"})
+    line = partial(b.line, layer="0")
 
     b.wall_rect(-0.2, -0.2, 8.6, 4.4, layer="0")
     b.wall_rect(0, 0, 8.2, 4, layer="0")
