@@ -81,7 +81,6 @@ def make_plan(path: str | Path, rooms: int) -> str:
     _blocks(doc)
     msp = doc.modelspace()
     cols = max(1, round((rooms * 1.5) ** 0.5))
-    rows = -(-rooms // cols)
     t2 = T / 2
 
     def hline(y, x0, x1, openings):

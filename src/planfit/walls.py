@@ -444,7 +444,6 @@ def near_pairs(tree_geoms, tree, geoms, distance: float):
     """Pairs (index into geoms, index into tree_geoms) no farther apart than distance: what
     STRtree.query(predicate="dwithin") gives, from a bounding-box query and one vectorised
     distance call (several times faster for lines and polygons)."""
-    import numpy as np
     import shapely
 
     b = shapely.bounds(geoms)
