@@ -93,3 +93,27 @@ def check_json(*args: str) -> tuple[int, dict]:
 
 
 SIX_ZONES = ["便民服务大厅", "等候区", "办公室", "党员活动室", "阅览室", "议事厅"]
+
+
+def every_drawing() -> list[tuple[str, dict]]:
+    """Every sample (with its facts), walls twin and corpus drawing (as a new community center), and one plan
+    without facts (the undecided messages)."""
+    import tomllib
+
+    out = []
+    for folder in (SAMPLES, SAMPLES / "walls"):
+        for s in tomllib.loads((folder / "expected.toml").read_text(encoding="utf-8"))["sample"]:
+            out.append((str(folder / s["target"]), {}))
+    out.append((str(SAMPLES / "walls" / "street_1F.dxf"), {}))
+    for p in sorted(CORPUS.glob("*.dxf")) if CORPUS.is_dir() else []:
+        out.append((str(p), {"tier": "community", "built_before_2015": False}))
+    return out
+
+
+@pytest.fixture(scope="session")
+def all_runs():
+    """Each drawing checked once per test session: (target, run)."""
+    from planfit.pipeline import run_check
+
+    facts = {"tier": None, "name": None, "built_before_2015": None, "hosted_in": None}
+    return [(t, run_check([t], {**facts, **f})) for t, f in every_drawing()]

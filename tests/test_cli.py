@@ -32,7 +32,7 @@ def test_failing_plan_names_the_rule_clause_and_numbers():
 def test_chinese_report():
     result = run_cli("check", FAILING, "--lang", "zh")
     assert "建筑面积 480.51 m²，低于城市社区党群服务中心（新建）最低要求 600.00 m²" in result.stdout
-    assert "结论: 不通过" in result.stdout
+    assert "结论：不通过" in result.stdout
 
 
 def test_output_file_is_written_and_stdout_stays_empty(tmp_path):

@@ -40,3 +40,23 @@ class SelectionError(PlanfitError):
     """An option that selects something the drawing does not have (e.g. --floor)."""
 
     kind = "usage error"
+
+
+def problem_text(problem: str, lang: str) -> str:
+    """A problem (written in English where it is raised) in the user's language, when the catalogue has it."""
+    if lang == "en":
+        return problem
+    from .messages import catalogue
+
+    for key, entry in catalogue().items():
+        if key.startswith("problem.") and entry["en"] == problem:
+            return entry[lang]
+    return problem
+
+
+def error_text(exc: PlanfitError, lang: str) -> str:
+    """One line: the kind of error, the file, the problem."""
+    from .messages import has, msg
+
+    key = "error." + exc.kind.replace(" error", "").replace(" ", "_")  # "input error" → error.input
+    return msg(key if has(key) else "error.error", lang, path=exc.path, problem=problem_text(exc.problem, lang))

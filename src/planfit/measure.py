@@ -71,6 +71,7 @@ class Floor:
     outline_rings: tuple[Ring, ...]
     rooms: int
     reconciliation: tuple[tuple[str, float], ...] = ()
+    outline_detail_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -667,7 +668,8 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
         if outlines:
             area, rings, _ = _union_area([_poly(o.ring, o.holes) for o in outlines])
             method, handles = "boundary-layer", tuple(o.handle for o in outlines)
-            detail = f"{len(outlines)} outline(s) on {', '.join(sorted({o.layer for o in outlines}))}"
+            layers = sorted({o.layer for o in outlines})
+            detail = _detail("floor.outlines", n=len(outlines), layers=layers)
         elif fl_faces:
             # polygonized faces tile the plan without overlaps: a coverage union is exact and fast
             from shapely import coverage_union_all
@@ -680,21 +682,46 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
             for br in walls.bridges:
                 if point_in(g, br.a):
                     kinds[br.kind] += 1
-            closed = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
-            detail = (f"outer face of the wall linework ({len(linework)} entities from {plan.wall_source}), openings closed: "
-                      f"{closed} (gap tolerance {walls.tolerance:.2f} m)")
+            source = ("floor.source_walls", {}) if plan.wall_source == "wall layers" else (
+                "floor.source_other", {"layers": sorted({lw.layer for lw in plan.linework})[:6]})
+            detail = _detail("floor.walls", n=len(linework), source=source, closed=sorted(kinds.items()),
+                             tolerance=f"{walls.tolerance:.2f}")
             prep = walls.prepared
             if walls.columns:
-                detail += f"; {len(walls.columns)} small closed outlines touching the walls taken as columns"
+                detail = _more(detail, _detail("floor.columns", n=len(walls.columns)))
             if prep is not None and (prep.crossing or prep.swings):
-                detail += (f"; not taken as walls: {len(prep.crossing)} lines crossing other lines (grid axes, "
-                           f"dimension lines), {len(prep.swing_parts)} door swing arcs and leaves")
+                detail = _more(detail, _detail("floor.not_walls", crossing=len(prep.crossing),
+                                               swings=len(prep.swing_parts)))
         else:
             out.append(_derived_floor(g.id, g.name, plan.path, on_floor, linework))
             continue
-        out.append(Floor(g.id, g.name, plan.path, area, method, detail, handles, rings, len(on_floor),
-                         _reconcile(area, on_floor, [f for _, f in fl_faces])))
+        out.append(Floor(g.id, g.name, plan.path, area, method, detail[1], handles, rings, len(on_floor),
+                         _reconcile(area, on_floor, [f for _, f in fl_faces]), detail[0]))
     return tuple(out)
+
+
+def _detail(key: str, **values) -> tuple[str, str]:
+    """(zh, en) of a floor's outline detail; lists and nested messages written per language."""
+    from .messages import has, join, msg
+
+    def fill(lang):
+        out = {}
+        for k, v in values.items():
+            if k == "closed":
+                v = join((msg(f"floor.bridge.{kind}" if has(f"floor.bridge.{kind}") else "floor.bridge.other", lang,
+                             n=n, kind=kind) for kind, n in v), lang) or msg("floor.none", lang)
+            elif k == "source":
+                v = msg(v[0], lang, **{a: join(b, lang) for a, b in v[1].items()})
+            elif isinstance(v, list):
+                v = join(v, lang)
+            out[k] = v
+        return msg(key, lang, **out)
+
+    return fill("zh"), fill("en")
+
+
+def _more(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
+    return a[0] + "；" + b[0], a[1] + "; " + b[1]
 
 
 def _linework_bounds(plan: Plan, walls: _WallResult):
@@ -756,7 +783,8 @@ def _derived_floor(fid: str, name: str, file: str, rooms, linework) -> Floor:
             geoms.append(LineString(lw.points).buffer(LINE_EPS, join_style="mitre", cap_style="square"))
             wall_handles.append(lw.handle)
     if not geoms:
-        return Floor(fid, name, file, 0.0, "none", "no room outlines and no wall linework", (), (), 0)
+        zh, en = _detail("floor.nothing")
+        return Floor(fid, name, file, 0.0, "none", en, (), (), 0, (), zh)
     d = CLOSING_TOLERANCE
     # closing (dilate, then erode) bridges gaps up to 2d; the extra LINE_EPS removes the line thickness
     shrink = d + (LINE_EPS if wall_handles else 0.0)
@@ -765,6 +793,6 @@ def _derived_floor(fid: str, name: str, file: str, rooms, linework) -> Floor:
     filled = [Polygon(g.exterior) for g in parts]
     area = sum(p.area for p in filled)
     rings = tuple(tuple((round(x, 6), round(y, 6)) for x, y in p.exterior.coords[:-1]) for p in filled)
-    detail = (f"union of {len(rooms)} rooms and {len(wall_handles)} wall entities, gaps up to {2 * d:.1f} m closed, "
-              f"{len(filled)} part(s); door openings in external walls are not bridged")
-    return Floor(fid, name, file, area, "rooms-and-walls", detail, tuple(sorted(wall_handles)), rings, len(rooms))
+    zh, en = _detail("floor.rooms_and_walls", rooms=len(rooms), walls=len(wall_handles), gap=f"{2 * d:.1f}",
+                     parts=len(filled))
+    return Floor(fid, name, file, area, "rooms-and-walls", en, tuple(sorted(wall_handles)), rings, len(rooms), (), zh)

@@ -12,64 +12,12 @@ from typing import Callable
 from . import __version__
 from .check import CLAUSE_ORDER, CheckResult, summary_counts
 from .files import json_text
+from .messages import count, has, join, msg, sep
 from .model import Plan
 from .profile import Profile
-from .units import UNIT_ZH
 from .vocabulary import Vocabulary
 
 SCHEMA = "planfit.report/1"
-
-UI = {
-    "en": {
-        "center": "Center", "unnamed": "(name not given)", "tier": "tier", "unknown": "not known",
-        "file": "File", "units": "units", "floors": "Floors", "building_area": "Building area",
-        "sum_floors": "sum over {n} floor(s), outer face of external walls (GB/T 50353)",
-        "rooms": "Rooms", "zones": "Zones", "no_zone": "no room", "findings": "Findings",
-        "rules": "Rules", "verdict": "Verdict", "where": "where", "passed": "passed", "failed": "failed",
-        "not_applicable": "not applicable", "undecided": "undecided", "none": "no findings",
-        "dropped": "candidates not kept", "pass": "PASS", "fail": "FAIL", "no-plan": "NO PLAN FOUND",
-        "undecided_v": "UNDECIDED", "reader": "read with", "fix": "fix", "from": "from",
-        "built_before_2015": "built before 2015", "new_build": "newly built", "hosted_in": "hosted in",
-        "sa_area": "area for serving the public and activities", "fact_missing": "not given",
-        "loose": "room names outside any outline", "reconcile": "reconciliation", "not_floor": "not a floor plan",
-        "equipment": "Equipment and signs by zone", "outside": "outside the rooms", "other": "rooms of no zone",
-        "blocks": "Blocks", "unknown_blocks": "unknown (extend with a [blocks] table in --vocabulary)",
-        "access": "Access", "doors": "doors", "connections": "connections", "entrance": "main entrance",
-        "margin": "Tier margin", "highest": "highest tier met", "none_met": "none", "missing": "still missing for",
-        "nothing_missing": "nothing",
-    },
-    "zh": {
-        "center": "中心", "unnamed": "（未提供名称）", "tier": "层级", "unknown": "未知",
-        "file": "文件", "units": "单位", "floors": "楼层", "building_area": "建筑面积",
-        "sum_floors": "{n} 层合计，按外墙外围水平面积计算（GB/T 50353）",
-        "rooms": "房间", "zones": "功能区", "no_zone": "无房间", "findings": "问题",
-        "rules": "规则", "verdict": "结论", "where": "位置", "passed": "通过", "failed": "未通过",
-        "not_applicable": "不适用", "undecided": "无法判定", "none": "未发现问题",
-        "dropped": "未计为房间的轮廓", "pass": "通过", "fail": "不通过", "no-plan": "未找到平面",
-        "undecided_v": "无法判定", "reader": "读取方式", "fix": "修改建议", "from": "来源",
-        "built_before_2015": "2015年以前建成", "new_build": "新建", "hosted_in": "依托",
-        "sa_area": "服务群众和开展活动的面积", "fact_missing": "未提供",
-        "loose": "不在任何轮廓内的房间名称", "reconcile": "面积核对", "not_floor": "非平面图",
-        "equipment": "各功能区设备与标识", "outside": "房间之外", "other": "非功能区房间",
-        "blocks": "图块", "unknown_blocks": "未识别（可在 --vocabulary 文件的 [blocks] 表中补充）",
-        "access": "通行", "doors": "门", "connections": "连通", "entrance": "主入口",
-        "margin": "层级余量", "highest": "满足的最高层级", "none_met": "无", "missing": "尚缺（",
-        "nothing_missing": "无",
-    },
-}
-REC = {
-    "en": {"rooms": "rooms", "walls": "walls", "unlabelled faces": "unlabelled faces", "gross": "gross",
-           "difference": "difference", "walls and other": "walls and other", "no-rooms": "no rooms",
-           "elevation-or-section": "elevation, section or site plan"},
-    "zh": {"rooms": "房间", "walls": "墙体", "unlabelled faces": "未命名区域", "gross": "建筑面积", "difference": "差额",
-           "walls and other": "墙体及其他", "no-rooms": "无房间", "elevation-or-section": "立面、剖面或总图"},
-}
-READER = {
-    "en": {"fast": "planfit's fast reader", "ezdxf": "ezdxf", "ezdxf.recover": "ezdxf's recover module"},
-    "zh": {"fast": "planfit 快速读取", "ezdxf": "ezdxf", "ezdxf.recover": "ezdxf 恢复模式"},
-}
-SEV = {"en": {"error": "error", "warning": "warning", "info": "info"},
-       "zh": {"error": "错误", "warning": "警告", "info": "提示"}}
 
 
 def _r(v: float | None, nd: int = 4):
@@ -115,6 +63,7 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
         "floors": [{
             "id": f.id, "name": f.name, "file": f.file, "building_area": _r(f.building_area),
             "outline_method": f.outline_method, "outline_detail": f.outline_detail,
+            "outline_detail_zh": f.outline_detail_zh,
             "outline_handles": list(f.outline_handles), "rooms": f.rooms,
             "closing_tolerance_m": m.closing_tolerance if f.outline_method == "rooms-and-walls" else None,
             "gap_tolerance_m": m.gap_tolerance if f.outline_method == "walls" else None,
@@ -247,138 +196,178 @@ def _pad(s: str, width: int) -> str:
     return s + " " * max(0, width - w)
 
 
+def _fmt2(v: float) -> str:
+    return f"{v:,.2f}"
+
+
+def _or(key: str, fallback_key: str, lang: str, **values) -> str:
+    """A message for a value that may be new to planfit (a reason, a kind): its own entry, else a fallback."""
+    return msg(key if has(key) else fallback_key, lang, **values)
+
+
+def tier_text(tier: str | None, profile: Profile, lang: str) -> str:
+    if tier in profile.tiers:
+        return msg("report.tier_value", lang, id=tier, label=profile.tiers[tier][lang])
+    return msg("report.unknown", lang)
+
+
+def source_text(src: str, lang: str) -> str:
+    """Where a fact came from: the command line, the DXF header, or a file named by its path."""
+    if src == "command line":
+        return msg("source.cli", lang)
+    if src == "DXF header custom properties":
+        return msg("source.header", lang)
+    return src
+
+
 def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[..., str] | None = None) -> str:
-    ui = UI[lang]
     st = style or (lambda s, **kw: s)
     out: list[str] = []
     c = data["center"]
     src = c["sources"]
-    tier = c["tier"]
-    tier_txt = f"{tier} ({profile.tiers[tier][lang]})" if tier in profile.tiers else ui["unknown"]
-    line = f"{ui['center']}: {c['name'] or ui['unnamed']} · {ui['tier']}: {tier_txt}"
+    line = msg("report.center", lang, name=c["name"] or msg("report.unnamed", lang),
+               tier=tier_text(c["tier"], profile, lang))
     if "tier" in src:
-        line += f" [{ui['from']} {src['tier']}]"
+        line += msg("report.from", lang, source=source_text(src["tier"], lang))
     out.append(st(line, bold=True))
     extra = []
     if c["built_before_2015"] is not None:
-        extra.append(ui["built_before_2015"] if c["built_before_2015"] else ui["new_build"])
+        extra.append(msg("fact.built_before_2015" if c["built_before_2015"] else "fact.new_build", lang))
     if c["hosted_in"]:
-        extra.append(f"{ui['hosted_in']}: {c['hosted_in']}")
+        extra.append(msg("fact.hosted_in", lang, place=_or(f"hosted.{c['hosted_in']}", "report.unknown", lang)))
     if extra:
-        out.append("  " + " · ".join(extra))
+        out.append(msg("report.facts_line", lang, facts=" · ".join(extra)))
     for f in data["files"]:
         u = f["units"]
-        unit_name = u["name"] if lang == "en" else UNIT_ZH.get(u["name"], u["name"])
-        reader = READER[lang].get(f["reader"], f["reader"])
-        out.append(f"{ui['file']}: {f['path']} — DXF {f['dxf_version']}, {ui['reader']} {reader}, "
-                   f"{f['entities']} entities" if lang == "en" else
-                   f"{ui['file']}：{f['path']} — DXF {f['dxf_version']}，{ui['reader']} {reader}，{f['entities']} 个图元")
-        reason = u["reason_en"] if lang == "en" else u["reason_zh"]
-        out.append(f"  {ui['units']}: {unit_name} — {reason}")
-    out.append(f"{ui['floors']}:")
+        reader = _or(f"reader.{f['reader'].replace('.', '-')}", "reader.ezdxf", lang)
+        out.append(msg("report.file", lang, path=f["path"], version=f["dxf_version"], reader=reader,
+                       entities=count("entity", f["entities"], lang)))
+        out.append(msg("report.units", lang, unit=_or(f"unit.{u['name']}", "unit.unitless", lang),
+                       reason=u["reason_" + lang]))
+    out.append(msg("report.floors", lang))
     for fl in data["floors"]:
-        out.append(f"  {fl['id']} ({fl['name']}): {ui['building_area']} {fl['building_area']:,.2f} m², "
-                   f"{fl['rooms']} {ui['rooms'].lower()} — {fl['outline_method']}: {fl['outline_detail']}")
+        method = msg(f"floor_method.{fl['outline_method']}", lang) if has(f"floor_method.{fl['outline_method']}") \
+            else fl["outline_method"]
+        detail = fl["outline_detail_zh"] if lang == "zh" and fl.get("outline_detail_zh") else fl["outline_detail"]
+        out.append(msg("report.floor", lang, id=fl["id"], name=fl["name"], area=_fmt2(fl["building_area"]),
+                       rooms=count("room", fl["rooms"], lang), method=f"{method}{': ' if lang == 'en' else '：'}{detail}"))
         if fl.get("reconciliation"):
-            rec = ", ".join(f"{REC[lang].get(k, k)} {v:,.2f}" for k, v in fl["reconciliation"])
-            out.append(f"    {ui['reconcile']}: {rec} m²")
+            rec = join((msg("report.reconcile_item", lang, what=_or(f"reconcile.{k.replace(' ', '-')}", "reconcile.difference",
+                                                                    lang), value=_fmt2(v))
+                        for k, v in fl["reconciliation"]), lang)
+            out.append(msg("report.reconcile", lang, items=rec))
     for d in data.get("drawings_not_used", []):
-        kind = REC[lang].get(d["kind"], d["kind"])
-        out.append(f"  {ui['not_floor']}: {d['title'] or '—'} ({kind}, {d['entities']} entities, "
-                   f"x {d['bounds'][0]:.0f}…{d['bounds'][2]:.0f} m)")
-    out.append(st(f"{ui['building_area']}: {data['building_area']['value']:,.2f} m² "
-                  f"({ui['sum_floors'].format(n=len(data['floors']))})", bold=True))
+        out.append(msg("report.not_floor", lang, title=d["title"] or "—",
+                       kind=_or(f"drawing_kind.{d['kind']}", "drawing_kind.no-rooms", lang),
+                       entities=count("entity", d["entities"], lang), x0=f"{d['bounds'][0]:.0f}",
+                       x1=f"{d['bounds'][2]:.0f}"))
+    out.append(st(msg("report.building_area", lang, area=_fmt2(data["building_area"]["value"]), n=len(data["floors"])),
+                  bold=True))
     if c["hosted_in"] == "office-building":
-        out.append(f"{ui['sa_area']}: {data['service_activity_area']['value']:,.2f} m²")
+        out.append(msg("report.sa_area", lang, area=_fmt2(data["service_activity_area"]["value"])))
     cats = Counter(r["category"] for r in data["rooms"])
     dropped = data["dropped"]["counts"]
-    out.append(f"{ui['rooms']}: {len(data['rooms'])} (" + ", ".join(f"{k} {v}" for k, v in sorted(cats.items())) + ")"
-               + (f"; {ui['dropped']}: " + ", ".join(f"{k} {v}" for k, v in dropped.items()) if dropped else ""))
+    line = msg("report.rooms", lang, n=len(data["rooms"]), categories=join(
+        (_or(f"category.{k}", "category.other", lang, n=v) for k, v in sorted(cats.items())), lang))
+    if dropped:
+        line += msg("report.dropped", lang, items=join(
+            (_or(f"dropped.{k}", "dropped.other", lang, n=v, reason=k) for k, v in dropped.items()), lang))
+    out.append(line)
     if data["loose_labels"]:
-        out.append(f"  {ui['loose']}: {len(data['loose_labels'])}")
-    out.append(f"{ui['zones']}:")
+        out.append(msg("report.loose", lang, n=len(data["loose_labels"])))
+    out.append(msg("report.zones", lang))
     for z in data["zones"]:
         names = [r["name"] for r in data["rooms"] if r["id"] in z["rooms"]]
-        shown = ", ".join(names[:6]) + ("…" if len(names) > 6 else "")
+        shown = join(names[:6], lang) + ("…" if len(names) > 6 else "")
         area = f"{z['area']:>9,.2f} m²" if z["rooms"] else f"{'—':>12}"
-        out.append(f"  {_pad(z[lang], 30)} {area}  {shown or ui['no_zone']}")
+        out.append(f"  {_pad(z[lang], 30)} {area}  {shown or msg('report.no_zone', lang)}")
 
     out.extend(_layout_text(data, profile, lang))
     out.append("")
-    out.append(st(f"{ui['findings']}:", bold=True))
+    out.append(st(msg("report.findings", lang), bold=True))
     if not data["findings"]:
-        out.append(f"  {ui['none']}")
+        out.append(msg("report.no_findings", lang))
     titles = {c_["clause"]: c_[f"title_{lang}"] for c_ in profile.coverage}
     by_clause: dict[str, list[dict]] = {}
     for f in data["findings"]:
         by_clause.setdefault(f["clause"], []).append(f)
     colours = {"error": "red", "warning": "yellow", "info": "cyan"}
     for clause in sorted(by_clause, key=lambda k: CLAUSE_ORDER.index(k) if k in CLAUSE_ORDER else 99):
-        out.append(f"  {clause} {titles.get(clause, '')}")
+        heading = "report.clause" if clause[:1].isdigit() else "report.clause_drawing"
+        out.append(msg(heading, lang, clause=clause, title=titles.get(clause, "")).rstrip())
         for f in by_clause[clause]:
-            sev = st(SEV[lang][f["severity"]], fg=colours[f["severity"]], bold=True)
-            out.append(f"    [{f['n']}] {sev} {f['code']} {f['slug']}: {f['message_' + lang]}")
+            sev = st(msg(f"severity.{f['severity']}", lang), fg=colours[f["severity"]], bold=True)
+            out.append(msg("report.finding", lang, n=f["n"], severity=sev, code=f["code"], slug=f["slug"],
+                           message=f["message_" + lang]))
             where = []
             if f["location"]:
-                where.append(f"({f['location'][0]:.2f}, {f['location'][1]:.2f}) m")
+                where.append(msg("report.at", lang, x=f"{f['location'][0]:.2f}", y=f"{f['location'][1]:.2f}"))
             if f["file"]:
                 where.append(f["file"] + (f" {f['floor']}" if f["floor"] else ""))
             if f["handles"]:
-                where.append("handles " + ",".join(f["handles"][:6]) + ("…" if len(f["handles"]) > 6 else ""))
+                where.append(msg("report.handles", lang, handles=",".join(f["handles"][:6])
+                                 + ("…" if len(f["handles"]) > 6 else "")))
             if where:
-                out.append(f"        {ui['where']}: " + "; ".join(where))
+                out.append(msg("report.where", lang, where=sep(lang).join(where)))
             detail = f.get("detail_" + lang)
             if detail:
                 out.append(f"        {detail}")
+            remedy = f.get("remedy_" + lang)
+            if remedy:
+                out.append(msg("report.remedy", lang, remedy=remedy))
     out.append("")
     status = Counter(r["status"] for r in data["rules"])
-    out.append(f"{ui['rules']}: " + ", ".join(f"{status.get(s, 0)} {ui[s]}"
-                                              for s in ("passed", "failed", "not_applicable", "undecided")))
+    out.append(msg("report.rules", lang, **{s: status.get(s, 0) for s in ("passed", "failed", "not_applicable",
+                                                                        "undecided")}))
     counts = data["counts"]
     v = data["verdict"]
-    vtxt = ui["undecided_v"] if v == "undecided" else ui[v]
     colour = {"pass": "green", "fail": "red"}.get(v, "yellow")
-    out.append(st(f"{ui['verdict']}: {vtxt}", fg=colour, bold=True) + " — " +
-               ", ".join(f"{counts[s]} {SEV[lang][s]}" for s in ("error", "warning", "info")))
+    out.append(st(msg("report.verdict", lang, verdict=msg(f"verdict.{v}", lang)), fg=colour, bold=True)
+               + msg("report.counts", lang, **counts))
     return "\n".join(out) + "\n"
 
 
 def _layout_text(data: dict, profile: Profile, lang: str) -> list[str]:
-    ui = UI[lang]
     out: list[str] = []
     if "blocks" not in data:
         return out
     kinds = data["blocks"]["kinds"]
     if data["equipment"]:
-        out.append(f"{ui['equipment']}:")
+        out.append(msg("report.equipment", lang))
         for z in data["equipment"]:
-            label = ui.get(z["zone"], z[lang]) if z["zone"] in ("outside", "other") else z[lang]
-            out.append(f"  {_pad(label, 30)} " + ", ".join(f"{kinds.get(k, {}).get(lang, k)} ×{v}" for k, v in z["items"].items()))
+            label = msg(f"report.{z['zone']}", lang) if z["zone"] in ("outside", "other") else z[lang]
+            out.append(f"  {_pad(label, 30)} " + join(
+                (msg("report.equipment_item", lang, kind=kinds.get(k, {}).get(lang, k), n=v) for k, v in z["items"].items()),
+                lang))
     names = data["blocks"]["names"]
     unknown = data["blocks"]["unknown"]
     known = sum(n["inserts"] for n in names if n["kind"])
-    out.append(f"{ui['blocks']}: {sum(n['inserts'] for n in names)} (" + ("recognised" if lang == "en" else "已识别")
-               + f" {known}); {ui['unknown_blocks']}: {len(unknown)}")
+    out.append(msg("report.blocks", lang, total=sum(n["inserts"] for n in names), known=known, unknown=len(unknown)))
     for n in unknown[:20]:
         note = n["note_" + lang]
-        count = f"×{n['inserts']}" + (f" (+{n['nested']} nested)" if n["nested"] and lang == "en" else
-                                      f"（嵌套 {n['nested']}）" if n["nested"] else "")
-        out.append(f"  {n['name']}{' (' + note + ')' if note else ''} {count}")
+        name = n["name"] + ((f" ({note})" if lang == "en" else f"（{note}）") if note else "")
+        if n["nested"]:
+            out.append(msg("report.unknown_block_nested", lang, name=name, n=n["inserts"], nested=n["nested"]))
+        else:
+            out.append(msg("report.unknown_block", lang, name=name, n=n["inserts"]))
     if len(unknown) > 20:
-        out.append(f"  … +{len(unknown) - 20}")
+        out.append(msg("report.more", lang, n=len(unknown) - 20))
     acc = data["access"]
     ent = acc["entrance"]
-    line = f"{ui['access']}: {acc['doors']} {ui['doors']}, {len(acc['edges'])} {ui['connections']}"
+    line = msg("report.access", lang, doors=count("door", acc["doors"], lang),
+               connections=count("connection", len(acc["edges"]), lang))
     if ent:
-        line += f"; {ui['entrance']}: {ent['how_' + lang]}"
+        line += msg("report.entrance", lang, how=ent["how_" + lang])
     out.append(line)
     m = data.get("margin")
     if m:
         top = m["highest_tier_met"]
-        top_txt = f"{top} ({profile.tiers[top][lang]})" if top in profile.tiers else ui["none_met"]
-        out.append(f"{ui['margin']}: {ui['highest']}: {top_txt}")
+        top_txt = tier_text(top, profile, lang) if top in profile.tiers else msg("report.none_met", lang)
+        out.append(msg("report.margin", lang, tier=top_txt))
         if m["requested"]:
-            miss = ("; " if lang == "en" else "；").join(x[lang] for x in m["missing"]) or ui["nothing_missing"]
-            out.append(f"  {ui['missing']} {m['requested']}: {miss}" if lang == "en" else
-                       f"  {ui['missing']}{m['requested']}）：{miss}")
+            req = tier_text(m["requested"], profile, lang) if lang == "zh" else m["requested"]
+            if m["missing"]:
+                out.append(msg("report.missing", lang, tier=req, items=sep(lang).join(x[lang] for x in m["missing"])))
+            else:
+                out.append(msg("report.nothing_missing", lang, tier=req))
     return out

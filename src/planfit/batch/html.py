@@ -12,43 +12,12 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from ..messages import msg, template
 from .summary import TIER_ORDER
 from .worker import VERDICT_ORDER
 
-T = {
-    "title": {"zh": "党群服务中心候选方案比较", "en": "Candidate sites compared"},
-    "filter": {"zh": "筛选", "en": "Filter"},
-    "all": {"zh": "全部结论", "en": "all verdicts"},
-    "shown": {"zh": "显示 {n} / {m} 个", "en": "{n} of {m} sites shown"},
-    "hint": {"zh": "点击表头排序；缩略图链接到各层图纸，报告链接到 JSON 报告。",
-             "en": "Click a column header to sort; thumbnails link to each floor's image, report to the JSON report."},
-    "thumb": {"zh": "图", "en": "Plan"},
-    "rank": {"zh": "排名", "en": "Rank"},
-    "name": {"zh": "名称", "en": "Name"},
-    "tier": {"zh": "层级", "en": "Tier"},
-    "verdict": {"zh": "结论", "en": "Verdict"},
-    "building_area": {"zh": "建筑面积 m²", "en": "Building area m²"},
-    "minimum": {"zh": "最低要求 m²", "en": "Minimum m²"},
-    "margin": {"zh": "余量 m²", "en": "Margin m²"},
-    "zones_missing": {"zh": "缺少功能区", "en": "Zones missing"},
-    "windows": {"zh": "窗口", "en": "Windows"},
-    "equipment": {"zh": "设备", "en": "Equipment"},
-    "errors": {"zh": "错误", "en": "Errors"},
-    "warnings": {"zh": "警告", "en": "Warnings"},
-    "infos": {"zh": "提示", "en": "Infos"},
-    "highest_tier_met": {"zh": "满足的最高层级", "en": "Highest tier met"},
-    "findings": {"zh": "问题（按条款）", "en": "Findings by clause"},
-    "files": {"zh": "文件", "en": "Files"},
-    "report": {"zh": "报告", "en": "report"},
-    "none": {"zh": "无", "en": "none"},
-    "clause": {"zh": "条款", "en": "Clause"},
-    "of_service": {"zh": "（服务活动面积）", "en": " (service and activity area)"},
-}
-VERDICTS = {"pass": {"zh": "通过", "en": "pass"}, "fail": {"zh": "不通过", "en": "fail"},
-            "undecided": {"zh": "无法判定", "en": "undecided"}, "no-plan": {"zh": "无平面", "en": "no plan"},
-            "error": {"zh": "读取错误", "en": "error"}}
-SEVERITY = {"error": {"zh": "错误", "en": "error"}, "warning": {"zh": "警告", "en": "warning"},
-            "info": {"zh": "提示", "en": "info"}}
+VERDICTS = ("pass", "fail", "undecided", "no-plan", "error")
+SEVERITIES = ("error", "warning", "info")
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:1.2em;color:#222}
@@ -118,6 +87,10 @@ def _num(v: Any) -> str:
     return "" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
 
 
+def _severity(sev: Any, lang: str) -> str:
+    return msg(f"severity.{sev}", lang) if sev in SEVERITIES else str(sev)
+
+
 def _findings_html(findings: list[dict[str, Any]], lang: str) -> str:
     groups: dict[str, list[dict[str, Any]]] = {}
     for f in findings:
@@ -126,9 +99,10 @@ def _findings_html(findings: list[dict[str, Any]], lang: str) -> str:
     for clause, fs in groups.items():
         items = "".join(
             f'<li class="sev-{_e(f.get("severity"))}">[{_e(f.get("n"))}] '
-            f'{_e(SEVERITY.get(f.get("severity"), {}).get(lang, f.get("severity")))} {_e(f.get("code"))} '
+            f'{_e(_severity(f.get("severity"), lang))} {_e(f.get("code"))} '
             f'{_e(f.get("message_" + lang) or f.get("message_en"))}</li>' for f in fs)
-        parts.append(f"<b>{_e(T['clause'][lang])} {_e(clause)}</b><ul>{items}</ul>")
+        label = clause if clause[:1].isdigit() else msg("clause.drawing", lang)
+        parts.append(f"<b>{_e(msg('html.clause', lang))} {_e(label)}</b><ul>{items}</ul>")
     return "".join(parts)
 
 
@@ -140,14 +114,14 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
     head = [("thumb", None), ("rank", "num"), ("name", "text"), ("tier", "num"), ("verdict", "num"),
             ("building_area", "num"), ("minimum", "num"), ("margin", "num")]
     cols = "".join(
-        f'<th{" class=s" if typ else ""}{f" data-type={typ}" if typ else ""} data-key="{key}">{_e(T[key][L])}</th>'
+        f'<th{" class=s" if typ else ""}{f" data-type={typ}" if typ else ""} data-key="{key}">{_e(msg(f"html.{key}", L))}</th>'
         for key, typ in head)
     cols += "".join(f'<th class=s data-type=num data-key="zone_{_e(z)}">{_e(zones[z].get(L, z))} m²</th>'
                     for z in zone_ids)
-    cols += "".join(f'<th class=s data-type={typ} data-key="{key}">{_e(T[key][L])}</th>' for key, typ in
+    cols += "".join(f'<th class=s data-type={typ} data-key="{key}">{_e(msg(f"html.{key}", L))}</th>' for key, typ in
                     (("zones_missing", "num"), ("windows", "num"), ("equipment", "num"), ("errors", "num"),
                      ("warnings", "num"), ("infos", "num"), ("highest_tier_met", "num")))
-    cols += f'<th data-key="findings">{_e(T["findings"][L])}</th><th data-key="files">{_e(T["files"][L])}</th>'
+    cols += f'<th data-key="findings">{_e(msg("html.findings", L))}</th><th data-key="files">{_e(msg("html.files", L))}</th>'
 
     body = []
     for r in rows:
@@ -161,7 +135,7 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
         top_label = (tiers.get(top) or {}).get(L, top) if top else ""
         mins = _num(r.get("minimum"))
         if mins and r.get("minimum_of") == "service_activity_area":
-            mins += T["of_service"][L]
+            mins += msg("html.of_service", L)
         cells = [
             f"<td>{thumb}</td>",
             f'<td class=n data-v="{r.get("rank")}">{r.get("rank")}</td>',
@@ -169,7 +143,7 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
             f"</small></td>",
             f'<td data-v="{TIER_ORDER[tier] if tier in TIER_ORDER else ""}">{_e(tier_label)}</td>',
             f'<td class="v-{_e(verdict)}" data-v="{VERDICT_ORDER.get(verdict, 5)}">'
-            f'{_e(VERDICTS.get(verdict, {}).get(L, verdict))}</td>',
+            f'{_e(msg(f"html.verdicts.{verdict}", L) if verdict in VERDICTS else verdict)}</td>',
         ]
         for key in ("building_area", "minimum", "margin"):
             v = _num(r.get(key))
@@ -195,22 +169,22 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
         cells.append(f"<td>{detail}</td>")
         links = []
         if r.get("report"):
-            links.append(f'<a href="{_url(r["report"])}">{_e(T["report"][L])}</a>')
+            links.append(f'<a href="{_url(r["report"])}">{_e(msg("html.report", L))}</a>')
         links += [f'<a href="{_url(p)}">{_e(p.rsplit("/", 1)[-1])}</a>' for p in imgs]
         cells.append(f"<td>{'<br>'.join(links)}</td>")
         body.append(f'<tr id="site-{_e(r["site"])}" data-rank="{r.get("rank")}" data-verdict="{_e(verdict)}">'
                     + "".join(cells) + "</tr>")
 
-    options = "".join(f'<option value="{v}">{_e(VERDICTS[v][L])}</option>' for v in VERDICTS)
+    options = "".join(f'<option value="{v}">{_e(msg(f"html.verdicts.{v}", L))}</option>' for v in VERDICTS)
     return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if L == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(T['title'][L])}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<h1>{_e(T['title'][L])}</h1>\n<p><small>{_e(subtitle)}</small></p>\n"
-        f'<div class="bar"><label>{_e(T["filter"][L])} <input id="q" type="search"></label> '
-        f'<select id="verdict"><option value="">{_e(T["all"][L])}</option>{options}</select> '
-        f'<span id="count" data-template="{_e(T["shown"][L])}"></span></div>\n'
-        f"<p><small>{_e(T['hint'][L])}</small></p>\n"
+        f"<title>{_e(msg('html.title', L))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{_e(msg('html.title', L))}</h1>\n<p><small>{_e(subtitle)}</small></p>\n"
+        f'<div class="bar"><label>{_e(msg("html.filter", L))} <input id="q" type="search"></label> '
+        f'<select id="verdict"><option value="">{_e(msg("html.all", L))}</option>{options}</select> '
+        f'<span id="count" data-template="{_e(template("html.shown", L))}"></span></div>\n'
+        f"<p><small>{_e(msg('html.hint', L))}</small></p>\n"
         f'<table id="sites">\n<thead><tr>{cols}</tr></thead>\n<tbody>\n' + "\n".join(body)
         + f"\n</tbody>\n</table>\n<script>{JS}</script>\n</body>\n</html>\n"
     )

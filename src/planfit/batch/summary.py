@@ -75,21 +75,50 @@ def csv_columns(zone_ids: list[str]) -> list[str]:
                "changes_needed", "error", "inputs", "report", "images"])
 
 
-def to_csv(rows: list[dict[str, Any]], zone_ids: list[str], lang: str) -> str:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese names."""
+def csv_headers(zone_ids: list[str], lang: str, zones: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """Column headers in the report's language (the English ones are the stable ids of summary.json)."""
+    from ..messages import msg
+
+    return [msg("batch.column.zone", lang, id=c[5:], zone=(zones or {}).get(c[5:], {}).get(lang, c[5:]))
+            if c.startswith("zone_") else msg(f"batch.column.{c}", lang) for c in csv_columns(zone_ids)]
+
+
+def to_csv(rows: list[dict[str, Any]], zone_ids: list[str], lang: str, zones: dict[str, dict[str, str]] | None = None,
+           tiers: dict[str, dict[str, str]] | None = None) -> str:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese names. In Chinese the headers
+    and the values that are ids (tier, verdict, zones) are written in words."""
+    from ..messages import has, msg
+
+    def word(prefix: str, v):
+        if lang != "zh" or not v:
+            return v
+        if prefix == "tier":
+            return (tiers or {}).get(v, {}).get(lang, v)
+        if prefix == "zone":
+            return (zones or {}).get(v, {}).get(lang, v)
+        return msg(f"batch.{prefix}.{v}", lang) if has(f"batch.{prefix}.{v}") else v
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cols = csv_columns(zone_ids)
-    w.writerow(cols)
+    w.writerow(csv_headers(zone_ids, lang, zones))
     for r in rows:
         out = []
         for c in cols:
-            if c.startswith("zone_"):
+            if c in ("tier", "highest_tier_met", "minimum_of"):
+                out.append(_num(word("tier" if c != "minimum_of" else "minimum_of", r.get(c))))
+            elif c == "verdict":
+                verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict")
+                out.append(_num(word("verdict", verdict) if lang == "zh" else r.get(c)))
+            elif c == "zones_missing":
+                out.append(("、" if lang == "zh" else ";").join(word("zone", z) for z in r.get(c) or []))
+            elif c.startswith("zone_"):
                 v = r.get("zones", {}).get(c[5:])
                 out.append(_num(v) if v is not None else ("" if r.get("error") and not r.get("zones") else "0.00"))
             elif c == "changes_needed":
-                out.append("; ".join(str(m.get(lang) or m.get("en") or m.get("code")) for m in r.get(c) or []))
-            elif c in ("zones_missing", "inputs", "images"):
+                out.append(("；" if lang == "zh" else "; ").join(str(m.get(lang) or m.get("en") or m.get("code"))
+                                                              for m in r.get(c) or []))
+            elif c in ("inputs", "images"):
                 out.append(";".join(r.get(c) or []))
             else:
                 out.append(_num(r.get(c)))

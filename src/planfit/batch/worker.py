@@ -107,12 +107,21 @@ def row_from_run(task: dict[str, Any], data: dict[str, Any], profile, fail_on: s
     return row
 
 
-def _error_text(exc: BaseException) -> str:
+def _error_text(exc: BaseException, lang: str = "en") -> str:
+    from ..errors import error_text
+    from ..messages import msg
+
     if isinstance(exc, PlanfitError):
-        return f"{exc.kind}: {exc}"
+        return error_text(exc, lang)
     if isinstance(exc, OSError):
-        return f"output error: {exc.filename or ''}: {exc.strerror or exc}"
-    return f"internal error: {type(exc).__name__}: {exc}"
+        return msg("error.output", lang, path=exc.filename or "", problem=exc.strerror or exc)
+    return msg("error.internal_site", lang, kind=type(exc).__name__, problem=exc)
+
+
+def msg_image_error(text: str, lang: str) -> str:
+    from ..messages import msg
+
+    return msg("error.image", lang, error=text)
 
 
 def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +149,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
         except Exception as exc:  # one error row; the batch goes on
             if os.environ.get("PLANFIT_DEBUG"):
                 raise
-            row["error"] = _error_text(exc)
+            row["error"] = _error_text(exc, options.get("lang", "en"))
             _remove(target)
             return row
         data = run.data
@@ -164,7 +173,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
             except Exception as exc:
                 if os.environ.get("PLANFIT_DEBUG"):
                     raise
-                row["error"] = "image " + _error_text(exc)
+                row["error"] = msg_image_error(_error_text(exc, options.get("lang", "en")), options.get("lang", "en"))
         manifest = {"hashes": task["hashes"], "options": options.get("options_hash"), "row": row}
         write_atomic(tmp / MANIFEST, json_text(manifest))
         _swap_in(tmp, target)
@@ -172,7 +181,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
     except Exception as exc:
         if os.environ.get("PLANFIT_DEBUG"):
             raise
-        row["error"] = _error_text(exc)
+        row["error"] = _error_text(exc, options.get("lang", "en"))
         return row
     finally:
         if tmp.exists():

@@ -10,20 +10,13 @@ from pathlib import Path
 import click
 
 from ..errors import PlanfitError
-from .options import UserError, default_lang, lang_option, profile_option, vocabulary_option
+from ..messages import has, join, msg
+from .exits import FINDINGS, INTERRUPTED, OK, SITE_ERRORS, UserError, output_error
+from .options import default_lang, lang_option, profile_option, vocabulary_option
 from .render import style_option
 
 SORT_CHOICES = ("rank", "input", "site", "name", "tier", "verdict", "building_area", "service_activity_area",
                 "minimum", "margin", "windows", "equipment", "errors", "warnings", "infos", "highest_tier_met")
-
-MSG = {
-    "skipped": {"zh": "未变，跳过", "en": "unchanged, skipped"},
-    "interrupted": {"zh": "已中断：完成 {done}/{total} 个；用 --resume 重新运行以继续",
-                    "en": "interrupted: {done} of {total} sites done; rerun with --resume to continue"},
-    "sites": {"zh": "站点", "en": "Sites"},
-    "head": {"zh": ("排名", "结论", "建筑面积", "余量", "名称"), "en": ("rank", "verdict", "area m²", "margin", "name")},
-    "wrote": {"zh": "已写入", "en": "wrote"},
-}
 
 
 def _default_jobs() -> int:
@@ -48,7 +41,7 @@ def _progress(total: int, lang: str):
 
     def line(task, row, skipped):
         state["n"] += 1
-        what = MSG["skipped"][lang] if skipped else (row.get("error") or row.get("verdict"))
+        what = msg("batch.skipped", lang) if skipped else (row.get("error") or row.get("verdict"))
         click.echo(f"[{state['n']}/{total}] {task['site']}: {what}", err=True)
 
     return line, lambda: None
@@ -111,7 +104,7 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
 
             load_style(style)
     except PlanfitError as exc:
-        raise UserError.from_error(exc) from None
+        raise UserError.from_error(exc, lang) from None
     if scheduler:
         try:
             import dask.distributed  # noqa: F401
@@ -126,7 +119,7 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"output error: {outdir}: {exc.strerror or exc}") from None
+        raise output_error(outdir, exc, lang) from None
 
     step, close = _progress(len(tasks), lang)
     try:
@@ -134,8 +127,8 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
                          progress=step)
     except Interrupted as exc:
         close()
-        click.echo(MSG["interrupted"][lang].format(done=exc.done, total=exc.total), err=True)
-        sys.exit(130)
+        click.echo(msg("batch.interrupted", lang, done=exc.done, total=exc.total), err=True)
+        sys.exit(INTERRUPTED)
     except OSError as exc:  # e.g. the scheduler cannot be reached
         close()
         raise UserError(f"batch error: {scheduler or outdir}: {exc}") from None
@@ -156,23 +149,26 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
                 findings[r["site"]] = []
     title = profile.title_zh if lang == "zh" else profile.title_en
     counts = json.loads(summary.to_json(ordered, meta))["counts"]
-    subtitle = f"planfit {__version__} · {title} · " + ", ".join(f"{k}: {v}" for k, v in counts.items())
+    subtitle = msg("batch.subtitle", lang, version=__version__, title=title, counts=join(
+        (msg("batch.count", lang, verdict=msg(f"batch.verdict.{k}", lang) if has(f"batch.verdict.{k}") else k, n=v)
+         for k, v in counts.items()), lang))
     try:
         write_atomic(out / "summary.json", summary.to_json(ordered, meta))
-        write_atomic(out / "summary.csv", summary.to_csv(ordered, list(zones), lang))
+        write_atomic(out / "summary.csv", summary.to_csv(ordered, list(zones), lang, zones, tiers))
         write_atomic(out / "index.html", html.page(ordered, findings, zones, tiers, lang, subtitle))
     except OSError as exc:
-        raise UserError(f"output error: {outdir}: {exc.strerror or exc}") from None
+        raise output_error(outdir, exc, lang) from None
 
-    head = MSG["head"][lang]
-    click.echo(f"{head[0]:>4}  {head[1]:<10} {head[2]:>10} {head[3]:>9}  {head[4]}")
+    click.echo(msg("batch.row", lang, **{k: msg(f"batch.head.{k}", lang) for k in ("rank", "verdict", "area", "margin",
+                                                                                   "name")}))
     for r in ordered:
         verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict")
         area = "" if r.get("building_area") is None else f"{r['building_area']:.2f}"
         margin = "" if r.get("margin") is None else f"{r['margin']:+.2f}"
         extra = f"  ({r['error']})" if r.get("error") else ""
-        click.echo(f"{r['rank']:>4}  {verdict:<10} {area:>10} {margin:>9}  {r['name']}{extra}")
-    click.echo(f"{MSG['wrote'][lang]} {out / 'index.html'}", err=True)
+        click.echo(msg("batch.row", lang, rank=r["rank"], area=area, margin=margin, name=f"{r['name']}{extra}",
+                       verdict=msg(f"batch.verdict.{verdict}", lang) if lang == "zh" else verdict))
+    click.echo(msg("batch.wrote", lang, path=out / "index.html"), err=True)
     if any(r.get("error") for r in rows):
-        sys.exit(3)
-    sys.exit(1 if any(r.get("failing") for r in rows) else 0)
+        sys.exit(SITE_ERRORS)
+    sys.exit(FINDINGS if any(r.get("failing") for r in rows) else OK)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
-from ..errors import PlanfitError
 from ..findings import SEVERITY_RANK
-from .options import (UserError, default_lang, fact_options, floor_option, lang_option, profile_option,
+from ..messages import msg
+from .exits import FINDINGS, OK, UserError, checking
+from .options import (default_lang, fact_options, floor_option, lang_option, profile_option,
                       reader_option, units_option, vocabulary_option, write_output)
 from .render import load_image_style, style_option, write_images
 
@@ -37,26 +37,19 @@ def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, rea
     against the standard.
 
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, input or
-    profile error.
+    profile error, 4 internal error (a bug: please report it).
     """
     from ..pipeline import run_check
     from ..report import to_json, to_text
 
     lang = lang or default_lang()
     if style and not image:
-        raise UserError("usage error: --style needs --image FILE")
-    image_style = load_image_style(style, image) if image else None
+        raise UserError(msg("error.style_needs_image", lang), lang)
+    image_style = load_image_style(style, image, lang) if image else None
     cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
-    try:
+    with checking(plans, lang):
         run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=bool(image), floor=floor,
                         reader=reader)
-    except PlanfitError as exc:
-        raise UserError.from_error(exc) from None
-    except Exception as exc:  # an unexpected failure on a strange file: one line, exit 2
-        if os.environ.get("PLANFIT_DEBUG"):
-            raise
-        raise UserError(f"internal error while checking {', '.join(plans)}: {type(exc).__name__}: {exc} "
-                        "(set PLANFIT_DEBUG=1 for details)") from None
     if fmt == "json":
         text = to_json(run.data)
     else:
@@ -66,6 +59,6 @@ def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, rea
         write_images(run, image, image_style, lang)
     write_output(text, output)
     if fail_on == "never":
-        sys.exit(0)
+        sys.exit(OK)
     threshold = SEVERITY_RANK[fail_on]
-    sys.exit(1 if any(SEVERITY_RANK[f.severity] >= threshold for f in run.result.findings) else 0)
+    sys.exit(FINDINGS if any(SEVERITY_RANK[f.severity] >= threshold for f in run.result.findings) else OK)

@@ -1,4 +1,4 @@
-"""Options shared by commands, and the error type that exits with code 2."""
+"""Options shared by commands."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ import os
 
 import click
 
-from ..errors import PlanfitError
-
-
-class UserError(click.ClickException):
-    """One line naming the file and the problem; exit code 2."""
-
-    exit_code = 2
-
-    @classmethod
-    def from_error(cls, exc: PlanfitError) -> "UserError":
-        return cls(f"{exc.kind}: {exc}")
+from .exits import output_error
 
 
 def default_lang() -> str:
@@ -52,7 +42,7 @@ def write_output(text: str, output: str | None) -> None:
     try:
         write_atomic(output, text)
     except OSError as exc:
-        raise UserError(f"output error: {output}: {exc.strerror or exc}") from None
+        raise output_error(output, exc, default_lang()) from None
 
 
 def _stack(*decorators):
@@ -66,11 +56,25 @@ def _stack(*decorators):
 
 TIERS = ["county", "street", "community", "rural"]
 
+
+def _built_help() -> str:
+    """The --built-before-2015 help, its minimums read from the packaged profile."""
+    from ..profile import Profile
+
+    by_case = {dict(m.when).get("built_before_2015"): m for m in Profile.load().minimums
+               if "built_before_2015" in dict(m.when)}
+    old, new = by_case.get(True), by_case.get(False)
+    if old is None or new is None:
+        return "Built before 2015, or newly built."
+    return (f"{old.tier.capitalize()} centers: built before 2015 (minimum {old.minimum:g} m²) "
+            f"or new ({new.minimum:g} m²).")
+
+
 fact_options = _stack(
     click.option("--tier", type=click.Choice(TIERS), default=None, help="Tier of the center (层级)."),
     click.option("--name", default=None, help="Name of the center."),
     click.option("--built-before-2015/--new-build", "built_before_2015", default=None,
-                 help="Community centers: built before 2015 (minimum 300 m²) or new (600 m²)."),
+                 help=_built_help()),
     click.option("--hosted-in", type=click.Choice(["standalone", "government-service-center", "office-building"]),
                  default=None, help="County: standalone or within the government service center; "
                                     "street: standalone or inside the office building."),

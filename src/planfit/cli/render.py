@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from ..errors import PlanfitError
-from .options import (UserError, default_lang, fact_options, floor_option, lang_option, profile_option,
+from .exits import UserError, checking, output_error
+from .options import (default_lang, fact_options, floor_option, lang_option, profile_option,
                       units_option, vocabulary_option)
 
 
@@ -16,7 +15,7 @@ def style_option(f):
                         help="Image style: a packaged style (default, print, findings) or a style TOML file.")(f)
 
 
-def load_image_style(style: str | None, output: str):
+def load_image_style(style: str | None, output: str, lang: str = "en"):
     """Validate the style and the image format before any plan is read (nothing is written on error)."""
     from ..render import image_format, load_style
 
@@ -24,7 +23,7 @@ def load_image_style(style: str | None, output: str):
         image_format(output)
         return load_style(style)
     except PlanfitError as exc:
-        raise UserError.from_error(exc) from None
+        raise UserError.from_error(exc, lang) from None
 
 
 def write_images(run, output: str, style, lang: str) -> list[str]:
@@ -33,9 +32,9 @@ def write_images(run, output: str, style, lang: str) -> list[str]:
     try:
         pages = render_run(run, output, style=style, lang=lang)
     except PlanfitError as exc:
-        raise UserError.from_error(exc) from None
+        raise UserError.from_error(exc, lang) from None
     except OSError as exc:
-        raise UserError(f"output error: {output}: {exc.strerror or exc}") from None
+        raise output_error(output, exc, lang) from None
     return list(dict.fromkeys(p.path for p in pages))
 
 
@@ -57,21 +56,15 @@ def render_cmd(plans, output, floor, style, tier, name, built_before_2015, hoste
     and findings: the original drawing underneath, zones in colour, numbered markers
     matching the check report, a legend, a title block and a scale bar.
 
-    Exit codes: 0 images written, 2 usage, input, profile or style error.
+    Exit codes: 0 images written, 2 usage, input, profile or style error, 4 internal
+    error (a bug: please report it).
     """
     from ..pipeline import run_check
 
     lang = lang or default_lang()
-    st = load_image_style(style, output)
+    st = load_image_style(style, output, lang)
     cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
-    try:
+    with checking(plans, lang):
         run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=True, floor=floor)
-    except PlanfitError as exc:
-        raise UserError.from_error(exc) from None
-    except Exception as exc:
-        if os.environ.get("PLANFIT_DEBUG"):
-            raise
-        raise UserError(f"internal error while checking {', '.join(plans)}: {type(exc).__name__}: {exc} "
-                        "(set PLANFIT_DEBUG=1 for details)") from None
     for path in write_images(run, output, st, lang):
         click.echo(path)

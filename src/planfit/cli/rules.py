@@ -6,14 +6,9 @@ import click
 
 from ..errors import PlanfitError
 from ..files import json_text
-from .options import UserError, default_lang, lang_option, profile_option, write_output
-
-STATUS = {
-    "en": {"checked": "checked", "facts": "needs facts from the user", "planned": "visible in a drawing, not checked yet",
-           "not-visible": "cannot be seen in a drawing"},
-    "zh": {"checked": "已检查", "facts": "需用户提供情况", "planned": "图纸可见，尚未检查", "not-visible": "图纸无法体现"},
-}
-
+from ..messages import msg
+from .exits import UserError
+from .options import default_lang, lang_option, profile_option, write_output
 
 @click.command("rules")
 @profile_option
@@ -27,7 +22,7 @@ def rules_cmd(profile_path, lang, fmt):
     try:
         profile = Profile.load(profile_path)
     except PlanfitError as exc:
-        raise UserError.from_error(exc) from None
+        raise UserError.from_error(exc, lang) from None
     if fmt == "json":
         data = {"profile": profile.id, "coverage": [
             {**c, "rules": [{"code": code, **profile.rules[code]} for code in c.get("rules", [])]}
@@ -36,11 +31,15 @@ def rules_cmd(profile_path, lang, fmt):
         return
     lines = [profile.title_zh if lang == "zh" else profile.title_en, ""]
     for c in profile.coverage:
-        lines.append(f"{c['clause']:>7}  {c['title_' + lang]}")
-        lines.append(f"         {STATUS[lang][c['status']]}"
-                     + (f" — {c['note_' + lang]}" if c.get("note_" + lang) else ""))
+        clause = c["clause"] if c["clause"][:1].isdigit() else msg(f"clause.{c['clause']}", lang)
+        lines.append(msg("rules.list.clause", lang, clause=clause, title=c["title_" + lang]))
+        status = msg(f"rules.coverage.{c['status']}", lang)
+        note = c.get("note_" + lang)
+        lines.append(msg("rules.list.note", lang, status=status, note=note) if note else
+                     msg("rules.list.status", lang, status=status))
         for code in c.get("rules", []):
             r = profile.rules[code]
-            sev = r.get("severity") or (profile.strengths.get(r.get("strength", ""), "per case"))
-            lines.append(f"         {code} {r['slug']} [{sev}]: {r['title_' + lang]}")
+            sev = r.get("severity") or profile.strengths.get(r.get("strength", ""))
+            lines.append(msg("rules.list.rule", lang, code=code, slug=r["slug"], title=r["title_" + lang],
+                             severity=msg(f"severity.{sev}", lang) if sev else msg("rules.per_case", lang)))
     write_output("\n".join(lines) + "\n", None)

@@ -31,8 +31,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MPath
 
 from .. import __version__
-from ..report import SEV, UI
-from ..units import UNIT_ZH
+from ..messages import has, msg
 from .fonts import FontChoice, glyph_fonts
 from .glyphs import GlyphCache, TextBatch
 from .style import Style
@@ -40,24 +39,6 @@ from .style import Style
 MM = 1 / 25.4  # inches per millimetre
 PT_MM = 25.4 / 72  # millimetres per point
 
-TXT = {
-    "zh": {"legend": "图例", "severity": "问题等级", "ancillary": "辅助用房", "other": "其他 / 未归类",
-           "unlabelled": "未命名房间", "floor": "楼层", "profile": "标准", "units": "单位", "file": "文件",
-           "date": "文件日期", "findings_here": "本层问题", "findings_elsewhere": "未定位的问题",
-           "more": "另有 {n} 条，见报告", "written": "标注", "page": "页", "floor_area": "本层建筑面积",
-           "multi": "斜线：一室多用的第二功能区", "outline": "粗线：计算建筑面积的外轮廓", "unnamed_room": "未命名",
-           "counts": "问题", "off_view": "（位置在视图外）"},
-    "en": {"legend": "Legend", "severity": "Findings", "ancillary": "ancillary rooms", "other": "other / not in a zone",
-           "unlabelled": "rooms without a name", "floor": "Floor", "profile": "Standard", "units": "Units",
-           "file": "File", "date": "file date", "findings_here": "Findings on this floor",
-           "findings_elsewhere": "Findings without a place", "more": "{n} more, see the report",
-           "written": "written", "page": "page", "floor_area": "floor building area",
-           "multi": "stripes: second zone of a multi-use room", "outline": "heavy line: measured building outline",
-           "unnamed_room": "unnamed", "counts": "findings", "off_view": "(located outside the view)"},
-}
-
-
-SOURCE_ZH = {"header": "按图头", "geometry": "按图形判断", "override": "命令行指定", "default": "默认"}
 
 
 @dataclass
@@ -208,7 +189,6 @@ class PageDrawer:
         self._flat: dict = {}
         self.st = style
         self.lang = lang
-        self.t = TXT[lang]
         self.family = [font.family]
         self.vocab = run.vocab
         self.zone_ids = list(run.vocab.zones)
@@ -374,13 +354,13 @@ class PageDrawer:
 
     def _label(self, ax, r, ptm, batch):
         lb = self.st.labels
-        name = r.name or self.t["unnamed_room"]
+        name = r.name or msg("render.unnamed_room", self.lang)
         lines = [name]
         if lb.area:
             area = f"{r.area:,.2f} m²"
             w = r.written_area
             if w is not None and r.area > 0 and abs(w - r.area) / r.area > self.tol:
-                area += f"（{self.t['written']} {w:,.2f}）" if self.lang == "zh" else f" ({self.t['written']} {w:,.2f})"
+                area += msg("render.written", self.lang, area=f"{w:,.2f}")
             lines.append(area)
         a = np.asarray(r.ring)
         wpt = (a[:, 0].max() - a[:, 0].min()) * ptm
@@ -473,8 +453,7 @@ class PageDrawer:
             b.draw(pan, colour, 5)
 
     def _panel_body(self, pan, floor, plan, page_no, pages, page: Page, px0, py0, width_mm, height_mm, px_per_mm):
-        st, t, lang = self.st.panel, self.t, self.lang
-        ui = UI[lang]
+        st, lang = self.st.panel, self.lang
         data = self.run.data
         pan.set_xlim(0, width_mm)
         pan.set_ylim(0, height_mm)
@@ -505,41 +484,31 @@ class PageDrawer:
             y -= lh * 0.5
             pan.plot([pad, width_mm - pad], [y, y], color=st.rule_colour, linewidth=0.5)
 
-        c = data["center"]
         prof = self.run.profile
+        header = panel_header(data, prof, floor, plan, page_no, pages, lang)
         title_em = (width_mm - 2 * pad) / (st.title_pt * PT_MM)
-        for s in _wrap(c["name"] or ui["unnamed"], title_em)[:2]:
+        for s in _wrap(header["name"], title_em)[:2]:
             line(s, size=st.title_pt, bold=True)
-        tier = c["tier"]
-        tier_txt = prof.tiers[tier][lang] if tier in prof.tiers else ui["unknown"]
-        for s in _wrap(f"{ui['tier']}: {tier_txt}", wrap_em):
+        for s in _wrap(header["tier"], wrap_em):
             line(s)
-        for s in _wrap(f"{t['profile']}: " + (prof.title_zh if lang == "zh" else prof.title_en), wrap_em)[:2]:
+        for s in _wrap(header["profile"], wrap_em)[:2]:
             line(s)
         v = data["verdict"]
-        vtxt = ui["undecided_v"] if v == "undecided" else ui[v]
         vcol = {"pass": st.pass_colour, "fail": st.fail_colour}.get(v, st.undecided_colour)
-        line(f"{ui['verdict']}: {vtxt}", size=st.text_pt * 1.3, colour=vcol, bold=True)
-        counts = data["counts"]
-        line(f"{t['counts']}: " + " · ".join(f"{counts.get(s, 0)} {SEV[lang][s]}" for s in ("error", "warning", "info")))
-        if floor is not None:
-            line(f"{t['floor']}: {floor.name} ({page_no}/{pages})")
-            line(f"{t['floor_area']}: {floor.building_area:,.2f} m²")
-        if plan is not None:
-            u = plan.units
-            if lang == "zh":
-                line(f"{t['units']}: {UNIT_ZH.get(u.name, u.name)}（{SOURCE_ZH.get(u.source, u.source)}；"
-                     f"$INSUNITS {UNIT_ZH.get(u.header, u.header)}）")
-            else:
-                line(f"{t['units']}: {u.name} ({u.source}; $INSUNITS {u.header})")
-            for s in _wrap(f"{t['file']}: {Path(plan.path).name}", wrap_em)[:2]:
+        line(header["verdict"], size=st.text_pt * 1.3, colour=vcol, bold=True)
+        for key in ("counts", "floor", "floor_area", "units"):
+            if key in header:
+                line(header[key])
+        if "file" in header:
+            for s in _wrap(header["file"], wrap_em)[:2]:
                 line(s)
-            line(f"{t['date']}: {file_date(plan.path) or '—'}")
+            line(header["date"])
         line(f"planfit {__version__}", size=st.text_pt * 0.85, colour=st.rule_colour)
         rule()
         # legend
-        line(t["legend"], bold=True)
+        line(msg("render.legend", lang), bold=True)
         sw = st.text_pt * PT_MM * 1.1
+        tier = data["center"]["tier"]
         tier_zones = list(prof.tiers[tier]["zones"]) if tier in prof.tiers else self.zone_ids
         keys = tier_zones + [z for z in self.zone_ids if z not in tier_zones] + ["ancillary", "other"]
         z = self.st.zones
@@ -552,14 +521,14 @@ class PageDrawer:
             face = to_rgba(self.colour_of(key), z.alpha)
             pan.add_patch(Rectangle((x, y - sw * 0.15), sw * 1.6, sw, facecolor=face, edgecolor=z.edge_colour,
                                     linewidth=0.5, hatch=self.zone_hatch.get(key) or None))
-            label = self.vocab.zone_label(key, lang) if key in self.zone_colour else t[key]
+            label = self.vocab.zone_label(key, lang) if key in self.zone_colour else msg(f"render.{key}", lang)
             put(label, x + sw * 2.0, y, st.text_pt * 0.9)
             # pixel of the swatch centre, an opaque-enough spot for tests
             page.legend[key] = (px0 + (x + sw * 0.8) * px_per_mm,
                                 page.height_px - (py0 + (y - sw * 0.15 + sw / 2) * px_per_mm))
-        line(t["multi"], size=st.text_pt * 0.85)
+        line(msg("render.multi", lang), size=st.text_pt * 0.85)
         if z.floor_width > 0:
-            line(t["outline"], size=st.text_pt * 0.85)
+            line(msg("render.outline", lang), size=st.text_pt * 0.85)
         y -= lh * 0.4
         mk = self.st.markers
         for i, sev in enumerate(("error", "warning", "info")):
@@ -568,7 +537,7 @@ class PageDrawer:
                 y -= lh * 1.2
             pan.scatter([x + sw * 0.7], [y + sw * 0.35], s=(mk.size_pt * 0.8) ** 2, marker=getattr(mk, f"{sev}_shape"),
                         c=[getattr(mk, f"{sev}_colour")], edgecolors=mk.edge_colour, linewidths=0.6)
-            put(SEV[lang][sev], x + sw * 1.8, y, st.text_pt)
+            put(msg(f"severity.{sev}", lang), x + sw * 1.8, y, st.text_pt)
         page.legend["severity"] = (px0 + (pad + sw * 0.7) * px_per_mm,
                                    page.height_px - (py0 + (y + sw * 0.35) * px_per_mm))
         rule()
@@ -577,18 +546,18 @@ class PageDrawer:
         unplaced = self._unplaced(floor)
         budget = st.max_findings
         shown = 0
-        for title, items in ((t["findings_here"], placed), (t["findings_elsewhere"], unplaced)):
+        for title, items in ((msg("render.findings_here", lang), placed),
+                             (msg("render.findings_elsewhere", lang), unplaced)):
             if not items:
                 continue
             if y < lh * 3:
                 break
             line(title, bold=True)
             for f in items:
-                msg = f"[{f['n']}] {SEV[lang][f['severity']]} {f['code']}: {f['message_' + lang]}"
-                wrapped = _wrap(msg, wrap_em * 0.98)
+                wrapped = _wrap(finding_text(f, lang), wrap_em * 0.98)
                 if shown >= budget or y - lh * (min(len(wrapped), 3) + 1) < pad:
                     rest = len(placed) + len(unplaced) - shown
-                    line(t["more"].format(n=rest), colour=st.rule_colour)
+                    line(msg("render.more", lang, n=rest), colour=st.rule_colour)
                     return batches
                 for k, s in enumerate(wrapped[:3]):
                     if k == 2 and len(wrapped) > 3:
@@ -598,3 +567,39 @@ class PageDrawer:
                 if items is unplaced:
                     page.panel_findings.append(f["n"])
         return batches
+
+
+def panel_header(data: dict, prof, floor, plan, page_no: int, pages: int, lang: str) -> dict[str, str]:
+    """The panel's header lines, by role (the strings a reader sees above the legend)."""
+    c = data["center"]
+    counts = data["counts"]
+    out = {
+        "name": c["name"] or msg("report.unnamed", lang),
+        "tier": msg("render.tier", lang, tier=prof.tiers[c["tier"]][lang] if c["tier"] in prof.tiers
+                    else msg("report.unknown", lang)),
+        "profile": msg("render.profile", lang, title=prof.title_zh if lang == "zh" else prof.title_en),
+        "verdict": msg("render.verdict", lang, verdict=msg(f"verdict.{data['verdict']}", lang)),
+        "counts": msg("render.counts", lang, **{s: counts.get(s, 0) for s in ("error", "warning", "info")}),
+    }
+    if floor is not None:
+        out["floor"] = msg("render.floor", lang, name=floor.name, page=page_no, pages=pages)
+        out["floor_area"] = msg("render.floor_area", lang, area=f"{floor.building_area:,.2f}")
+    if plan is not None:
+        u = plan.units
+
+        def unit(name):
+            return msg(f"unit.{name}", lang) if has(f"unit.{name}") else name
+
+        out["units"] = msg("render.units", lang, unit=unit(u.name), header=unit(u.header),
+                           source=msg(f"unit_source.{u.source}", lang) if has(f"unit_source.{u.source}") else u.source)
+        out["file"] = msg("render.file", lang, name=Path(plan.path).name)
+        out["date"] = msg("render.date", lang, date=file_date(plan.path) or "—")
+    return out
+
+
+def finding_text(f: dict, lang: str) -> str:
+    """A finding as the panel lists it: number, severity, code, message, remedy."""
+    text = msg("render.finding", lang, n=f["n"], severity=msg(f"severity.{f['severity']}", lang), code=f["code"],
+               message=f["message_" + lang])
+    remedy = f.get("remedy_" + lang)
+    return text + (("；" if lang == "zh" else "; ") + msg("render.remedy", lang, remedy=remedy) if remedy else "")
