@@ -117,3 +117,40 @@ def all_runs():
 
     facts = {"tier": None, "name": None, "built_before_2015": None, "hosted_in": None}
     return [(t, run_check([t], {**facts, **f})) for t, f in every_drawing()]
+
+
+def edited(folder: Path, sample: str, drop: tuple[str, ...] = (), move: dict[str, tuple[float, float]] | None = None,
+           layer_drop: tuple[str, ...] = (), rename: dict[str, str] | None = None) -> str:
+    """A copy of a sample drawing, without its sidecar facts: block references named in `drop` or on a layer
+    in `layer_drop` removed, those named in `move` shifted by (dx, dy) metres, room names in `rename` renamed."""
+    doc = ezdxf.readfile(SAMPLES / sample)
+    msp = doc.modelspace()
+    for t in msp.query("TEXT MTEXT"):
+        attr = "text"
+        if rename and t.dxf.get(attr) in rename:
+            t.dxf.set(attr, rename[t.dxf.get(attr)])
+    for e in list(msp.query("INSERT")):
+        if e.dxf.name in drop or e.dxf.layer in layer_drop:
+            msp.delete_entity(e)
+        elif move and e.dxf.name in move:
+            dx, dy = move[e.dxf.name]
+            e.dxf.insert = (e.dxf.insert.x + dx * 1000, e.dxf.insert.y + dy * 1000, 0)
+    path = folder / f"{Path(sample).stem}-{len(list(folder.glob('*.dxf')))}.dxf"
+    doc.saveas(path)
+    return str(path)
+
+
+_RESULTS: dict = {}
+
+
+def outcome(target: str, code: str, **facts) -> tuple[str, list[dict]]:
+    """The rule's status and its findings for a drawing checked with these facts (each check run once)."""
+    from planfit.pipeline import run_check
+
+    key = (target, tuple(sorted(facts.items())))
+    if key not in _RESULTS:
+        base = {"tier": None, "name": None, "built_before_2015": None, "hosted_in": None}
+        _RESULTS[key] = run_check([target], {**base, **facts}).data
+    data = _RESULTS[key]
+    status = next(r["status"] for r in data["rules"] if r["code"] == code)
+    return status, [f for f in data["findings"] if f["code"] == code]

@@ -99,7 +99,7 @@ def test_drawing_without_header_or_evidence_defaults_to_mm_and_asks_for_units(tm
     assert u.reason_en.startswith("no usable unit header ($INSUNITS=0 (unitless)) and no geometry to judge by: "
                                   "assumed mm")
     assert u.reason_en.endswith("pass --units to be sure")
-    assert u.reason_zh.endswith("请用 --units 指定")
+    assert u.reason_zh.endswith("请在检查时指定图纸单位")
 
 
 def test_units_override_wins_and_says_when_the_geometry_disagrees(tmp_path):

@@ -29,6 +29,8 @@ class Finding:
     undecided: bool = False
     detail_en: str = ""
     detail_zh: str = ""
+    remedy_en: str = ""  # what usually fixes it (data/messages/rules.toml rule.CODE.remedy)
+    remedy_zh: str = ""
 
     def message(self, lang: str) -> str:
         return self.message_zh if lang == "zh" else self.message_en

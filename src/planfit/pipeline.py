@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .check import CheckResult, check
+from .rules import CheckResult, check
 from .facts import facts_for, load_site
 from .errors import SelectionError
 from .measure import measure, select_floors

@@ -11,8 +11,7 @@ from .errors import ProfileError
 TIERS = ("county", "street", "community", "rural")
 SEVERITIES = ("error", "warning", "info")
 STATUSES = ("checked", "facts", "planned", "not-visible")
-RULE_KEYS = {"slug", "family", "clause", "strength", "severity", "title_zh", "title_en", "message_zh",
-             "message_en", "fix_zh", "fix_en"}
+RULE_KEYS = {"slug", "family", "clause", "strength", "severity", "title_zh", "title_en"}
 MEASURES = ("building_area", "service_activity_area")
 
 
@@ -109,7 +108,7 @@ def _parse(d: dict[str, Any], path: str) -> Profile:
         for k in r:
             if k not in RULE_KEYS:
                 raise ProfileError(path, f"rules.{code}.{k}", "unknown key")
-        for k in ("slug", "family", "clause", "title_zh", "title_en", "message_zh", "message_en"):
+        for k in ("slug", "family", "clause", "title_zh", "title_en"):
             _need(r, k, str, path, f"rules.{code}.")
         if "severity" in r and r["severity"] not in SEVERITIES:
             raise ProfileError(path, f"rules.{code}.severity", f"must be one of {', '.join(SEVERITIES)}")

@@ -666,11 +666,11 @@ def _audit_notes(auditor, recovered: bool):
     if fixes:
         sample = "; ".join(sorted({str(f.message) for f in fixes})[:3])
         yield ReadNote("D105", f"ezdxf's auditor fixed {len(fixes)} problems in the file (e.g. {sample})",
-                       f"ezdxf 审核程序修复了文件中的 {len(fixes)} 处问题（例如 {sample}）", (), "info")
+                       f"ezdxf 审核程序修复了文件中的 {len(fixes)} 处问题", (), "info")
     if errors:
         sample = "; ".join(sorted({str(f.message) for f in errors})[:3])
         yield ReadNote("D105", f"ezdxf's auditor found {len(errors)} unfixable problems (e.g. {sample})",
-                       f"ezdxf 审核程序发现 {len(errors)} 处无法修复的问题（例如 {sample}）", (), "warning")
+                       f"ezdxf 审核程序发现 {len(errors)} 处无法修复的问题", (), "warning")
 
 
 FACT_KEYS = ("name", "tier", "built_before_2015", "hosted_in")

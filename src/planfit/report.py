@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Callable
 
 from . import __version__
-from .check import CLAUSE_ORDER, CheckResult, summary_counts
+from .rules import CLAUSE_ORDER, CheckResult, summary_counts
 from .files import json_text
 from .messages import count, has, join, msg, sep
 from .model import Plan

@@ -19,7 +19,7 @@ from .model import Units
 SCALE = {"mm": 0.001, "cm": 0.01, "m": 1.0, "in": 0.0254, "ft": 0.3048}
 INSUNITS = {1: "in", 2: "ft", 4: "mm", 5: "cm", 6: "m"}
 INSUNITS_OTHER = {3: "mi", 7: "km", 8: "µin", 9: "mil", 10: "yd", 11: "Å", 12: "nm", 13: "µm", 14: "dm"}
-UNIT_ZH = {"mm": "毫米", "cm": "厘米", "m": "米", "in": "英寸", "ft": "英尺"}
+UNIT_ZH = {"mm": "毫米", "cm": "厘米", "m": "米", "in": "英寸", "ft": "英尺", "unitless": "无单位"}
 
 # kind: (typical value in metres (or m² for areas), spread factor, weight, power)
 # power is 1 for lengths and 2 for areas (how the value scales with the unit).
@@ -138,7 +138,7 @@ def choose_units(insunits: int | None, ev: UnitEvidence, override: str | None = 
 
     if override:
         en = f"--units {override} given; header says {hdr}"
-        zh = f"按 --units {override}；文件头为 {hdr_zh}"
+        zh = f"按用户指定的{UNIT_ZH.get(override, override)}；文件头为 {hdr_zh}"
         if has_evidence and best != override and totals[best] - totals[override] > SWITCH_MARGIN:
             en += f"; the geometry fits {best} better ({_describe(ev, best, 'en')})"
             zh += f"；但几何更符合{UNIT_ZH[best]}（{_describe(ev, best, 'zh')}）"
@@ -170,4 +170,4 @@ def choose_units(insunits: int | None, ev: UnitEvidence, override: str | None = 
     return Units("mm", SCALE["mm"], header, "default",
                  f"no usable unit header ({hdr}) and no geometry to judge by: assumed mm, "
                  "the usual unit of Chinese drawings; pass --units to be sure",
-                 f"文件头无可用单位（{hdr_zh}）且无可判断的几何：按毫米假定（国内图纸常用）；请用 --units 指定", evidence)
+                 f"文件头无可用单位（{hdr_zh}）且无可判断的几何：按毫米假定（国内图纸常用）；请在检查时指定图纸单位", evidence)
