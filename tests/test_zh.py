@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 KEPT = {"DXF", "ezdxf", "GB", "planfit", "PLANFIT_DEBUG", "INSUNITS", "JSON", "AUDIT", "RECOVER", "TEXPLODE", "CAD",
         "mm", "cm", "ft", "in", "m²"}
 CJK = "\u4e00-\u9fff"

@@ -29,7 +29,7 @@ def test_no_rule_module_is_over_200_lines():
 
 
 @pytest.mark.parametrize("code", sorted(PROFILE.rules))
-def test_every_rule_has_a_message_and_a_remedy_in_both_languages(code):
-    for part in ("message", "remedy"):
+def test_every_rule_has_a_message_a_remedy_and_an_explanation_in_both_languages(code):
+    for part in ("message", "remedy", "requires", "measures"):
         entry = catalogue()[f"rule.{code}.{part}"]
         assert entry["zh"] and entry["en"]

@@ -11,11 +11,14 @@ from .exits import UserError
 from .options import default_lang, lang_option, profile_option, write_output
 
 @click.command("rules")
+@click.argument("code", required=False)
 @profile_option
 @lang_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules_cmd(profile_path, lang, fmt):
-    """List every area and clause of the standard and whether planfit checks it."""
+def rules_cmd(code, profile_path, lang, fmt):
+    """List every area and clause of the standard and whether planfit checks it;
+    with CODE (e.g. A101), explain that rule: what it requires, its thresholds per
+    tier and case, how planfit measures it and what usually fixes it."""
     from ..profile import Profile
 
     lang = lang or default_lang()
@@ -23,6 +26,9 @@ def rules_cmd(profile_path, lang, fmt):
         profile = Profile.load(profile_path)
     except PlanfitError as exc:
         raise UserError.from_error(exc, lang) from None
+    if code:
+        write_output(_explain(code.upper(), profile, lang, fmt), None)
+        return
     if fmt == "json":
         data = {"profile": profile.id, "coverage": [
             {**c, "rules": [{"code": code, **profile.rules[code]} for code in c.get("rules", [])]}
@@ -43,3 +49,20 @@ def rules_cmd(profile_path, lang, fmt):
             lines.append(msg("rules.list.rule", lang, code=code, slug=r["slug"], title=r["title_" + lang],
                              severity=msg(f"severity.{sev}", lang) if sev else msg("rules.per_case", lang)))
     write_output("\n".join(lines) + "\n", None)
+
+
+def _explain(code: str, profile, lang: str, fmt: str) -> str:
+    from ..blocks import BlockVocabulary
+    from ..rules.explain import explain, thresholds
+    from ..vocabulary import Vocabulary
+
+    if code not in profile.rules:
+        raise UserError(msg("explain.unknown_rule", lang, code=code), lang)
+    vocab, blocks = Vocabulary.load(()), BlockVocabulary.load(())
+    if fmt == "json":
+        r = profile.rules[code]
+        return json_text({"code": code, **r, **{f"{part}_{lg}": msg(f"rule.{code}.{part}", lg)
+                                                 for part in ("requires", "measures", "remedy") for lg in ("zh", "en")},
+                          "thresholds_zh": thresholds(code, profile, vocab, blocks, "zh"),
+                          "thresholds_en": thresholds(code, profile, vocab, blocks, "en")})
+    return explain(code, profile, vocab, blocks, lang)
