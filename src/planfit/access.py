@@ -15,6 +15,7 @@ from .blocks import Inventory, Item
 from .labels import normalise
 from .measure import Floor, Room
 from .model import Plan, Point
+from .tolerances import tolerances
 
 OUTSIDE = "OUT"
 
@@ -73,7 +74,7 @@ def _fold(s: str) -> str:
 
 
 def locate_all(points: list[Point], files: list[str], rooms: tuple[Room, ...], polys, tree,
-               near: float = 0.5) -> list[Room | None]:
+               near: float) -> list[Room | None]:
     """Where things stand: for each point the room holding it, else the nearest room of the same file
     within `near` metres (ties go to the earlier room), else None. `tree` is an STRtree over `polys`."""
     import numpy as np
@@ -100,9 +101,9 @@ def locate_all(points: list[Point], files: list[str], rooms: tuple[Room, ...], p
 
 
 def build(plans: list[Plan], rooms: tuple[Room, ...], floors: tuple[Floor, ...], inv: Inventory,
-          vertical_keywords: tuple[str, ...], entrance_keywords: tuple[str, ...], sign_kinds: tuple[str, ...] = (),
-          tolerance: float = 0.3,
-          min_opening: float = 0.8, entrance_distance: float = 10.0, polys=None) -> Access:
+          vertical_keywords: tuple[str, ...], entrance_keywords: tuple[str, ...], sign_kinds: tuple[str, ...],
+          tolerance: float, min_opening: float, entrance_distance: float, polys=None) -> Access:
+    """The access graph; the distances come from the profile's [profile.access] (planfit.layout.Settings)."""
     from shapely import STRtree
     from shapely.geometry import Polygon, box
 
@@ -181,10 +182,11 @@ def _openings(plans, rooms, polys, grown, tree, door_boxes, tol: float, min_open
     qi, qj = qi[order], qj[order]
     arr, grown_arr = np.asarray(polys, dtype=object), np.asarray(grown, dtype=object)
     gaps = shapely.distance(arr[qi], arr[qj])
-    touching = gaps <= 0.05
+    near = tolerances()["access"]["touching"]
+    touching = gaps <= near
     shared = {}
     if touching.any():
-        swollen = shapely.buffer(arr, 0.05, quad_segs=16)  # as Polygon.buffer
+        swollen = shapely.buffer(arr, near, quad_segs=16)  # as Polygon.buffer
         ti, tj = qi[touching], qj[touching]
         shared = dict(zip(zip(ti.tolist(), tj.tolist()), shapely.intersection(swollen[ti], swollen[tj])))
     strips = {}
@@ -244,7 +246,7 @@ def _wall_gaps(strips: list, lines: list, ltree, door_fps: list, dtree, min_open
         else:
             ox, oy, ux, uy, length = x1, y1, x2 - x1, y2 - y1, math.dist(xy[1], xy[2])
         width = rect.area / length if length else 0
-        if length < min_opening or width > 1.5:
+        if length < min_opening or width > tolerances()["access"]["wall_max_width"]:
             continue
         frames.append((k, ox, oy, ux / length, uy / length, length))
     if not frames:

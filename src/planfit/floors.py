@@ -154,7 +154,7 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
             titles[i].append((d - t.height * 10, t.text.replace("\n", " ").strip()))
     rooms_in: dict[int, int] = defaultdict(int)
     if room_polys:
-        idx_r, idx_c = region_tree.query(point_on_surface(list(room_polys)), predicate="within")
+        _, idx_c = region_tree.query(point_on_surface(list(room_polys)), predicate="within")
         for c in idx_c.tolist():
             rooms_in[c] += 1
     bounds_tree = STRtree(boxes)

@@ -11,6 +11,7 @@ from .errors import ProfileError
 from .measure import Measurement
 from .model import Plan
 from .profile import Profile
+from .tolerances import tolerances
 from .vocabulary import Vocabulary
 
 
@@ -127,7 +128,7 @@ def layout(plans: list[Plan], meas: Measurement, profile: Profile, vocab: Vocabu
     polys = [access_mod._poly(r.ring) for r in meas.rooms]
     room_tree = STRtree(polys) if polys else None
     found = access_mod.locate_all([it.point for it in inv.items], [it.file for it in inv.items], meas.rooms,
-                                  polys, room_tree)
+                                  polys, room_tree, tolerances()["access"]["locate_near"])
     item_rooms = [r.id if r else "" for r in found]
     acc = access_mod.build(plans, meas.rooms, meas.floors, inv, settings.vertical, settings.entrance_labels,
                            settings.name_signs, settings.tolerance, settings.min_opening, settings.entrance_distance,

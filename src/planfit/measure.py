@@ -19,8 +19,6 @@ from .walls import OUTLINE_FACE_RATIO
 MIN_ROOM_AREA = 0.5  # m²: smaller closed outlines are slivers, symbols or furniture parts
 DUPLICATE_IOU = 0.98  # outline and hatch of the same room
 LABEL_FRAME_FRACTION = 0.25  # a label covering this much of an outline marks it as a frame
-OVERLAP_MIN = 0.5  # m² of overlap between two rooms that is reported
-OVERLAP_FRACTION = 0.02
 LINE_EPS = 0.001  # m: wall lines become strips this wide for the union
 CLOSING_TOLERANCE = 0.3  # m: gaps up to twice this close when the outline is derived
 
@@ -736,12 +734,6 @@ def _linework_bounds(plan: Plan, walls: _WallResult):
     if walls.all_geoms is not None:
         return bounds(walls.all_geoms)
     return bounds(line_array([lw.points for lw in plan.linework]))
-
-
-def _bounds(pts) -> tuple[float, float, float, float]:
-    xs = [p[0] for p in pts]
-    ys = [p[1] for p in pts]
-    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _reconcile(gross: float, rooms, faces) -> tuple[tuple[str, float], ...]:

@@ -113,12 +113,3 @@ def quote(text: str, lang: str) -> str:
     """Text quoted from the drawing: “…” in Chinese, "…" in English; line breaks shown as spaces."""
     t = re.sub(r"\s*\n\s*", " ", str(text)).strip()
     return f"“{t}”" if lang == "zh" else f'"{t}"'
-
-
-def colon(lang: str) -> str:
-    return "：" if lang == "zh" else ": "
-
-
-def paren(text: str, lang: str) -> str:
-    """A parenthesis: （…） in Chinese, (…) with a leading space in English."""
-    return f"（{text}）" if lang == "zh" else f" ({text})"

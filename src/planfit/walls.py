@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 
 from .datafiles import LayerRoles
-from .model import Insert, Plan, Point
+from .model import Insert, Point
+
 
 def _rules() -> dict:
     from .datafiles import load_packaged
@@ -75,16 +76,6 @@ def opening_kind(ins: Insert, layers: LayerRoles) -> str:
     if DOOR_NAME_RE.match(ins.name) or "DOOR" in ins.layer.upper() or "门" in ins.layer or layers.is_("door", ins.layer):
         return "door"
     return ""
-
-
-def segments(plan: Plan) -> list[tuple[Point, Point]]:
-    out = []
-    for lw in plan.linework:
-        pts = lw.points
-        for a, b in zip(pts, pts[1:]):
-            if a != b:
-                out.append((a, b))
-    return out
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,6 @@ from .worker import VERDICT_ORDER
 
 NUMERIC = ("rank", "building_area", "service_activity_area", "minimum", "margin", "windows", "equipment",
            "errors", "warnings", "infos")
-TEXT = ("site", "name", "tier", "verdict", "highest_tier_met")
-SORT_KEYS = ("rank",) + tuple(k for k in NUMERIC + TEXT if k != "rank") + ("input",)
 TIER_ORDER = {"county": 0, "street": 1, "community": 2, "rural": 3}
 
 

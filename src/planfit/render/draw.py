@@ -473,7 +473,7 @@ class PageDrawer:
             else:
                 pan.text(x, y_, s, fontsize=size, color=colour, va="baseline", ha="left", family=self.family)
 
-        def line(s, size=None, colour=None, bold=False, indent=0.0):
+        def line(s, size=None, colour=None, indent=0.0):
             nonlocal y
             size = size or st.text_pt
             y -= size * PT_MM * 1.45
@@ -488,14 +488,14 @@ class PageDrawer:
         header = panel_header(data, prof, floor, plan, page_no, pages, lang)
         title_em = (width_mm - 2 * pad) / (st.title_pt * PT_MM)
         for s in _wrap(header["name"], title_em)[:2]:
-            line(s, size=st.title_pt, bold=True)
+            line(s, size=st.title_pt)
         for s in _wrap(header["tier"], wrap_em):
             line(s)
         for s in _wrap(header["profile"], wrap_em)[:2]:
             line(s)
         v = data["verdict"]
         vcol = {"pass": st.pass_colour, "fail": st.fail_colour}.get(v, st.undecided_colour)
-        line(header["verdict"], size=st.text_pt * 1.3, colour=vcol, bold=True)
+        line(header["verdict"], size=st.text_pt * 1.3, colour=vcol)
         for key in ("counts", "floor", "floor_area", "units"):
             if key in header:
                 line(header[key])
@@ -506,7 +506,7 @@ class PageDrawer:
         line(f"planfit {__version__}", size=st.text_pt * 0.85, colour=st.rule_colour)
         rule()
         # legend
-        line(msg("render.legend", lang), bold=True)
+        line(msg("render.legend", lang))
         sw = st.text_pt * PT_MM * 1.1
         tier = data["center"]["tier"]
         tier_zones = list(prof.tiers[tier]["zones"]) if tier in prof.tiers else self.zone_ids
@@ -552,7 +552,7 @@ class PageDrawer:
                 continue
             if y < lh * 3:
                 break
-            line(title, bold=True)
+            line(title)
             for f in items:
                 wrapped = _wrap(finding_text(f, lang), wrap_em * 0.98)
                 if shown >= budget or y - lh * (min(len(wrapped), 3) + 1) < pad:

@@ -103,18 +103,3 @@ def glyph_fonts(choice: FontChoice) -> list[tuple[str, int]]:
     dv = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
     out.append((str(getattr(dv, "path", dv)), 0))
     return out
-
-
-def missing_glyphs(text: str, choice: FontChoice) -> set[str]:
-    """Characters of text that neither the chosen font nor DejaVu Sans can draw."""
-    from matplotlib import font_manager, ft2font
-
-    cmaps = []
-    for fam in (choice.family, "DejaVu Sans"):
-        fp = font_manager.findfont(font_manager.FontProperties(family=fam), fallback_to_default=False)
-        idx = getattr(fp, "face_index", 0)
-        try:
-            cmaps.append(ft2font.FT2Font(str(getattr(fp, "path", fp)), face_index=idx).get_charmap())
-        except TypeError:
-            cmaps.append(ft2font.FT2Font(str(fp)).get_charmap())
-    return {c for c in text if not c.isspace() and not any(ord(c) in m for m in cmaps)}
