@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..datafiles import load_toml
-from ..errors import FactsError, PlanfitError
+from ..errors import FactsError, InputError, PlanfitError, error_text
 from ..facts import KEYS, load_site, sidecar_path, validate
 
 SITE_KEYS = ("site", "name", "plans", "tier", "built_before_2015", "hosted_in")
@@ -47,10 +47,13 @@ def _abs(p: str | Path) -> str:
 
 def _task(stem: str, inputs: list[str], plans: list[str] | None = None, site_file: str | None = None,
           facts: dict[str, Any] | None = None, facts_source: str | None = None, name: str | None = None,
-          error: str | None = None) -> dict[str, Any]:
+          error: PlanfitError | None = None) -> dict[str, Any]:
+    """`error`: why the site cannot be checked; kept as English text (`error`) and as its parts (`error_parts`),
+    so that the row can say it in the report's language."""
     return {"stem": stem, "inputs": inputs, "plans": [_abs(p) for p in plans or []],
             "site_file": _abs(site_file) if site_file else None, "facts": facts or {},
-            "facts_source": facts_source, "name": name, "error": error}
+            "facts_source": facts_source, "name": name, "error": error_text(error, "en") if error else None,
+            "error_parts": [type(error).__name__, error.path, error.problem] if error else None}
 
 
 def _is_site_toml(path: Path) -> str | None:
@@ -91,17 +94,17 @@ def _sites_from_rows(rows: list[tuple[str, dict[str, Any]]], path: Path, shown: 
         stem = str(raw.get("site") or name or (Path(plans[0]).stem if plans else path.stem))
         shown_plans = [str(Path(shown).parent / p) for p in plans] if isinstance(plans, list) else []
         unknown = sorted(k for k in raw if k not in SITE_KEYS)
-        error = None
+        error: PlanfitError | None = None
         facts: dict[str, Any] = {}
         if unknown:
-            error = f"facts error: {where}: unknown column {unknown[0]!r} (known: {', '.join(SITE_KEYS)})"
+            error = FactsError(where, f"unknown column {unknown[0]!r} (known: {', '.join(SITE_KEYS)})")
         elif not isinstance(plans, list) or not plans or not all(isinstance(p, str) for p in plans):
-            error = f"facts error: {where}: plans: each site needs one or more DXF paths"
+            error = FactsError(where, "plans: each site needs one or more DXF paths")
         else:
             try:
                 facts = validate({k: v for k, v in raw.items() if k in KEYS and k != "name"}, where)
             except PlanfitError as exc:
-                error = f"{exc.kind}: {exc}"
+                error = exc
         tasks.append(_task(stem, shown_plans or [where], [str(base / p) for p in plans] if not error else [],
                            facts=facts, facts_source=where, name=name, error=error))
     return tasks
@@ -131,7 +134,7 @@ def sites_file_tasks(path: Path, shown: str) -> list[dict[str, Any]]:
         if not rows:
             raise FactsError(shown, "names no sites")
     except PlanfitError as exc:
-        return [_task(path.stem, [shown], error=f"{exc.kind}: {exc}")]
+        return [_task(path.stem, [shown], error=exc)]
     return _sites_from_rows(rows, path, shown)
 
 
@@ -156,7 +159,7 @@ def _scan(root: Path, shown: str) -> list[dict[str, Any]]:
         if p.suffix.lower() == ".dxf" and _abs(p) not in claimed:
             tasks.append(_task(p.stem, [str(Path(shown) / p.relative_to(root))], plans=[str(p)]))
     if not tasks:
-        tasks.append(_task(root.name or "input", [shown], error=f"input error: {shown}: no DXF or site files found"))
+        tasks.append(_task(root.name or "input", [shown], error=InputError(shown, "no DXF or site files found")))
     return tasks
 
 
@@ -168,7 +171,7 @@ def collect(inputs: list[str]) -> list[dict[str, Any]]:
         if p.is_dir():
             tasks.extend(_scan(p, shown))
         elif not p.exists():
-            tasks.append(_task(p.stem or "input", [shown], error=f"input error: {shown}: no such file or directory"))
+            tasks.append(_task(p.stem or "input", [shown], error=InputError(shown, "no such file or directory")))
         elif p.suffix.lower() == ".csv":
             tasks.extend(sites_file_tasks(p, shown))
         elif p.suffix.lower() == ".toml":

@@ -118,6 +118,19 @@ def _error_text(exc: BaseException, lang: str = "en") -> str:
     return msg("error.internal_site", lang, kind=type(exc).__name__, problem=exc)
 
 
+def _task_error(task: dict[str, Any], lang: str) -> str:
+    """Why a site could not even be started, in the report's language."""
+    from .. import errors
+
+    parts = task.get("error_parts")
+    kind = getattr(errors, parts[0], None) if parts else None
+    if lang == "en" or not (isinstance(kind, type) and issubclass(kind, errors.PlanfitError)):
+        return task["error"]
+    exc = kind.__new__(kind)
+    errors.PlanfitError.__init__(exc, parts[1], parts[2])
+    return errors.error_text(exc, lang)
+
+
 def msg_image_error(text: str, lang: str) -> str:
     from ..messages import msg
 
@@ -130,7 +143,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
     target = outdir / task["site"]
     row = base_row(task)
     if task.get("error"):
-        row["error"] = task["error"]
+        row["error"] = _task_error(task, options.get("lang", "en"))
         _remove(target)
         return row
     tmp = outdir / f".{task['site']}.tmp-{uuid.uuid4().hex}"

@@ -41,7 +41,10 @@ def _progress(total: int, lang: str):
 
     def line(task, row, skipped):
         state["n"] += 1
-        what = msg("batch.skipped", lang) if skipped else (row.get("error") or row.get("verdict"))
+        verdict = row.get("verdict")
+        if lang == "zh" and has(f"batch.verdict.{verdict}"):
+            verdict = msg(f"batch.verdict.{verdict}", lang)
+        what = msg("batch.skipped", lang) if skipped else (row.get("error") or verdict)
         click.echo(f"[{state['n']}/{total}] {task['site']}: {what}", err=True)
 
     return line, lambda: None

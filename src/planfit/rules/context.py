@@ -92,7 +92,10 @@ class Context:
 
     @property
     def rooms(self) -> dict[str, Room]:
-        return {r.id: r for r in self.meas.rooms}
+        """Rooms by id (built once per check)."""
+        if "rooms" not in self.cache:
+            self.cache["rooms"] = {r.id: r for r in self.meas.rooms}
+        return self.cache["rooms"]
 
     @property
     def settings(self):
