@@ -61,6 +61,7 @@ def _names_pattern(allowed: set[str]) -> re.Pattern:
 
 def latin_words(text: str, allowed: set[str]) -> set[str]:
     text = _names_pattern(allowed).sub(" ", re.sub(r"“[^”]*”", " ", text))
+    text = re.sub(r"[\w\-./]+\.(toml|dxf|json|csv|png|svg|pdf)\b", " ", text)  # file names
     words = set(re.findall(r"[A-Za-z][A-Za-z_'\-]*[A-Za-z]", text))
     return {w for w in words if w not in KEPT}
 
@@ -129,3 +130,20 @@ def test_the_chinese_report_puts_no_ascii_punctuation_beside_chinese(all_runs):
             if hits:
                 bad.setdefault(Path(target).name, set()).update(hits)
     assert bad == {}
+
+
+def test_the_chinese_rule_list_and_explanations_have_no_stray_english():
+    from conftest import run_cli
+    from planfit.profile import Profile
+
+    texts = [run_cli("rules", "--lang", "zh").stdout]
+    texts += [run_cli("rules", code, "--lang", "zh").stdout for code in Profile.load().rules]
+    words = set().union(*(latin_words(t, set()) for t in texts))
+    assert sorted(words) == []
+
+
+def test_a_chinese_error_names_its_kind_and_problem_in_chinese(tmp_path):
+    from conftest import run_cli
+
+    result = run_cli("check", str(tmp_path / "nosuch.dxf"), "--lang", "zh")
+    assert result.exit_code == 2 and result.output == f"输入错误：{tmp_path / 'nosuch.dxf'}：文件不存在\n"
