@@ -127,3 +127,25 @@ def test_vocabulary_file_can_extend_the_block_names(tmp_path):
     data = json.loads(result.stdout)
     assert [i["kind"] for i in data["blocks"]["items"]] == ["camera"]
     assert data["blocks"]["unknown"] == []
+
+
+def test_an_internal_error_exits_4_and_asks_for_a_bug_report(monkeypatch):
+    import planfit.pipeline
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(planfit.pipeline, "run_check", broken)
+    monkeypatch.delenv("PLANFIT_DEBUG", raising=False)
+    result = run_cli("check", FAILING)
+    assert result.exit_code == 4
+    assert result.output.startswith(f"Error: internal error while checking {FAILING}: ZeroDivisionError: division by zero.")
+    assert "PLANFIT_DEBUG=1" in result.output and "bug report" in result.output
+    zh = run_cli("check", FAILING, "--lang", "zh")
+    assert zh.exit_code == 4 and zh.output.startswith("内部错误：") and "PLANFIT_DEBUG=1" in zh.output
+
+
+def test_exit_codes_are_named_in_one_place():
+    from planfit.cli import exits
+
+    assert (exits.OK, exits.FINDINGS, exits.USAGE, exits.SITE_ERRORS, exits.INTERNAL) == (0, 1, 2, 3, 4)
