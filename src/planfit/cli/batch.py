@@ -96,9 +96,9 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
     lang = lang or default_lang()
     out = Path(outdir)
     if out.exists() and not out.is_dir():
-        raise UserError(f"usage error: {outdir}: exists and is not a folder")
+        raise UserError(msg("error.not_a_folder", lang, path=outdir), lang)
     if style and not images:
-        raise UserError("usage error: --style needs images (drop --no-images)")
+        raise UserError(msg("error.style_needs_images", lang), lang)
     try:
         profile = Profile.load(profile_path)
         vocab = Vocabulary.load(tuple(vocabulary))
@@ -112,7 +112,7 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
         try:
             import dask.distributed  # noqa: F401
         except ImportError:
-            raise UserError("usage error: --scheduler needs the dask extra: pip install 'planfit[dask]'") from None
+            raise UserError(msg("error.needs_dask", lang), lang) from None
     options = {"outdir": str(out.resolve()), "profile": str(Path(profile_path).resolve()) if profile_path else None,
                "vocabulary": [str(Path(v).resolve()) for v in vocabulary], "units": units, "lang": lang,
                "style": style if not style or not Path(style).is_file() else str(Path(style).resolve()),
@@ -134,7 +134,7 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
         sys.exit(INTERRUPTED)
     except OSError as exc:  # e.g. the scheduler cannot be reached
         close()
-        raise UserError(f"batch error: {scheduler or outdir}: {exc}") from None
+        raise UserError(msg("error.batch", lang, path=scheduler or outdir, problem=exc), lang) from None
     close()
 
     ordered = summary.rank(rows, sort, reverse)
