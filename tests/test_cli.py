@@ -132,7 +132,7 @@ def test_vocabulary_file_can_extend_the_block_names(tmp_path):
 def test_an_internal_error_exits_4_and_asks_for_a_bug_report(monkeypatch):
     import planfit.pipeline
 
-    def broken(*args, **kwargs):
+    def broken(*_args, **_kwargs):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(planfit.pipeline, "run_check", broken)
