@@ -189,10 +189,10 @@ def _matches(m: Minimum, facts: Facts) -> bool | None:
 
 def _area_rules(ctx: _Ctx, meas: Measurement, sa_area: float, plan_found: bool) -> None:
     facts, profile = ctx.facts, ctx.profile
-    detail_en = "; ".join(f"{f.id}: {_fmt(f.building_area)} m² ({f.outline_method}: {f.outline_detail})"
-                          for f in meas.floors)
-    detail_zh = "；".join(f"{f.id}：{_fmt(f.building_area)} m²（{f.outline_method}：{f.outline_detail}）"
-                          for f in meas.floors)
+    detail_en = "; ".join(f"{f.id}: {_fmt(f.building_area)} m²{f' × {f.storeys} storeys' if f.storeys > 1 else ''} "
+                          f"({f.outline_method}: {f.outline_detail})" for f in meas.floors)
+    detail_zh = "；".join(f"{f.id}：{_fmt(f.building_area)} m²{f' × {f.storeys} 层' if f.storeys > 1 else ''}"
+                          f"（{f.outline_method}：{f.outline_detail}）" for f in meas.floors)
     for code, measure_name, value in (("A101", "building_area", meas.building_area),
                                       ("A102", "service_activity_area", sa_area)):
         if facts.tier is None:
@@ -555,7 +555,7 @@ def layout(plans: list[Plan], meas: Measurement, profile: Profile, vocab: Vocabu
     item_rooms = [r.id if r else "" for r in found]
     acc = access_mod.build(plans, meas.rooms, meas.floors, inv, settings.vertical, settings.entrance_labels,
                            settings.name_signs, settings.tolerance, settings.min_opening, settings.entrance_distance,
-                           polys=polys)
+                           polys=polys, layers=vocab.layers)
     shown = any(i.role in ("sign", "equipment", "service-window") for i in inv.items)
     return Layout(settings, blocks, inv, tuple(item_rooms), acc, shown)
 

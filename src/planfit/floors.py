@@ -41,6 +41,7 @@ class Group:
     outlines: list
     region: object = None  # shapely geometry; None: the whole file
     order: tuple = ()
+    serves: "Serves | None" = None  # the floors a plan drawn once stands for (typical floors)
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,43 @@ def _by_floor_layers(stem: str, keyed, several: bool) -> Layout:
 
     keys = sorted(keyed, key=lambda k: (k == "", int(k) if k.lstrip("-").isdigit() else 0))
     groups = []
-    for k in keys:
-        region = unary_union([_poly(o.ring, o.holes) for o in keyed[k]]).buffer(0.5)
+    for ks in _same_drawings(keys, {k: unary_union([_poly(o.ring, o.holes) for o in keyed[k]]) for k in keys}):
+        k = ks[0]
+        outlines = keyed[k]
+        region = unary_union([_poly(o.ring, o.holes) for o in outlines]).buffer(0.5)
+        if len(ks) > 1:  # one plan on several floor layers: drawn once for those floors
+            label = f"{ks[0]}-{ks[-1]}" if _consecutive(ks) else "+".join(ks)
+            serves = Serves(tuple(ks), len(ks), f"the same boundary outline on floor layers {', '.join(ks)}")
+            groups.append(Group(f"{stem}#{label}", f"{stem} floors {label}", outlines, region, serves=serves))
+            continue
         fid = f"{stem}#{k or '?'}" if several else stem
-        groups.append(Group(fid, f"{stem} floor {k}" if k else stem, keyed[k], region if several else None))
+        groups.append(Group(fid, f"{stem} floor {k}" if k else stem, outlines, region if several else None))
+    if len(groups) == 1 and several:
+        groups[0].region = None
     return Layout(groups)
+
+
+def _same_drawings(keys: list[str], shapes: dict) -> list[list[str]]:
+    """Floor layers grouped by their boundary outlines: layers whose outlines coincide (a typical
+    floor plan drawn once, its outline repeated on each floor's layer) form one group, in key order."""
+    iou = SETTINGS["typical"]["same_drawing_iou"]
+    out: list[list[str]] = []
+    for k in keys:
+        for grp in out:
+            if k and grp[0] and _iou(shapes[grp[0]], shapes[k]) >= iou:
+                grp.append(k)
+                break
+        else:
+            out.append([k])
+    return out
+
+
+def _consecutive(keys: list[str]) -> bool:
+    try:
+        ns = [int(k) for k in keys]
+    except ValueError:
+        return False
+    return ns == list(range(ns[0], ns[0] + len(ns)))
 
 
 def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -> Layout:
@@ -128,16 +161,16 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
              np.asarray([_poly(o.ring, o.holes).bounds for o in boundary], dtype=float).reshape(-1, 4)]
     b = np.concatenate(parts)
     if not len(b):
-        return Layout([Group(stem, _first_plan_title(plan) or stem, list(boundary))])
+        return Layout([_whole(plan, stem, boundary)])
     boxes = box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
     half = CLUSTER_GAP / 2
     grown = box(b[:, 0] - half, b[:, 1] - half, b[:, 2] + half, b[:, 3] + half)
     if _one_cluster(grown):  # the usual case: one drawing; its region is not needed
-        return Layout([Group(stem, _first_plan_title(plan) or stem, list(boundary))])
+        return Layout([_whole(plan, stem, boundary)])
     merged = unary_union(grown)
     regions = list(getattr(merged, "geoms", [merged]))
     if len(regions) == 1:
-        return Layout([Group(stem, _first_plan_title(plan) or stem, list(boundary))])
+        return Layout([_whole(plan, stem, boundary)])
 
     # titles → nearest cluster
     titles: dict[int, list[tuple[float, str]]] = defaultdict(list)
@@ -171,17 +204,27 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
             drawings.append(Drawing(plan.path, title, "no-rooms", _round(region.bounds), n_entities))
             continue
         minx, miny, maxx, maxy = region.bounds
-        order = (title_order(title) if title else 99, round(minx, 1), -round(maxy, 1))
+        serves = served_floors(title) if title else None
+        first = int(serves.floors[0]) if serves and serves.floors and serves.floors[0].isdigit() else None
+        order = (first if first is not None else (title_order(title) if title else 99), round(minx, 1),
+                 -round(maxy, 1))
         outlines = [o for o in boundary if region.contains(_poly(o.ring, o.holes).representative_point())]
-        groups.append(Group("", title, outlines, region, order))
+        groups.append(Group("", title, outlines, region, order, serves))
     groups.sort(key=lambda g: g.order)
     if len(groups) <= 1:
         name = groups[0].name if groups else _first_plan_title(plan)
-        return Layout([Group(stem, name or stem, list(boundary), groups[0].region if groups else None)], drawings)
+        return Layout([Group(stem, name or stem, list(boundary), groups[0].region if groups else None,
+                             serves=served_floors(name) if name else None)], drawings)
     for n, g in enumerate(groups, 1):
         g.id = f"{stem}#{n}"
         g.name = g.name or f"{stem} drawing {n}"
     return Layout(groups, drawings)
+
+
+def _whole(plan: Plan, stem: str, boundary) -> Group:
+    """The whole file as one floor, named by its plan title."""
+    title, full = _first_plan_title(plan, whole=True)
+    return Group(stem, title or stem, list(boundary), serves=served_floors(full) if title else None)
 
 
 def _one_cluster(boxes) -> bool:
@@ -207,14 +250,15 @@ def _one_cluster(boxes) -> bool:
         label = low
 
 
-def _first_plan_title(plan: Plan) -> str:
+def _first_plan_title(plan: Plan, whole: bool = False):
+    """The first floor plan title of the file (as matched); with `whole`, also the whole text holding it."""
     for t in plan.texts:
         if "平面" not in t.text and "PLAN" not in t.text.upper():
             continue  # every plan title holds one of these
         m = PLAN_TITLE_RE.search(t.text)
         if m and (m.group("zh") or m.group("en")):
-            return m.group(0)
-    return ""
+            return (m.group(0), t.text) if whole else m.group(0)
+    return ("", "") if whole else ""
 
 
 def _round(b) -> tuple[float, float, float, float]:
@@ -257,3 +301,255 @@ def points_in(group: Group, pts) -> list[bool]:
     prepare(group.region)
     xy = np.asarray(pts, dtype=float)
     return contains_xy(group.region, xy[:, 0], xy[:, 1]).tolist()
+
+
+# ---------------------------------------------------------------------------
+# Plans drawn once for several floors (typical / standard floors)
+
+_N = r"[一二三四五六七八九十\d]+"
+_SERVES_ZH_RANGE = re.compile(rf"(?P<a>{_N})\s*(?:层|F)?\s*(?:~|～|-|－|—|–|至|到)\s*(?P<b>{_N})\s*(?:层|F)", re.I)
+_SERVES_ZH_LIST = re.compile(rf"(?P<all>{_N}(?:\s*[、,，]\s*{_N})+)\s*层")
+_SERVES_F_RANGE = re.compile(r"(?<![\w.])(?P<a>\d{1,3})\s*F?\s*(?:~|～|-|–|TO)\s*(?P<b>\d{1,3})\s*F\b", re.I)
+_ORDINAL = r"(?:\d{1,3}\s*(?:ST|ND|RD|TH)|GROUND|FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH)"
+_SERVES_EN_RANGE = re.compile(rf"\b(?P<a>{_ORDINAL})\s*(?:FLOOR\s*)?(?:TO|-|–|~)\s*(?P<b>{_ORDINAL})\b", re.I)
+_SERVES_EN_LIST = re.compile(rf"\b{_ORDINAL}\b(?:\s*(?:,|&|AND)\s*\b{_ORDINAL}\b)+", re.I)
+_TYPICAL = re.compile(r"标准层|標準層|TYPICAL", re.I)
+_TYPICAL_COUNT = re.compile(rf"(?:[×xX*]\s*(?P<a>\d{{1,3}})\b|(?:共\s*)?(?P<b>{_N})\s*(?:个|個)?\s*(?:标准层|標準層|层|層)"
+                            r"|(?P<c>\d{1,3})\s*(?:FLOORS|STOREYS|STORIES)\b)", re.I)
+_EN_WORDS = {"GROUND": 0, "FIRST": 1, "SECOND": 2, "THIRD": 3, "FOURTH": 4, "FIFTH": 5, "SIXTH": 6, "SEVENTH": 7,
+             "EIGHTH": 8, "NINTH": 9, "TENTH": 10}
+
+
+def _zh_int(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    if len(s) == 1:
+        return ZH_NUM.get(s) if s in ZH_NUM and s not in "首底" else None
+    if s[0] == "十":
+        return 10 + (ZH_NUM.get(s[1], 0) if len(s) > 1 else 0)
+    if len(s) >= 2 and s[1] == "十":
+        return ZH_NUM.get(s[0], 0) * 10 + (ZH_NUM.get(s[2], 0) if len(s) > 2 else 0)
+    return None
+
+
+def _ordinal_int(s: str) -> int | None:
+    w = re.sub(r"\s+", "", s).upper()
+    if w in _EN_WORDS:
+        return _EN_WORDS[w]
+    m = re.match(r"\d+", w)
+    return int(m.group(0)) if m else None
+
+
+@dataclass(frozen=True)
+class Serves:
+    """The floors one drawn plan stands for, read from its title (or its floor layers)."""
+
+    floors: tuple[str, ...]  # the floors named ("2", "3", "4"); empty when only a count is known
+    count: int  # how many storeys the plan counts for in the building area
+    how: str  # the words it was read from, or why the count is 1
+
+
+def served_floors(title: str) -> Serves | None:
+    """The floors a plan titled `title` serves, when it names more than one ("二~四层平面图",
+    "TYPICAL FLOOR PLAN (1ST, 2ND, 3RD AND 4TH)", "3-5F", "标准层×4"); None for a plan of one floor.
+    A typical floor whose count the title does not give counts once, and says so."""
+    text = " ".join(title.split())
+    for rx, conv in ((_SERVES_ZH_RANGE, _zh_int), (_SERVES_F_RANGE, _zh_int), (_SERVES_EN_RANGE, _ordinal_int)):
+        m = rx.search(text)
+        if m:
+            a, b = conv(m.group("a")), conv(m.group("b"))
+            if a is not None and b is not None and b > a and b - a < 200:
+                return Serves(tuple(str(n) for n in range(a, b + 1)), b - a + 1, m.group(0))
+    m = _SERVES_ZH_LIST.search(text)
+    if m:
+        ns = [_zh_int(x) for x in re.split(r"\s*[、,，]\s*", m.group("all"))]
+        if all(n is not None for n in ns) and len(set(ns)) > 1:
+            return Serves(tuple(str(n) for n in ns), len(set(ns)), m.group(0))
+    m = _SERVES_EN_LIST.search(text)
+    if m:
+        ns = [_ordinal_int(x) for x in re.findall(_ORDINAL, m.group(0), re.I)]
+        if all(n is not None for n in ns) and len(set(ns)) > 1:
+            return Serves(tuple(str(n) for n in ns), len(set(ns)), m.group(0))
+    if _TYPICAL.search(text):
+        m = _TYPICAL_COUNT.search(text)
+        if m:
+            raw = m.group("a") or m.group("b") or m.group("c")
+            n = _zh_int(raw)
+            if n and n > 1:
+                return Serves((), n, m.group(0))
+        return Serves((), 1, "a typical floor whose title gives no number of floors: counted once")
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Registering floors drawn side by side
+
+AXIS_LABEL_RE = re.compile(r"^(?:\d{1,3}|[A-Z]{1,2}|[A-Z]-?\d{1,2}|\d{1,2}-?[A-Z]|[A-Z\d]{1,2}/[A-Z\d]{1,3}|"
+                           r"[\u2460-\u2473\u24b6-\u24cf])$")
+
+
+def _settings() -> dict:
+    from .datafiles import load_packaged
+
+    return load_packaged("floors.toml")
+
+
+SETTINGS = _settings()
+
+
+@dataclass(frozen=True)
+class FloorShape:
+    """What registers one floor to another: its building outline, axis labels and stairs and lifts."""
+
+    id: str
+    file: str
+    outline: object  # shapely geometry (may be empty)
+    axis: tuple[tuple[str, float, float], ...]  # (label, x, y)
+    vertical: tuple[tuple[str, object], ...]  # (kind: "stair" | "lift", shapely polygon)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """How one floor is registered to the others: add `offset` to its coordinates to reach the
+    reference floor's."""
+
+    floor: str
+    status: str  # "reference" | "aligned" | "same-coordinates" | "not-aligned" | "single"
+    reference: str  # the floor it was registered to ("" for the reference floor)
+    offset: Point
+    basis: tuple[str, ...]  # "axis-labels" | "stairs-lifts" | "building-outline" | "separate-files"
+    axis: tuple[int, int]  # axis labels landing on the same label, of those shared by name
+    vertical: tuple[int, int]  # stairs and lifts landing on one of the same kind, of those on this floor
+    outline_iou: float  # building outlines, after the shift
+
+    @property
+    def linked(self) -> bool:
+        """Whether its stairs and lifts may connect it to other floors."""
+        return self.status in ("reference", "aligned", "same-coordinates")
+
+
+def _shift(geom, dx: float, dy: float):
+    from shapely import affinity
+
+    return affinity.translate(geom, dx, dy)
+
+
+def _iou(a, b) -> float:
+    if a is None or b is None or a.is_empty or b.is_empty:
+        return 0.0
+    inter = a.intersection(b).area
+    union = a.area + b.area - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _fit(base: FloorShape, other: FloorShape, off: Point, cfg: dict) -> tuple[int, int, int, int, float]:
+    """How well `other` shifted by `off` lands on `base`: axis labels matched and shared, stairs and
+    lifts matched and present, building outline IoU."""
+    import math
+
+    dx, dy = off
+    tol = cfg["axis_tolerance"]
+    by_text: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for t, x, y in base.axis:
+        by_text[t].append((x, y))
+    shared = [(t, x, y) for t, x, y in other.axis if t in by_text]
+    axis_hit = sum(1 for t, x, y in shared if any(math.dist((x + dx, y + dy), q) <= tol for q in by_text[t]))
+    v_hit = 0
+    for kind, poly in other.vertical:
+        moved = _shift(poly, dx, dy)
+        if any(k == kind and _iou(moved, p) >= cfg["vertical_iou"] for k, p in base.vertical):
+            v_hit += 1
+    iou = _iou(base.outline, _shift(other.outline, dx, dy)) if other.outline is not None else 0.0
+    return axis_hit, len(shared), v_hit, len(other.vertical), iou
+
+
+def _candidates(base: FloorShape, other: FloorShape) -> list[Point]:
+    """Shifts worth trying: none, and each that puts one of `other`'s axis labels, stairs or lifts, or its
+    outline's corners or centre on the same of `base`'s."""
+    out = [(0.0, 0.0)]
+    by_text: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for t, x, y in base.axis:
+        by_text[t].append((x, y))
+    for t, x, y in other.axis:
+        out += [(qx - x, qy - y) for qx, qy in by_text.get(t, ())]
+    for kind, poly in other.vertical:
+        c = poly.centroid
+        out += [(p.centroid.x - c.x, p.centroid.y - c.y) for k, p in base.vertical if k == kind]
+    if base.outline is not None and other.outline is not None and not base.outline.is_empty \
+            and not other.outline.is_empty:
+        a, b = base.outline.bounds, other.outline.bounds
+        ca, cb = base.outline.centroid, other.outline.centroid
+        out += [(a[0] - b[0], a[1] - b[1]), (a[2] - b[2], a[3] - b[3]), (a[0] - b[0], a[3] - b[3]),
+                (a[2] - b[2], a[1] - b[1]), (ca.x - cb.x, ca.y - cb.y)]
+    seen, uniq = set(), []
+    for dx, dy in out:
+        key = (round(dx, 2), round(dy, 2))
+        if key not in seen:
+            seen.add(key)
+            uniq.append((dx, dy))
+    return uniq
+
+
+def _established(axis_hit: int, v_hit: int, iou: float, cfg: dict) -> tuple[str, ...]:
+    """The independent evidence agreeing on a shift, or () when it is not enough to establish it."""
+    basis = []
+    if axis_hit >= cfg["axis_min"]:
+        basis.append("axis-labels")
+    if v_hit:
+        basis.append("stairs-lifts")
+    if iou >= cfg["outline_iou"]:
+        basis.append("building-outline")
+    agreeing = v_hit + (1 if iou >= cfg["outline_iou"] else 0)
+    if "axis-labels" in basis or agreeing >= cfg["min_agreeing"]:
+        return tuple(basis)
+    return ()
+
+
+def align(shapes: list[FloorShape]) -> tuple[Alignment, ...]:
+    """Register each floor to an earlier one (the first floor is the reference): try every shift that
+    puts an axis label, a stair or lift, or the outline of one floor on the other's, and keep the one
+    that most evidence agrees on. Floors of separate files that cannot be registered keep the file's
+    coordinates (separate drawings of one building share the origin); floors of one file that cannot be
+    registered are reported as not aligned, and their stairs and lifts connect no other floor."""
+    cfg = SETTINGS["alignment"]
+    if len(shapes) <= 1:
+        return tuple(Alignment(s.id, "single", "", (0.0, 0.0), (), (0, 0), (0, len(s.vertical)), 1.0) for s in shapes)
+    out: list[Alignment] = [Alignment(shapes[0].id, "reference", "", (0.0, 0.0), (), (0, 0),
+                                      (0, len(shapes[0].vertical)), 1.0)]
+    placed: list[tuple[FloorShape, Point]] = [(shapes[0], (0.0, 0.0))]
+    for s in shapes[1:]:
+        best = None
+        for base, (bx, by) in placed:
+            for off in _candidates(base, s):
+                axis_hit, axis_n, v_hit, v_n, iou = _fit(base, s, off, cfg)
+                basis = _established(axis_hit, v_hit, iou, cfg)
+                score = (bool(basis), axis_hit + 2 * v_hit + 2 * iou, off == (0.0, 0.0),
+                         -abs(off[0]) - abs(off[1]))
+                if best is None or score > best[0]:
+                    best = (score, base, (off[0] + bx, off[1] + by), basis, (axis_hit, axis_n), (v_hit, v_n), iou)
+        _score, base, off, basis, axis, vert, iou = best
+        if basis:
+            out.append(Alignment(s.id, "aligned", base.id, (round(off[0], 3), round(off[1], 3)), basis, axis, vert,
+                                 round(iou, 4)))
+            placed.append((s, off))
+        elif all(p.file != s.file for p, _ in placed):
+            axis_hit, axis_n, v_hit, v_n, iou = _fit(shapes[0], s, (0.0, 0.0), cfg)
+            out.append(Alignment(s.id, "same-coordinates", shapes[0].id, (0.0, 0.0), ("separate-files",),
+                                 (axis_hit, axis_n), (v_hit, v_n), round(iou, 4)))
+            placed.append((s, (0.0, 0.0)))
+        else:
+            out.append(Alignment(s.id, "not-aligned", base.id, (0.0, 0.0), (), axis, vert, round(iou, 4)))
+    return tuple(out)
+
+
+def axis_labels(texts, is_axis) -> list[tuple[str, float, float]]:
+    """Axis grid labels among texts: short grid names (1, 12, A, 1/A, ①, Ⓐ) on an axis layer or in an
+    axis-label block (`is_axis(layer_or_block_name)`)."""
+    out = []
+    for t in texts:
+        label = t.text.strip()
+        if len(label) > 5 or not AXIS_LABEL_RE.match(label):
+            continue
+        if is_axis(t.layer) or (t.block and is_axis(t.block)):
+            out.append((label, t.point[0], t.point[1]))
+    return out

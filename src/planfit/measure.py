@@ -71,6 +71,15 @@ class Floor:
     outline_rings: tuple[Ring, ...]
     rooms: int
     reconciliation: tuple[tuple[str, float], ...] = ()
+    storeys: int = 1  # storeys this plan counts for in the building area (a typical floor drawn once)
+    serves: tuple[str, ...] = ()  # the floors it stands for, when it stands for several
+    serves_how: str = ""  # where that was read (the title's words, or the floor layers)
+    overlaps: tuple[tuple[str, str, float], ...] = ()  # rooms of this floor overlapping: (id, id, m²)
+
+    @property
+    def total_area(self) -> float:
+        """Building area counted for all the storeys this plan stands for."""
+        return self.building_area * self.storeys
 
 
 @dataclass(frozen=True)
@@ -140,7 +149,7 @@ def _summarise(floors, rooms, dropped, loose, drawings, openings) -> Measurement
         rooms=tuple(rooms),
         dropped=tuple(dropped),
         loose_labels=tuple(loose),
-        building_area=sum(f.building_area for f in floors),
+        building_area=sum(f.total_area for f in floors),
         zone_areas=tuple(sorted(zone_areas.items())),
         closing_tolerance=CLOSING_TOLERANCE,
         gap_tolerance=GAP_TOLERANCE,
@@ -282,6 +291,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
 
     rooms_raw = _drop_containers(rooms_raw, dropped, file)
     wall_result = _rooms_from_walls(plan, wall_result, rooms_raw, loose_texts, dropped)
+    rooms_raw, wall_result = _without_unit_outlines(plan, wall_result, rooms_raw, loose_texts, loose, dropped)
     rooms_raw.extend(wall_result.rooms)
     assigned = {t.handle for r in wall_result.rooms for t, _ in r["labs"]}
     loose = [lb for lb in loose if lb.handle not in assigned]
@@ -338,7 +348,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             label_text=label_text,
             file=file,
         ))
-    floors = _build_floors(groups, rooms, plan, wall_result)
+    floors = _floor_overlaps(_floors_served(_build_floors(groups, rooms, plan, wall_result), groups), rooms)
     return floors, rooms, dropped, loose, lay.drawings, wall_result.bridges
 
 
@@ -694,6 +704,112 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
             continue
         out.append(Floor(g.id, g.name, plan.path, area, method, detail, handles, rings, len(on_floor),
                          _reconcile(area, on_floor, [f for _, f in fl_faces])))
+    return tuple(out)
+
+
+UNIT_HOLDS = 0.9  # a room this much inside a drawn outline stands in it
+SAME_ROOM_IOU = 0.5  # an outline holding one wall face this alike is the same room drawn twice
+
+
+def _without_unit_outlines(plan: Plan, result: "_WallResult", rooms_raw: list[dict], loose_texts, loose, dropped):
+    """Rooms of one floor do not overlap. A drawn outline holding rooms found from walls (most of
+    each inside it) is a unit, flat or area outline, not a room: it is dropped ("holds-other-rooms")
+    and its labels go to the wall faces holding them, as labels outside every outline do. An outline
+    holding a single wall face much like itself is that room drawn twice: the face is not counted again."""
+    from shapely import STRtree
+
+    if not rooms_raw or not result.rooms:
+        return rooms_raw, result
+    faces = [r["poly"] for r in result.rooms]
+    tree = STRtree(faces)
+    units, twins = [], {}
+    for i, r in enumerate(rooms_raw):
+        poly = r["poly"]
+        held = [int(j) for j in tree.query(poly, predicate="intersects")
+                if faces[int(j)].area < 0.98 * poly.area
+                and poly.intersection(faces[int(j)]).area >= UNIT_HOLDS * faces[int(j)].area]
+        if len(held) == 1 and _iou(poly, faces[held[0]]) >= SAME_ROOM_IOU:
+            twins[held[0]] = i
+        elif held:
+            units.append(i)
+    if not units and not twins:
+        return rooms_raw, result
+    for j, i in sorted(twins.items()):
+        face = result.rooms[j]
+        rooms_raw[i]["labs"] = rooms_raw[i]["labs"] + [lp for lp in face["labs"] if lp not in rooms_raw[i]["labs"]]
+        dropped.append(Dropped("", "", plan.path, "face-drawn-as-outline", face["poly"].area, _pt(face["poly"])))
+    if not units:
+        result.rooms = [r for j, r in enumerate(result.rooms) if j not in twins]
+        return rooms_raw, result
+    gone = set(units)
+    for i in units:
+        r = rooms_raw[i]
+        dropped.append(Dropped(r["handles"][0], r["layers"][0], plan.path, "holds-other-rooms", r["poly"].area,
+                               _pt(r["poly"])))
+        for t, parts in r["labs"]:
+            loose_texts.append((t, parts))
+            if looks_like_room_name(parts):
+                loose.append(LooseLabel(t.handle, t.layer, plan.path, t.text, _r(t.point)))
+    rooms_raw = [r for i, r in enumerate(rooms_raw) if i not in gone]
+    # name the faces again, now with the labels the unit outlines held
+    n_dropped = len(dropped)
+    result.rooms, result.used = [], set()
+    result = _rooms_from_walls(plan, result, rooms_raw, loose_texts, dropped)
+    # the second pass lists the unlabelled and duplicate faces again: keep the newest list only
+    first = [d for d in dropped[:n_dropped] if d.reason not in ("unlabelled-face", "face-drawn-as-outline")
+             or d.handle]
+    dropped[:] = first + dropped[n_dropped:]
+    if twins:  # faces that are the same room as a kept outline stay out
+        twin_polys = [faces[j] for j in twins]
+        result.rooms = [r for r in result.rooms if not any(r["poly"].equals(p) for p in twin_polys)]
+    return rooms_raw, result
+
+
+def _floor_overlaps(floors, rooms) -> tuple[Floor, ...]:
+    """Each floor whose reconciliation is off, with the rooms of it that overlap (their areas are
+    counted twice in the reconciliation)."""
+    from dataclasses import replace
+
+    from shapely import STRtree
+
+    from .floors import SETTINGS
+
+    cfg = SETTINGS["reconciliation"]
+    out = []
+    for f in floors:
+        rec = dict(f.reconciliation)
+        tol = max(cfg["off_min"], cfg["off_fraction"] * f.building_area)
+        # without wall faces the rest is walls and other: off only when the rooms exceed the gross area
+        off = abs(rec["difference"]) > tol if "difference" in rec else rec.get("walls and other", 0.0) < -tol
+        on = [r for r in rooms if r.floor == f.id]
+        if not off or len(on) < 2:
+            out.append(f)
+            continue
+        polys = [_poly(r.ring) for r in on]
+        tree = STRtree(polys)
+        pairs = []
+        for i, p in enumerate(polys):
+            for j in tree.query(p, predicate="intersects"):
+                j = int(j)
+                if j > i:
+                    area = p.intersection(polys[j]).area
+                    if area >= cfg["overlap_min"]:
+                        a, b = sorted((on[i].id, on[j].id), key=lambda rid: (len(rid), rid))
+                        pairs.append((a, b, round(area, 4)))
+        pairs.sort(key=lambda p: ((len(p[0]), p[0]), (len(p[1]), p[1])))
+        out.append(replace(f, overlaps=tuple(pairs)) if pairs else f)
+    return tuple(out)
+
+
+def _floors_served(floors, groups) -> tuple[Floor, ...]:
+    """Each floor with the storeys its plan stands for (a typical floor drawn once counts for each)."""
+    from dataclasses import replace
+
+    by_id = {g.id: g for g in groups}
+    out = []
+    for f in floors:
+        sv = by_id[f.id].serves if f.id in by_id else None
+        out.append(replace(f, storeys=max(1, sv.count), serves=sv.floors, serves_how=sv.how) if sv else f)
     return tuple(out)
 
 
