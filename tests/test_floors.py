@@ -195,3 +195,23 @@ def test_an_off_reconciliation_names_the_overlapping_rooms(plan):
     assert fl["overlaps"] == [{"rooms": ["R1", "R2"], "area": 10.0}]
     out = run_cli("check", b.path.as_posix(), "--lang", "en").stdout
     assert "    overlapping rooms: R1 会议室 / R2 办公室 10.00 m²" in out
+
+
+def test_faces_outside_the_gross_outline_are_not_in_the_reconciliation(plan):
+    # a plot line drawn on the wall layer around the building encloses a ring-shaped face outside it
+    b = plan().boundary(0, 0, 10, 10)
+    b.wall_rect(0, 0, 10, 10).wall_rect(0.2, 0.2, 9.6, 9.6).wall_rect(-5, -5, 20, 20)
+    b.text("办公室", 5, 5)
+    _, data = check_json(b.save())
+    assert [[k, round(v, 4)] for k, v in data["floors"][0]["reconciliation"]] == [
+        ["rooms", 92.16], ["walls", 7.84], ["unlabelled faces", 0.0], ["gross", 100.0], ["difference", 0.0]]
+
+
+def test_faces_inside_a_drawn_room_are_counted_with_the_room_only(plan):
+    # the room outline drawn on the wall centre line: the face inside the walls is the same room
+    b = plan().boundary(0, 0, 4, 4)
+    b.wall_rect(0, 0, 4, 4).wall_rect(0.24, 0.24, 3.52, 3.52)
+    b.room("办公室", 0.12, 0.12, 3.76, 3.76)
+    _, data = check_json(b.save())
+    assert [[k, round(v, 4)] for k, v in data["floors"][0]["reconciliation"]] == [
+        ["rooms", 14.1376], ["walls", 1.8624], ["unlabelled faces", 0.0], ["gross", 16.0], ["difference", 0.0]]

@@ -675,7 +675,7 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
             fl_faces, linework = face_polys, list(plan.linework)
         outlines = g.outlines
         if outlines:
-            area, rings, _ = _union_area([_poly(o.ring, o.holes) for o in outlines])
+            area, rings, gross = _union_area([_poly(o.ring, o.holes) for o in outlines])
             method, handles = "boundary-layer", tuple(o.handle for o in outlines)
             detail = f"{len(outlines)} outline(s) on {', '.join(sorted({o.layer for o in outlines}))}"
         elif fl_faces:
@@ -684,7 +684,7 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
 
             covered = coverage_union_all([p for p, _ in fl_faces])
             drawn = [Polygon(r.ring) for r in on_floor if r.source != "walls"]
-            area, rings, _ = _union_area([covered] + drawn, fill_holes=True)
+            area, rings, gross = _union_area([covered] + drawn, fill_holes=True)
             method, handles = "walls", tuple(sorted({lw.handle for lw in linework}))
             kinds: dict[str, int] = defaultdict(int)
             for br in walls.bridges:
@@ -703,7 +703,7 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
             out.append(_derived_floor(g.id, g.name, plan.path, on_floor, linework))
             continue
         out.append(Floor(g.id, g.name, plan.path, area, method, detail, handles, rings, len(on_floor),
-                         _reconcile(area, on_floor, [f for _, f in fl_faces])))
+                         _reconcile(area, on_floor, [f for _, f in fl_faces], gross)))
     return tuple(out)
 
 
@@ -833,17 +833,45 @@ def _bounds(pts) -> tuple[float, float, float, float]:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def _reconcile(gross: float, rooms, faces) -> tuple[tuple[str, float], ...]:
+def _reconcile(gross: float, rooms, faces, outline=None) -> tuple[tuple[str, float], ...]:
     """Rooms + walls + unlabelled faces against the gross outline; the rest is stated.
 
-    faces: (face, used) pairs, used when the face became (or duplicates) a room."""
+    faces: (face, used) pairs, used when the face became (or duplicates) a room. Walls and unlabelled
+    faces count only inside the gross outline (geometry `outline`) and outside the drawn rooms
+    (outlines and hatches): a face inside a drawn room is part of it, not area besides it."""
     room_area = sum(r.area for r in rooms)
-    wall_area = sum(f.area for f, used in faces if f.kind in ("wall", "sliver") and not used)
-    other = sum(f.area for f, used in faces if f.kind == "candidate" and not used)
+    wall_area = _outside_drawn([f for f, used in faces if f.kind in ("wall", "sliver") and not used], rooms, outline)
+    other = _outside_drawn([f for f, used in faces if f.kind == "candidate" and not used], rooms, outline)
     if not faces:
         return (("rooms", room_area), ("gross", gross), ("walls and other", gross - room_area))
     return (("rooms", room_area), ("walls", wall_area), ("unlabelled faces", other), ("gross", gross),
             ("difference", gross - room_area - wall_area - other))
+
+
+def _outside_drawn(faces, rooms, outline=None) -> float:
+    """The area of faces inside the gross outline (when given) and outside every drawn (outline or
+    hatch) room."""
+    import numpy as np
+    import shapely
+
+    if not faces:
+        return 0.0
+    polys = np.array([f.poly for f in faces], dtype=object)
+    if outline is not None and not outline.is_empty:
+        shapely.prepare(outline)
+        inside = shapely.contains(outline, polys)
+        if not inside.all():
+            polys[~inside] = shapely.intersection(polys[~inside], outline)
+    total = float(shapely.area(polys).sum())
+    drawn = [_poly(r.ring) for r in rooms if r.source != "walls"]
+    if not drawn:
+        return total
+    cover = shapely.union_all(drawn)
+    shapely.prepare(cover)
+    hit = shapely.intersects(cover, polys)
+    if not hit.any():
+        return total
+    return total - float(shapely.area(shapely.intersection(polys[hit], cover)).sum())
 
 
 def _union_area(polys, fill_holes: bool = False):
