@@ -215,3 +215,33 @@ def test_faces_inside_a_drawn_room_are_counted_with_the_room_only(plan):
     _, data = check_json(b.save())
     assert [[k, round(v, 4)] for k, v in data["floors"][0]["reconciliation"]] == [
         ["rooms", 14.1376], ["walls", 1.8624], ["unlabelled faces", 0.0], ["gross", 16.0], ["difference", 0.0]]
+
+
+def test_a_title_broken_over_two_text_lines_is_read_whole(plan):
+    b = plan()
+    b.boundary(0, 0, 20, 10).room("OFFICE", 1, 1, 5, 5).text("GROUND FLOOR PLAN", 10, -5, height=0.8)
+    b.boundary(40, 0, 10, 10).room("OFFICE", 41, 1, 5, 5)
+    b.text("TYPICAL FLOOR PLAN (1ST, 2ND, 3RD", 45, -5, height=0.8).text("AND 4TH)", 45, -6.2, height=0.8)
+    _, data = check_json(b.save())
+    assert [(f["name"], f["storeys"]) for f in data["floors"]] == [
+        ("GROUND FLOOR PLAN", 1), ("TYPICAL FLOOR PLAN (1ST, 2ND, 3RD AND 4TH)", 4)]
+    assert data["building_area"]["value"] == 200.0 + 4 * 100.0
+
+
+@pytest.mark.parametrize("second_floor_drawn, storeys", [(False, 2), (True, 1)])
+def test_floor_layers_are_named_by_their_titles_and_no_floor_counts_twice(plan, second_floor_drawn, storeys):
+    # the first floor's plan is titled for the first and second floors; when the second floor also has
+    # its own plan on its own floor layer, the first floor's plan counts once
+    b = plan()
+    b.boundary(0, 0, 20, 10, layer="BLK_1_FLR_0_BLT_UP_AREA").room("OFFICE", 1, 1, 5, 5)
+    b.text("GROUND FLOOR PLAN", 10, -5, height=0.8)
+    b.boundary(40, 0, 10, 10, layer="BLK_1_FLR_1_BLT_UP_AREA").room("OFFICE", 41, 1, 5, 5)
+    b.text("FIRST & SECOND FLOOR PLAN", 45, -5, height=0.8)
+    if second_floor_drawn:
+        b.boundary(80, 0, 10, 10, layer="BLK_1_FLR_2_BLT_UP_AREA").room("OFFICE", 81, 1, 5, 5)
+        b.text("SECOND FLOOR PLAN", 85, -5, height=0.8)
+    _, data = check_json(b.save())
+    first = data["floors"][1]
+    assert (first["name"], first["storeys"]) == ("FIRST & SECOND FLOOR PLAN", storeys)
+    assert data["floors"][0]["name"] == "GROUND FLOOR PLAN"
+    assert data["building_area"]["value"] == 200.0 + storeys * 100.0 + (100.0 if second_floor_drawn else 0.0)

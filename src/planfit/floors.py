@@ -20,6 +20,7 @@ from pathlib import Path
 from .model import Plan, Point
 
 CLUSTER_GAP = 5.0  # m: drawings closer than this are one drawing
+TITLE_MAX = 60  # characters: longer texts are notes, not drawing titles
 TITLE_REACH = 0.5  # a title may sit this far (× the drawing's size, at least 10 m) from its drawing
 FLOOR_LAYER_RE = re.compile(r"(?:^|_)FLR_(-?\d+)(?:_|$)", re.IGNORECASE)
 PLAN_TITLE_RE = re.compile(
@@ -42,6 +43,7 @@ class Group:
     region: object = None  # shapely geometry; None: the whole file
     order: tuple = ()
     serves: "Serves | None" = None  # the floors a plan drawn once stands for (typical floors)
+    keys: tuple[str, ...] = ()  # the floor layers' numbers it was made of
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def layout(plan: Plan, boundary, room_polys, linework_bounds, known=None) -> Lay
     for o in boundary:
         keyed[floor_key(o.layer) or ""].append(o)
     if len(keyed) > 1 or (len(keyed) == 1 and "" not in keyed):
-        return _by_floor_layers(stem, keyed, len(keyed) > 1)
+        return _titled(plan, _by_floor_layers(stem, keyed, len(keyed) > 1))
     if known is not None and any(known):
         room_polys = [p for p, k in zip(room_polys, known) if k]
     return _by_clusters(plan, stem, boundary, room_polys, linework_bounds)
@@ -115,13 +117,39 @@ def _by_floor_layers(stem: str, keyed, several: bool) -> Layout:
         if len(ks) > 1:  # one plan on several floor layers: drawn once for those floors
             label = f"{ks[0]}-{ks[-1]}" if _consecutive(ks) else "+".join(ks)
             serves = Serves(tuple(ks), len(ks), f"the same boundary outline on floor layers {', '.join(ks)}")
-            groups.append(Group(f"{stem}#{label}", f"{stem} floors {label}", outlines, region, serves=serves))
+            groups.append(Group(f"{stem}#{label}", f"{stem} floors {label}", outlines, region, serves=serves,
+                                keys=tuple(ks)))
             continue
         fid = f"{stem}#{k or '?'}" if several else stem
-        groups.append(Group(fid, f"{stem} floor {k}" if k else stem, outlines, region if several else None))
+        groups.append(Group(fid, f"{stem} floor {k}" if k else stem, outlines, region if several else None,
+                            keys=(k,) if k else ()))
     if len(groups) == 1 and several:
         groups[0].region = None
     return Layout(groups)
+
+
+def _titled(plan: Plan, lay: Layout) -> Layout:
+    """Floors from floor layers named by the plan title nearest each (a floor plan title only); a plan
+    on one floor layer titled for several floors (a typical floor) stands for them all."""
+    groups = [g for g in lay.groups if g.region is not None]
+    if not groups:
+        return lay
+    titles = _titles_near(plan, [g.region for g in groups], plan_titles_only=True)
+    for i, g in enumerate(groups):
+        named = [t for _rank, t in sorted(titles.get(i, [])) if not OTHER_TITLE_RE.search(t)]
+        if not named:
+            continue
+        g.name = named[0]
+        sv = served_floors(named[0])
+        if g.serves is None and sv is not None:
+            # floors the title names that have a plan of their own on their floor layer count there
+            own = {k for other in lay.groups if other is not g for k in other.keys}
+            rest = tuple(f for f in sv.floors if f not in own)
+            if sv.floors and len(rest) < len(sv.floors):
+                sv = Serves(rest, max(1, len(rest)), f"{sv.how} (floors {', '.join(sorted(set(sv.floors) - set(rest)))} "
+                                                     f"drawn on their own floor layers)")
+            g.serves = sv if sv.count > 1 or not sv.floors else None
+    return lay
 
 
 def _same_drawings(keys: list[str], shapes: dict) -> list[list[str]]:
@@ -172,19 +200,8 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
     if len(regions) == 1:
         return Layout([_whole(plan, stem, boundary)])
 
-    # titles → nearest cluster
-    titles: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    titles = _titles_near(plan, regions)
     region_tree = STRtree(regions)
-    for t in plan.texts:
-        if not (PLAN_TITLE_RE.search(t.text) or OTHER_TITLE_RE.search(t.text)) or len(t.text) > 40:
-            continue
-        pt = points(*t.point)
-        i = int(region_tree.nearest(pt))
-        minx, miny, maxx, maxy = regions[i].bounds
-        reach = max(10.0, TITLE_REACH * max(maxx - minx, maxy - miny))
-        d = regions[i].distance(pt)
-        if d <= reach:
-            titles[i].append((d - t.height * 10, t.text.replace("\n", " ").strip()))
     rooms_in: dict[int, int] = defaultdict(int)
     if room_polys:
         idx_r, idx_c = region_tree.query(point_on_surface(list(room_polys)), predicate="within")
@@ -219,6 +236,41 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
         g.id = f"{stem}#{n}"
         g.name = g.name or f"{stem} drawing {n}"
     return Layout(groups, drawings)
+
+
+def _titles_near(plan: Plan, regions, plan_titles_only: bool = False) -> dict[int, list[tuple[float, str]]]:
+    """Drawing titles, each given to the nearest region within reach, as (rank, text): nearer and taller first."""
+    from shapely import STRtree, points
+
+    titles: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    region_tree = STRtree(regions)
+    for t in plan.texts:
+        if len(t.text) > TITLE_MAX or not (PLAN_TITLE_RE.search(t.text) or
+                                           (not plan_titles_only and OTHER_TITLE_RE.search(t.text))):
+            continue
+        pt = points(*t.point)
+        i = int(region_tree.nearest(pt))
+        minx, miny, maxx, maxy = regions[i].bounds
+        reach = max(10.0, TITLE_REACH * max(maxx - minx, maxy - miny))
+        d = regions[i].distance(pt)
+        if d <= reach:
+            titles[i].append((d - t.height * 10, _continued(plan, t)))
+    return titles
+
+
+def _continued(plan: Plan, t) -> str:
+    """A title's text; a title that opens a bracket it does not close goes on in the text line
+    just below it ("TYPICAL FLOOR PLAN (1ST, 2ND, 3RD" / "AND 4TH)")."""
+    text = t.text.replace("\n", " ").strip()
+    if text.count("(") + text.count("（") <= text.count(")") + text.count("）"):
+        return text
+    h = t.height or 1.0
+    below = [(t.point[1] - u.point[1], u) for u in plan.texts
+             if u is not t and 0 < t.point[1] - u.point[1] <= 2.5 * h and abs(u.point[0] - t.point[0]) <= 10 * h
+             and len(u.text) <= 40]
+    if not below:
+        return text
+    return f"{text} {min(below, key=lambda b: b[0])[1].text.strip()}"
 
 
 def _whole(plan: Plan, stem: str, boundary) -> Group:
