@@ -737,9 +737,16 @@ def _without_unit_outlines(plan: Plan, result: "_WallResult", rooms_raw: list[di
     for j, i in sorted(twins.items()):
         face = result.rooms[j]
         rooms_raw[i]["labs"] = rooms_raw[i]["labs"] + [lp for lp in face["labs"] if lp not in rooms_raw[i]["labs"]]
-        dropped.append(Dropped("", "", plan.path, "face-drawn-as-outline", face["poly"].area, _pt(face["poly"])))
+    twin_faces = {id(faces[j]) for j in twins}
+
+    def drop_twins():
+        for r in result.rooms:
+            if id(r["poly"]) in twin_faces:
+                dropped.append(Dropped("", "", plan.path, "face-drawn-as-outline", r["poly"].area, _pt(r["poly"])))
+        result.rooms = [r for r in result.rooms if id(r["poly"]) not in twin_faces]
+
     if not units:
-        result.rooms = [r for j, r in enumerate(result.rooms) if j not in twins]
+        drop_twins()
         return rooms_raw, result
     gone = set(units)
     for i in units:
@@ -759,9 +766,7 @@ def _without_unit_outlines(plan: Plan, result: "_WallResult", rooms_raw: list[di
     first = [d for d in dropped[:n_dropped] if d.reason not in ("unlabelled-face", "face-drawn-as-outline")
              or d.handle]
     dropped[:] = first + dropped[n_dropped:]
-    if twins:  # faces that are the same room as a kept outline stay out
-        twin_polys = [faces[j] for j in twins]
-        result.rooms = [r for r in result.rooms if not any(r["poly"].equals(p) for p in twin_polys)]
+    drop_twins()  # faces that are the same room as a kept outline stay out
     return rooms_raw, result
 
 
