@@ -44,7 +44,7 @@ def test_floors_side_by_side_are_aligned_and_their_stairs_connect_them(tmp_path)
     assert upper["alignment"] == {
         "status": "aligned", "reference": ground["id"], "offset": [-60.0, 0.0],
         "basis": ["stairs-lifts", "building-outline"], "axis_labels": {"matched": 0, "shared": 0},
-        "stairs_lifts": {"matched": 1, "on_floor": 1}, "outline_iou": 1.0}
+        "stairs_lifts": {"matched": 1, "on_floor": 1}, "outline_iou": 1.0, "group": 0}
     stairs = [e for e in data["access"]["edges"] if e["via"] == "stair"]
     names = {r["id"]: (r["name"], r["floor"]) for r in data["rooms"]}
     assert sorted(names[x] for e in stairs for x in (e["a"], e["b"])) == [("楼梯", ground["id"]), ("楼梯", upper["id"])]
@@ -65,13 +65,14 @@ def test_floors_that_cannot_be_aligned_are_reported_and_not_linked(tmp_path):
     code, data = check_json(two_floor_sheet(tmp_path / "sheet.dxf", scale=0.8), *STREET)
     ground, upper = data["floors"]
     al = upper["alignment"]
-    assert (al["status"], al["basis"], al["stairs_lifts"], al["outline_iou"]) == (
-        "not-aligned", [], {"matched": 1, "on_floor": 1}, 0.64)
+    assert (al["status"], al["basis"], al["stairs_lifts"], al["outline_iou"], al["group"]) == (
+        "not-aligned", [], {"matched": 1, "on_floor": 1}, 0.64, -1)
     assert [e for e in data["access"]["edges"] if e["via"] == "stair"] == []
     upper_zone_rooms = [r for r in data["rooms"] if r["floor"] == upper["id"] and r["zones"]]
     assert g101_floors(data) == [upper["id"]] * len(upper_zone_rooms) and len(upper_zone_rooms) == 12
     out = run_cli("check", two_floor_sheet(tmp_path / "sheet2.dxf", scale=0.8), *STREET, "--lang", "en").stdout
-    assert "not aligned: no shift onto sheet2#1 is borne out; its stairs and lifts connect no other floor" in out
+    assert ("alignment: not aligned: no shift onto sheet2#1 is borne out; its stairs and lifts connect no other "
+            "floor; axis labels 0/0, stairs and lifts 1/1, outline overlap (IoU) 0.64") in out
 
 
 def test_floors_in_separate_files_keep_their_shared_coordinates():
@@ -245,3 +246,20 @@ def test_floor_layers_are_named_by_their_titles_and_no_floor_counts_twice(plan, 
     assert (first["name"], first["storeys"]) == ("FIRST & SECOND FLOOR PLAN", storeys)
     assert data["floors"][0]["name"] == "GROUND FLOOR PLAN"
     assert data["building_area"]["value"] == 200.0 + storeys * 100.0 + (100.0 if second_floor_drawn else 0.0)
+
+
+def test_floors_aligned_to_each_other_but_not_to_the_reference_form_their_own_group(plan):
+    # a basement of another shape and no stair, then two floors alike with the same stairs: the two
+    # upper floors are registered to each other and their stairs connect them, not the basement
+    b = plan()
+    b.boundary(0, 0, 40, 40, layer="BLK_1_FLR_-1_BLT_UP_AREA").room("PARKING", 1, 1, 30, 30)
+    for n, x0 in ((0, 60.0), (1, 100.0)):
+        b.boundary(x0, 0, 20, 12, layer=f"BLK_1_FLR_{n}_BLT_UP_AREA")
+        b.room("STAIR", x0 + 1, 1, 3, 6).room("LIFT", x0 + 5, 1, 2, 2).room("OFFICE", x0 + 8, 1, 6, 6)
+    _, data = check_json(b.save())
+    basement, ground, first = (f["alignment"] for f in data["floors"])
+    assert (basement["status"], ground["status"], ground["group"]) == ("reference", "not-aligned", 1)
+    assert (first["status"], first["reference"], first["offset"], first["basis"], first["group"]) == (
+        "aligned", data["floors"][1]["id"], [-40.0, 0.0], ["stairs-lifts", "building-outline"], 1)
+    names = {r["id"]: r["name"] for r in data["rooms"]}
+    assert sorted(names[e["a"]] for e in data["access"]["edges"] if e["via"] == "stair") == ["LIFT", "STAIR"]

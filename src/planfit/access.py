@@ -357,7 +357,7 @@ def _stairs(rooms, polys, vertical: dict[int, str], alignments: tuple[Alignment,
     order = sorted(placed)
     for n, i in enumerate(order):
         for j in order[n + 1:]:
-            if rooms[i].floor == rooms[j].floor:
+            if rooms[i].floor == rooms[j].floor or where[rooms[i].floor].group != where[rooms[j].floor].group:
                 continue
             if placed[i].intersects(placed[j]):
                 c = placed[i].intersection(placed[j]).representative_point()

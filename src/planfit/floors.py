@@ -473,11 +473,12 @@ class Alignment:
     axis: tuple[int, int]  # axis labels landing on the same label, of those shared by name
     vertical: tuple[int, int]  # stairs and lifts landing on one of the same kind, of those on this floor
     outline_iou: float  # building outlines, after the shift
+    group: int = 0  # floors registered to each other share a group (0: the reference's; -1: none)
 
     @property
     def linked(self) -> bool:
-        """Whether its stairs and lifts may connect it to other floors."""
-        return self.status in ("reference", "aligned", "same-coordinates")
+        """Whether its stairs and lifts may connect it to other floors (of its group)."""
+        return self.group >= 0 and self.status != "single"
 
 
 def _shift(geom, dx: float, dy: float):
@@ -557,41 +558,92 @@ def _established(axis_hit: int, v_hit: int, iou: float, cfg: dict) -> tuple[str,
     return ()
 
 
+def _pair(base: FloorShape, other: FloorShape, cfg: dict):
+    """The best shift of `other` onto `base`: (score, shift, basis, axis, vertical, iou); basis is ()
+    when the evidence does not bear the shift out."""
+    best = None
+    for off in _candidates(base, other):
+        axis_hit, axis_n, v_hit, v_n, iou = _fit(base, other, off, cfg)
+        basis = _established(axis_hit, v_hit, iou, cfg)
+        score = (bool(basis), axis_hit + 2 * v_hit + 2 * iou, off == (0.0, 0.0), -abs(off[0]) - abs(off[1]))
+        if best is None or score > best[0]:
+            best = (score, off, basis, (axis_hit, axis_n), (v_hit, v_n), iou)
+    return best
+
+
 def align(shapes: list[FloorShape]) -> tuple[Alignment, ...]:
-    """Register each floor to an earlier one (the first floor is the reference): try every shift that
-    puts an axis label, a stair or lift, or the outline of one floor on the other's, and keep the one
-    that most evidence agrees on. Floors of separate files that cannot be registered keep the file's
-    coordinates (separate drawings of one building share the origin); floors of one file that cannot be
-    registered are reported as not aligned, and their stairs and lifts connect no other floor."""
+    """Register the floors to each other: for each pair, try every shift that puts an axis label, a
+    stair or lift, or the outline of one floor on the other's, and keep the one most evidence agrees
+    on when it is borne out. Starting from the first floor (the reference), floors are attached one by
+    one, best fit first, to a floor already placed. Floors of separate files that cannot be registered
+    keep the file's coordinates (separate drawings of one building share the origin). Floors of one
+    sheet that cannot be registered to the reference are not aligned; those registered to each other
+    form a group of their own (the first of them its reference), whose stairs connect only them."""
     cfg = SETTINGS["alignment"]
     if len(shapes) <= 1:
         return tuple(Alignment(s.id, "single", "", (0.0, 0.0), (), (0, 0), (0, len(s.vertical)), 1.0) for s in shapes)
-    out: list[Alignment] = [Alignment(shapes[0].id, "reference", "", (0.0, 0.0), (), (0, 0),
-                                      (0, len(shapes[0].vertical)), 1.0)]
-    placed: list[tuple[FloorShape, Point]] = [(shapes[0], (0.0, 0.0))]
-    for s in shapes[1:]:
-        best = None
-        for base, (bx, by) in placed:
-            for off in _candidates(base, s):
-                axis_hit, axis_n, v_hit, v_n, iou = _fit(base, s, off, cfg)
-                basis = _established(axis_hit, v_hit, iou, cfg)
-                score = (bool(basis), axis_hit + 2 * v_hit + 2 * iou, off == (0.0, 0.0),
-                         -abs(off[0]) - abs(off[1]))
-                if best is None or score > best[0]:
-                    best = (score, base, (off[0] + bx, off[1] + by), basis, (axis_hit, axis_n), (v_hit, v_n), iou)
-        _score, base, off, basis, axis, vert, iou = best
-        if basis:
-            out.append(Alignment(s.id, "aligned", base.id, (round(off[0], 3), round(off[1], 3)), basis, axis, vert,
-                                 round(iou, 4)))
-            placed.append((s, off))
-        elif all(p.file != s.file for p, _ in placed):
-            axis_hit, axis_n, v_hit, v_n, iou = _fit(shapes[0], s, (0.0, 0.0), cfg)
-            out.append(Alignment(s.id, "same-coordinates", shapes[0].id, (0.0, 0.0), ("separate-files",),
-                                 (axis_hit, axis_n), (v_hit, v_n), round(iou, 4)))
-            placed.append((s, (0.0, 0.0)))
+    n = len(shapes)
+    pairs = {}
+    for a in range(n):
+        for b in range(n):
+            if a != b:
+                pairs[a, b] = _pair(shapes[a], shapes[b], cfg)
+    out: dict[int, Alignment] = {}
+    offset: dict[int, Point] = {}
+    group: dict[int, int] = {}
+
+    def grow(g: int) -> None:
+        while True:
+            cands = [(pairs[a, b][0], -b, a, b) for b in range(n) if b not in group for a in group
+                     if group[a] == g and pairs[a, b][2]]
+            if not cands:
+                return
+            _score, _nb, a, b = max(cands)
+            _s, off, basis, axis, vert, iou = pairs[a, b]
+            offset[b] = (off[0] + offset[a][0], off[1] + offset[a][1])
+            group[b] = g
+            out[b] = Alignment(shapes[b].id, "aligned", shapes[a].id, (round(offset[b][0], 3), round(offset[b][1], 3)),
+                               basis, axis, vert, round(iou, 4), g)
+
+    def start(k: int, status: str, ref: str, g: int) -> None:
+        offset[k], group[k] = (0.0, 0.0), g
+        if status == "not-aligned":  # how near the best shift onto the reference came
+            _s, _off, _b, (axis_hit, axis_n), (v_hit, _vn), iou = pairs[0, k]
+        elif k:
+            axis_hit, axis_n, v_hit, _vn, iou = _fit(shapes[0], shapes[k], (0.0, 0.0), cfg)
         else:
-            out.append(Alignment(s.id, "not-aligned", base.id, (0.0, 0.0), (), axis, vert, round(iou, 4)))
-    return tuple(out)
+            axis_hit, axis_n, v_hit, iou = 0, 0, 0, 1.0
+        basis = ("separate-files",) if status == "same-coordinates" else ()
+        out[k] = Alignment(shapes[k].id, status, ref, (0.0, 0.0), basis, (axis_hit, axis_n),
+                           (v_hit, len(shapes[k].vertical)), round(iou, 4), g)
+
+    start(0, "reference", "", 0)
+    grow(0)
+    while True:  # floors of other files join the reference's coordinates as drawn
+        files = {shapes[k].file for k in group}
+        loners = [k for k in range(n) if k not in group and shapes[k].file not in files]
+        if not loners:
+            break
+        start(loners[0], "same-coordinates", shapes[0].id, 0)
+        grow(0)
+    g = 0
+    for k in range(n):
+        if k in group:
+            continue
+        g += 1
+        start(k, "not-aligned", shapes[0].id, g)
+        grow(g)
+    # a group of one floor links nothing
+    sizes: dict[int, int] = defaultdict(int)
+    for k in group:
+        sizes[group[k]] += 1
+    return tuple(out[k] if sizes[group[k]] > 1 or group[k] == 0 else _alone(out[k]) for k in range(n))
+
+
+def _alone(a: Alignment) -> Alignment:
+    from dataclasses import replace
+
+    return replace(a, group=-1)
 
 
 def axis_labels(texts, is_axis) -> list[tuple[str, float, float]]:

@@ -223,21 +223,25 @@ def _floor_extra(f, result: CheckResult) -> dict:
         "alignment": None if a is None or a.status == "single" else {
             "status": a.status, "reference": a.reference or None, "offset": [_r(a.offset[0], 3), _r(a.offset[1], 3)],
             "basis": list(a.basis), "axis_labels": {"matched": a.axis[0], "shared": a.axis[1]},
-            "stairs_lifts": {"matched": a.vertical[0], "on_floor": a.vertical[1]}, "outline_iou": _r(a.outline_iou)},
+            "stairs_lifts": {"matched": a.vertical[0], "on_floor": a.vertical[1]}, "outline_iou": _r(a.outline_iou),
+            "group": a.group},
     }
 
 
 ALIGN = {
     "en": {"reference": "reference floor for the others", "aligned": "aligned to {ref}, offset ({dx:+,.2f}, {dy:+,.2f}) m",
            "same-coordinates": "drawn in its own file: taken in the same coordinates as {ref}",
-           "not-aligned": "not aligned: no shift onto {ref} is borne out; its stairs and lifts connect no other floor",
+           "not-aligned": "not aligned: no shift onto {ref} is borne out",
+           "alone": "its stairs and lifts connect no other floor",
+           "own_group": "the floors aligned to it form a group of their own",
            "axis-labels": "axis labels", "stairs-lifts": "stairs and lifts", "building-outline": "building outline",
            "separate-files": "separate files", "based": "based on", "fit": "axis labels {a}/{an}, stairs and lifts "
            "{v}/{vn}, outline overlap (IoU) {iou:.2f}", "alignment": "alignment",
            "storeys": "× {n} storeys ({how}) = {total:,.2f} m²", "overlap": "overlapping rooms"},
     "zh": {"reference": "其他楼层的基准层", "aligned": "与 {ref} 对齐，偏移 ({dx:+,.2f}, {dy:+,.2f}) m",
            "same-coordinates": "单独成图：按与 {ref} 相同的坐标处理",
-           "not-aligned": "未能对齐：与 {ref} 之间找不到可靠的平移；其楼梯、电梯不与其他楼层连通",
+           "not-aligned": "未能对齐：与 {ref} 之间找不到可靠的平移",
+           "alone": "其楼梯、电梯不与其他楼层连通", "own_group": "与其对齐的楼层自成一组",
            "axis-labels": "轴号", "stairs-lifts": "楼梯与电梯", "building-outline": "建筑外轮廓",
            "separate-files": "分图文件", "based": "依据", "fit": "轴号 {a}/{an}，楼梯与电梯 {v}/{vn}，外轮廓重合度 (IoU) {iou:.2f}",
            "alignment": "楼层对齐", "storeys": "× {n} 层（{how}）= {total:,.2f} m²", "overlap": "重叠的房间"},
@@ -256,6 +260,8 @@ def _floor_lines(fl: dict, lang: str, names: dict[str, str]) -> list[str]:
                               v=al["stairs_lifts"]["matched"], vn=al["stairs_lifts"]["on_floor"], iou=al["outline_iou"])
         if al["status"] == "reference":
             out.append(f"    {t['alignment']}: {head}")
+        elif al["status"] == "not-aligned":
+            out.append(f"    {t['alignment']}: {head}; {t['alone'] if al['group'] < 0 else t['own_group']}; {fit}")
         else:
             out.append(f"    {t['alignment']}: {head}" + (f" — {t['based']} {basis}" if basis else "") + f"; {fit}")
     if fl.get("overlaps"):
