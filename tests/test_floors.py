@@ -263,3 +263,13 @@ def test_floors_aligned_to_each_other_but_not_to_the_reference_form_their_own_gr
         "aligned", data["floors"][1]["id"], [-40.0, 0.0], ["stairs-lifts", "building-outline"], 1)
     names = {r["id"]: r["name"] for r in data["rooms"]}
     assert sorted(names[e["a"]] for e in data["access"]["edges"] if e["via"] == "stair") == ["LIFT", "STAIR"]
+
+
+def test_a_drawn_hall_holding_one_small_room_from_walls_keeps_both_and_names_the_overlap(plan):
+    b = plan().boundary(0, 0, 10, 10)
+    # the hall outline (on a layer of no room role) drawn around a closet enclosed by walls
+    b.room("便民服务大厅", 0, 0, 10, 10, layer="HALL")
+    b.wall_rect(7, 7, 3, 3).wall_rect(7.2, 7.2, 2.6, 2.6).text("储藏室", 8.5, 8.5)
+    _, data = check_json(b.save())
+    assert sorted((r["name"], r["area"]) for r in data["rooms"]) == [("便民服务大厅", 100.0), ("储藏室", 6.76)]
+    assert data["floors"][0]["overlaps"] == [{"rooms": ["R1", "R2"], "area": 6.76}]

@@ -709,6 +709,7 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
 
 UNIT_HOLDS = 0.9  # a room this much inside a drawn outline stands in it
 SAME_ROOM_IOU = 0.5  # an outline holding one wall face this alike is the same room drawn twice
+UNIT_COVERED = 0.5  # an outline holding a single room is a unit outline when that room covers this much of it
 
 
 def _without_unit_outlines(plan: Plan, result: "_WallResult", rooms_raw: list[dict], loose_texts, loose, dropped):
@@ -730,8 +731,8 @@ def _without_unit_outlines(plan: Plan, result: "_WallResult", rooms_raw: list[di
                 and poly.intersection(faces[int(j)]).area >= UNIT_HOLDS * faces[int(j)].area]
         if len(held) == 1 and _iou(poly, faces[held[0]]) >= SAME_ROOM_IOU:
             twins[held[0]] = i
-        elif held:
-            units.append(i)
+        elif len(held) >= 2 or sum(faces[j].area for j in held) >= UNIT_COVERED * poly.area:
+            units.append(i)  # (one small room inside a drawn room, a closet in a hall, keeps both)
     if not units and not twins:
         return rooms_raw, result
     for j, i in sorted(twins.items()):
