@@ -70,6 +70,9 @@ def test_floors_that_cannot_be_aligned_are_reported_and_not_linked(tmp_path):
     assert [e for e in data["access"]["edges"] if e["via"] == "stair"] == []
     upper_zone_rooms = [r for r in data["rooms"] if r["floor"] == upper["id"] and r["zones"]]
     assert g101_floors(data) == [upper["id"]] * len(upper_zone_rooms) and len(upper_zone_rooms) == 12
+    assert {f["detail_en"] for f in data["findings"] if f["code"] == "G101"} == {
+        f"floor {upper['id']} could not be aligned with the entrance floor {ground['id']} (see the floor's alignment): "
+        "no stair or lift connects them"}
     out = run_cli("check", two_floor_sheet(tmp_path / "sheet2.dxf", scale=0.8), *STREET, "--lang", "en").stdout
     assert ("alignment: not aligned: no shift onto sheet2#1 is borne out; its stairs and lifts connect no other "
             "floor; axis labels 0/0, stairs and lifts 1/1, outline overlap (IoU) 0.64") in out

@@ -295,6 +295,17 @@ def _zone_rules(ctx: _Ctx, meas: Measurement, plan_found: bool) -> None:
                     zone_en=", ".join(vocab.zone_label(z, "en") for z in r.zones))
 
 
+def _unaligned_detail(acc, floor: str, entrance_floor: str) -> dict:
+    """Why stairs cannot reach a floor: it is not aligned with the entrance floor (empty when it is)."""
+    where = {a.floor: a for a in acc.alignments}
+    a, e = where.get(floor), where.get(entrance_floor)
+    if a is None or e is None or floor == entrance_floor or (a.group == e.group and a.group >= 0):
+        return {}
+    return {"detail_en": f"floor {floor} could not be aligned with the entrance floor {entrance_floor} (see the floor's "
+                         f"alignment): no stair or lift connects them",
+            "detail_zh": f"楼层 {floor} 未能与主入口所在楼层 {entrance_floor} 对齐（见该楼层的对齐说明）：楼梯、电梯无法连通"}
+
+
 def _room_place(r: Room) -> dict:
     return {"location": r.point, "file": r.file, "floor": r.floor, "handles": r.handles + r.label_handles,
             "layers": r.layers}
@@ -863,7 +874,7 @@ def _access_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
                                               + (f"connects only to {', '.join(nbrs)}" if nbrs else "has no door or opening"),
                             reason_zh=f"房间“{r.name}”无法由主入口到达："
                                       + (f"仅与{'、'.join(nbrs)}相通" if nbrs else "没有门或洞口"),
-                            name=r.name, **_room_place(r))
+                            name=r.name, **_room_place(r), **_unaligned_detail(acc, r.floor, ent.floor))
             elif not _is_private(r, s) and public_path(r.id) is None:
                 bad += 1
                 path = nx.shortest_path(g, ent.room, r.id)
