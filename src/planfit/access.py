@@ -292,17 +292,16 @@ def _wall_gaps(strips: list, lines: list, ltree, door_fps: list, dtree, min_open
 
 def _vertical_rooms(rooms, vertical_keywords) -> dict[int, str]:
     """Stairs and lifts among the rooms: room index → kind ("lift" when its name holds a lift word)."""
+    from .floors import SETTINGS
+
     kws = tuple(_fold(k) for k in vertical_keywords)
-    lifts = tuple(_fold(k) for k in LIFT_WORDS)
+    lifts = tuple(_fold(k) for k in SETTINGS["alignment"]["lift_words"])
     out = {}
     for i, r in enumerate(rooms):
         name = _fold(r.name)
         if r.category == "ancillary" and any(k in name for k in kws):
             out[i] = "lift" if any(k in name for k in lifts) else "stair"
     return out
-
-
-LIFT_WORDS = ("电梯", "電梯", "lift", "elevator")
 
 
 def _floor_shapes(plans, rooms, polys, floors, vertical: dict[int, str], layers) -> list[FloorShape]:
