@@ -42,7 +42,7 @@ def test_floors_side_by_side_are_aligned_and_their_stairs_connect_them(tmp_path)
     assert (ground["name"], upper["name"]) == ("一层平面图 1:100", "二层平面图 1:100")
     assert ground["alignment"]["status"] == "reference"
     assert upper["alignment"] == {
-        "status": "aligned", "reference": ground["id"], "offset": [-60.0, 0.0],
+        "status": "aligned", "reference": ground["id"], "offset_to": ground["id"], "offset": [-60.0, 0.0],
         "basis": ["stairs-lifts", "building-outline"], "axis_labels": {"matched": 0, "shared": 0},
         "stairs_lifts": {"matched": 1, "on_floor": 1}, "outline_iou": 1.0, "group": 0}
     stairs = [e for e in data["access"]["edges"] if e["via"] == "stair"]
@@ -55,7 +55,7 @@ def test_floors_side_by_side_are_aligned_and_their_stairs_connect_them(tmp_path)
 def test_the_text_report_says_how_each_floor_was_aligned(tmp_path):
     out = run_cli("check", two_floor_sheet(tmp_path / "sheet.dxf"), *STREET, "--lang", "en").stdout
     assert "    alignment: reference floor for the others" in out
-    assert ("    alignment: aligned to sheet#1, offset (-60.00, +0.00) m — based on stairs and lifts, building outline; "
+    assert ("    alignment: aligned to sheet#1, offset to sheet#1 (-60.00, +0.00) m — based on stairs and lifts, building outline; "
             "axis labels 0/0, stairs and lifts 1/1, outline overlap (IoU) 1.00") in out
 
 
@@ -262,8 +262,8 @@ def test_floors_aligned_to_each_other_but_not_to_the_reference_form_their_own_gr
     _, data = check_json(b.save())
     basement, ground, first = (f["alignment"] for f in data["floors"])
     assert (basement["status"], ground["status"], ground["group"]) == ("reference", "not-aligned", 1)
-    assert (first["status"], first["reference"], first["offset"], first["basis"], first["group"]) == (
-        "aligned", data["floors"][1]["id"], [-40.0, 0.0], ["stairs-lifts", "building-outline"], 1)
+    assert (first["status"], first["reference"], first["offset_to"], first["offset"], first["basis"], first["group"]) == (
+        "aligned", data["floors"][1]["id"], data["floors"][1]["id"], [-40.0, 0.0], ["stairs-lifts", "building-outline"], 1)
     names = {r["id"]: r["name"] for r in data["rooms"]}
     assert sorted(names[e["a"]] for e in data["access"]["edges"] if e["via"] == "stair") == ["LIFT", "STAIR"]
 

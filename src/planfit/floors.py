@@ -436,6 +436,7 @@ def served_floors(title: str) -> Serves | None:
 # ---------------------------------------------------------------------------
 # Registering floors drawn side by side
 
+OUTLINE_TRIES = 12  # shifts from axis labels, stairs and lifts whose outline fit is measured, best first
 AXIS_LABEL_RE = re.compile(r"^(?:\d{1,3}|[A-Z]{1,2}|[A-Z]-?\d{1,2}|\d{1,2}-?[A-Z]|[A-Z\d]{1,2}/[A-Z\d]{1,3}|"
                            r"[\u2460-\u2473\u24b6-\u24cf])$")
 
@@ -474,6 +475,7 @@ class Alignment:
     vertical: tuple[int, int]  # stairs and lifts landing on one of the same kind, of those on this floor
     outline_iou: float  # building outlines, after the shift
     group: int = 0  # floors registered to each other share a group (0: the reference's; -1: none)
+    origin: str = ""  # the floor whose coordinates `offset` leads to (the group's first floor)
 
     @property
     def linked(self) -> bool:
@@ -495,9 +497,10 @@ def _iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def _fit(base: FloorShape, other: FloorShape, off: Point, cfg: dict) -> tuple[int, int, int, int, float]:
+def _fit(base: FloorShape, other: FloorShape, off: Point, cfg: dict,
+         outline: bool = True) -> tuple[int, int, int, int, float]:
     """How well `other` shifted by `off` lands on `base`: axis labels matched and shared, stairs and
-    lifts matched and present, building outline IoU."""
+    lifts matched and present, building outline IoU (0 unless `outline`)."""
     import math
 
     dx, dy = off
@@ -512,14 +515,20 @@ def _fit(base: FloorShape, other: FloorShape, off: Point, cfg: dict) -> tuple[in
         moved = _shift(poly, dx, dy)
         if any(k == kind and _iou(moved, p) >= cfg["vertical_iou"] for k, p in base.vertical):
             v_hit += 1
-    iou = _iou(base.outline, _shift(other.outline, dx, dy)) if other.outline is not None else 0.0
+    iou = _iou(base.outline, _shift(other.outline, dx, dy)) if outline and other.outline is not None else 0.0
     return axis_hit, len(shared), v_hit, len(other.vertical), iou
 
 
 def _candidates(base: FloorShape, other: FloorShape) -> list[Point]:
-    """Shifts worth trying: none, and each that puts one of `other`'s axis labels, stairs or lifts, or its
-    outline's corners or centre on the same of `base`'s."""
+    """Shifts worth trying: none, each that puts its outline's corners or centre on `base`'s, and each
+    that puts one of `other`'s axis labels, stairs or lifts on the same of `base`'s (in this order)."""
     out = [(0.0, 0.0)]
+    if base.outline is not None and other.outline is not None and not base.outline.is_empty \
+            and not other.outline.is_empty:
+        a, b = base.outline.bounds, other.outline.bounds
+        ca, cb = base.outline.centroid, other.outline.centroid
+        out += [(a[0] - b[0], a[1] - b[1]), (a[2] - b[2], a[3] - b[3]), (a[0] - b[0], a[3] - b[3]),
+                (a[2] - b[2], a[1] - b[1]), (ca.x - cb.x, ca.y - cb.y)]
     by_text: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for t, x, y in base.axis:
         by_text[t].append((x, y))
@@ -528,12 +537,6 @@ def _candidates(base: FloorShape, other: FloorShape) -> list[Point]:
     for kind, poly in other.vertical:
         c = poly.centroid
         out += [(p.centroid.x - c.x, p.centroid.y - c.y) for k, p in base.vertical if k == kind]
-    if base.outline is not None and other.outline is not None and not base.outline.is_empty \
-            and not other.outline.is_empty:
-        a, b = base.outline.bounds, other.outline.bounds
-        ca, cb = base.outline.centroid, other.outline.centroid
-        out += [(a[0] - b[0], a[1] - b[1]), (a[2] - b[2], a[3] - b[3]), (a[0] - b[0], a[3] - b[3]),
-                (a[2] - b[2], a[1] - b[1]), (ca.x - cb.x, ca.y - cb.y)]
     seen, uniq = set(), []
     for dx, dy in out:
         key = (round(dx, 2), round(dy, 2))
@@ -562,7 +565,13 @@ def _pair(base: FloorShape, other: FloorShape, cfg: dict):
     """The best shift of `other` onto `base`: (score, shift, basis, axis, vertical, iou); basis is ()
     when the evidence does not bear the shift out."""
     best = None
-    for off in _candidates(base, other):
+    cands = _candidates(base, other)
+    # the outlines are compared (the costly part) for no shift and the outline's own shifts, and for the
+    # shifts the axis labels, stairs and lifts agree on most
+    cheap = [_fit(base, other, off, cfg, outline=False) for off in cands]
+    ranked = sorted(range(6, len(cands)), key=lambda k: (-(cheap[k][0] + 2 * cheap[k][2]), k))
+    for k in sorted(set(range(min(6, len(cands)))) | set(ranked[:OUTLINE_TRIES])):
+        off = cands[k]
         axis_hit, axis_n, v_hit, v_n, iou = _fit(base, other, off, cfg)
         basis = _established(axis_hit, v_hit, iou, cfg)
         score = (bool(basis), axis_hit + 2 * v_hit + 2 * iou, off == (0.0, 0.0), -abs(off[0]) - abs(off[1]))
@@ -591,6 +600,7 @@ def align(shapes: list[FloorShape]) -> tuple[Alignment, ...]:
     out: dict[int, Alignment] = {}
     offset: dict[int, Point] = {}
     group: dict[int, int] = {}
+    root: dict[int, str] = {}
 
     def grow(g: int) -> None:
         while True:
@@ -603,10 +613,11 @@ def align(shapes: list[FloorShape]) -> tuple[Alignment, ...]:
             offset[b] = (off[0] + offset[a][0], off[1] + offset[a][1])
             group[b] = g
             out[b] = Alignment(shapes[b].id, "aligned", shapes[a].id, (round(offset[b][0], 3), round(offset[b][1], 3)),
-                               basis, axis, vert, round(iou, 4), g)
+                               basis, axis, vert, round(iou, 4), g, root[g])
 
     def start(k: int, status: str, ref: str, g: int) -> None:
         offset[k], group[k] = (0.0, 0.0), g
+        root.setdefault(g, shapes[k].id)
         if status == "not-aligned":  # how near the best shift onto the reference came
             _s, _off, _b, (axis_hit, axis_n), (v_hit, _vn), iou = pairs[0, k]
         elif k:
@@ -615,7 +626,7 @@ def align(shapes: list[FloorShape]) -> tuple[Alignment, ...]:
             axis_hit, axis_n, v_hit, iou = 0, 0, 0, 1.0
         basis = ("separate-files",) if status == "same-coordinates" else ()
         out[k] = Alignment(shapes[k].id, status, ref, (0.0, 0.0), basis, (axis_hit, axis_n),
-                           (v_hit, len(shapes[k].vertical)), round(iou, 4), g)
+                           (v_hit, len(shapes[k].vertical)), round(iou, 4), g, root[g])
 
     start(0, "reference", "", 0)
     grow(0)

@@ -221,7 +221,8 @@ def _floor_extra(f, result: CheckResult) -> dict:
         "building_area_counted": _r(f.total_area),
         "overlaps": [{"rooms": [x, y], "area": _r(v)} for x, y, v in f.overlaps],
         "alignment": None if a is None or a.status == "single" else {
-            "status": a.status, "reference": a.reference or None, "offset": [_r(a.offset[0], 3), _r(a.offset[1], 3)],
+            "status": a.status, "reference": a.reference or None, "offset_to": a.origin or None,
+            "offset": [_r(a.offset[0], 3), _r(a.offset[1], 3)],
             "basis": list(a.basis), "axis_labels": {"matched": a.axis[0], "shared": a.axis[1]},
             "stairs_lifts": {"matched": a.vertical[0], "on_floor": a.vertical[1]}, "outline_iou": _r(a.outline_iou),
             "group": a.group},
@@ -229,7 +230,7 @@ def _floor_extra(f, result: CheckResult) -> dict:
 
 
 ALIGN = {
-    "en": {"reference": "reference floor for the others", "aligned": "aligned to {ref}, offset ({dx:+,.2f}, {dy:+,.2f}) m",
+    "en": {"reference": "reference floor for the others", "aligned": "aligned to {ref}, offset to {origin} ({dx:+,.2f}, {dy:+,.2f}) m",
            "same-coordinates": "drawn in its own file: taken in the same coordinates as {ref}",
            "not-aligned": "not aligned: no shift onto {ref} is borne out",
            "alone": "its stairs and lifts connect no other floor",
@@ -238,7 +239,7 @@ ALIGN = {
            "separate-files": "separate files", "based": "based on", "fit": "axis labels {a}/{an}, stairs and lifts "
            "{v}/{vn}, outline overlap (IoU) {iou:.2f}", "alignment": "alignment",
            "storeys": "× {n} storeys ({how}) = {total:,.2f} m²", "overlap": "overlapping rooms"},
-    "zh": {"reference": "其他楼层的基准层", "aligned": "与 {ref} 对齐，偏移 ({dx:+,.2f}, {dy:+,.2f}) m",
+    "zh": {"reference": "其他楼层的基准层", "aligned": "与 {ref} 对齐，相对 {origin} 偏移 ({dx:+,.2f}, {dy:+,.2f}) m",
            "same-coordinates": "单独成图：按与 {ref} 相同的坐标处理",
            "not-aligned": "未能对齐：与 {ref} 之间找不到可靠的平移",
            "alone": "其楼梯、电梯不与其他楼层连通", "own_group": "与其对齐的楼层自成一组",
@@ -254,7 +255,8 @@ def _floor_lines(fl: dict, lang: str, names: dict[str, str]) -> list[str]:
     out = []
     al = fl.get("alignment")
     if al:
-        head = t[al["status"]].format(ref=al["reference"] or "", dx=al["offset"][0], dy=al["offset"][1])
+        head = t[al["status"]].format(ref=al["reference"] or "", origin=al["offset_to"] or "", dx=al["offset"][0],
+                                      dy=al["offset"][1])
         basis = ", ".join(t[b] for b in al["basis"])
         fit = t["fit"].format(a=al["axis_labels"]["matched"], an=al["axis_labels"]["shared"],
                               v=al["stairs_lifts"]["matched"], vn=al["stairs_lifts"]["on_floor"], iou=al["outline_iou"])
