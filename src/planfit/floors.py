@@ -116,7 +116,7 @@ def _by_floor_layers(stem: str, keyed, several: bool) -> Layout:
         region = unary_union([_poly(o.ring, o.holes) for o in outlines]).buffer(0.5)
         if len(ks) > 1:  # one plan on several floor layers: drawn once for those floors
             label = f"{ks[0]}-{ks[-1]}" if _consecutive(ks) else "+".join(ks)
-            serves = Serves(tuple(ks), len(ks), f"the same boundary outline on floor layers {', '.join(ks)}")
+            serves = Serves(tuple(ks), len(ks), "the same boundary outline on floor layers")
             groups.append(Group(f"{stem}#{label}", f"{stem} floors {label}", outlines, region, serves=serves,
                                 keys=tuple(ks)))
             continue
