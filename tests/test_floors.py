@@ -276,3 +276,12 @@ def test_a_drawn_hall_holding_one_small_room_from_walls_keeps_both_and_names_the
     _, data = check_json(b.save())
     assert sorted((r["name"], r["area"]) for r in data["rooms"]) == [("便民服务大厅", 100.0), ("储藏室", 6.76)]
     assert data["floors"][0]["overlaps"] == [{"rooms": ["R1", "R2"], "area": 6.76}]
+
+
+def test_a_file_per_floor_with_a_typical_floor_file_counts_it_for_each_floor(plan):
+    ground = plan().boundary(0, 0, 20, 10).room("办公室", 1, 1, 5, 5).text("一层平面图 1:100", 10, -3, height=0.8).save()
+    typical = plan().boundary(0, 0, 20, 10).room("办公室", 1, 1, 5, 5).text("二至四层平面图 1:100", 10, -3, height=0.8)
+    _, data = check_json(ground, typical.save())
+    assert [(f["name"], f["storeys"], f["serves"]) for f in data["floors"]] == [
+        ("一层平面图", 1, []), ("二至四层平面图", 3, ["2", "3", "4"])]
+    assert data["building_area"]["value"] == 4 * 200.0

@@ -24,7 +24,8 @@ TITLE_MAX = 60  # characters: longer texts are notes, not drawing titles
 TITLE_REACH = 0.5  # a title may sit this far (× the drawing's size, at least 10 m) from its drawing
 FLOOR_LAYER_RE = re.compile(r"(?:^|_)FLR_(-?\d+)(?:_|$)", re.IGNORECASE)
 PLAN_TITLE_RE = re.compile(
-    r"(?P<zh>(?P<n>[一二三四五六七八九十\d]+|首|底|顶|屋顶|地下[一二三\d]*)层平面图?)"
+    r"(?P<zh>(?:[一二三四五六七八九十\d]+\s*(?:~|～|-|－|—|至|到|、|,|，)\s*)*"
+    r"(?P<n>[一二三四五六七八九十\d]+|首|底|顶|屋顶|地下[一二三\d]*)层平面图?)"
     r"|(?P<en>(?P<m>GROUND|FIRST|SECOND|THIRD|FOURTH|FIFTH|TERRACE|BASEMENT|\d+(?:ST|ND|RD|TH)|TYPICAL)\s+FLOOR\s+PLAN)"
     r"|(?P<plain>平面图|FLOOR\s+PLAN)", re.IGNORECASE)
 OTHER_TITLE_RE = re.compile(r"(立面图|剖面图|总平面图|总图|详图|大样|ELEVATION|SECTION|SITE\s+PLAN|LOCATION\s+PLAN|"
