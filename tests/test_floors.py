@@ -285,3 +285,13 @@ def test_a_file_per_floor_with_a_typical_floor_file_counts_it_for_each_floor(pla
     assert [(f["name"], f["storeys"], f["serves"]) for f in data["floors"]] == [
         ("一层平面图", 1, []), ("二至四层平面图", 3, ["2", "3", "4"])]
     assert data["building_area"]["value"] == 4 * 200.0
+
+
+@pytest.mark.parametrize("other_title, storeys", [("SECOND FLOOR PLAN", 2), ("FIRST FLOOR PLAN", 1)])
+def test_a_plan_titled_for_floors_drawn_on_their_own_counts_only_for_the_others(plan, other_title, storeys):
+    b = plan()
+    b.boundary(0, 0, 20, 10).room("OFFICE", 1, 1, 5, 5).text("GROUND & FIRST FLOOR PLAN", 10, -5, height=0.8)
+    b.boundary(40, 0, 10, 10).room("OFFICE", 41, 1, 5, 5).text(other_title, 45, -5, height=0.8)
+    _, data = check_json(b.save())
+    assert [f["storeys"] for f in data["floors"]] == [storeys, 1]
+    assert data["building_area"]["value"] == storeys * 200.0 + 100.0

@@ -229,6 +229,7 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
         outlines = [o for o in boundary if region.contains(_poly(o.ring, o.holes).representative_point())]
         groups.append(Group("", title, outlines, region, order, serves))
     groups.sort(key=lambda g: g.order)
+    _own_plans_count_once(groups)
     if len(groups) <= 1:
         name = groups[0].name if groups else _first_plan_title(plan)
         return Layout([Group(stem, name or stem, list(boundary), groups[0].region if groups else None,
@@ -237,6 +238,35 @@ def _by_clusters(plan: Plan, stem: str, boundary, room_polys, linework_bounds) -
         g.id = f"{stem}#{n}"
         g.name = g.name or f"{stem} drawing {n}"
     return Layout(groups, drawings)
+
+
+def named_floor(title: str) -> str | None:
+    """The one floor a plan title names, numbered as served_floors numbers them ("二层平面图" → "2",
+    "FIRST FLOOR PLAN" → "1", "GROUND FLOOR PLAN" → "0"), or None."""
+    m = PLAN_TITLE_RE.search(title)
+    if not m or served_floors(title) is not None:
+        return None
+    if m.group("n"):
+        n = _zh_int(m.group("n")) if m.group("n") not in "首底" else 1
+        return str(n) if n is not None else None
+    if m.group("m"):
+        n = _ordinal_int(m.group("m"))
+        return str(n) if n is not None else None
+    return None
+
+
+def _own_plans_count_once(groups: list[Group]) -> None:
+    """A plan titled for several floors counts only for those that have no plan of their own (titled
+    for that floor alone) in the same file."""
+    own = {named_floor(g.name) for g in groups} - {None}
+    for g in groups:
+        sv = g.serves
+        if sv is None or not sv.floors:
+            continue
+        rest = tuple(f for f in sv.floors if f not in own)
+        if len(rest) < len(sv.floors):
+            how = f"{sv.how} (floors {', '.join(f for f in sv.floors if f in own)} drawn on plans of their own)"
+            g.serves = Serves(rest, len(rest), how) if len(rest) > 1 else None
 
 
 def _titles_near(plan: Plan, regions, plan_titles_only: bool = False) -> dict[int, list[tuple[float, str]]]:
