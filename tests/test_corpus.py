@@ -33,9 +33,15 @@ def test_the_lying_feet_header_is_overruled_by_the_geometry():
 
 
 def test_floors_side_by_side_are_reported_per_floor():
+    # the typical floor plan is drawn once for floors 1-4 (its outline repeated on four floor layers):
+    # one floor that counts four times in the building area, its rooms shown once
     data = json.loads(run_cli("check", str(CORPUS / "in_edcr_NIC_commercial_5floors.dxf"), "--format", "json").stdout)
-    assert len(data["floors"]) == 6
-    assert data["building_area"]["value"] == pytest.approx(sum(fl["building_area"] for fl in data["floors"]))
+    assert [(fl["id"].split("#")[1], fl["name"], fl["storeys"]) for fl in data["floors"]] == [
+        ("0", "GROUND FLOOR PLAN", 1), ("1-4", "TYPICAL FLOOR PLAN  (1st, 2nd, 3rd & 4th fLOOR)", 4),
+        ("5", "FIFTH/HALF FLOOR PLAN", 1)]
+    assert data["building_area"]["value"] == pytest.approx(
+        sum(fl["building_area"] * fl["storeys"] for fl in data["floors"]))
+    assert data["building_area"]["value"] == pytest.approx(730.499)
 
 
 def test_the_korean_site_survey_is_not_a_building_plan():

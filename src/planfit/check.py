@@ -189,10 +189,10 @@ def _matches(m: Minimum, facts: Facts) -> bool | None:
 
 def _area_rules(ctx: _Ctx, meas: Measurement, sa_area: float, plan_found: bool) -> None:
     facts, profile = ctx.facts, ctx.profile
-    detail_en = "; ".join(f"{f.id}: {_fmt(f.building_area)} m² ({f.outline_method}: {f.outline_detail})"
-                          for f in meas.floors)
-    detail_zh = "；".join(f"{f.id}：{_fmt(f.building_area)} m²（{f.outline_method}：{f.outline_detail}）"
-                          for f in meas.floors)
+    detail_en = "; ".join(f"{f.id}: {_fmt(f.building_area)} m²{f' × {f.storeys} storeys' if f.storeys > 1 else ''} "
+                          f"({f.outline_method}: {f.outline_detail})" for f in meas.floors)
+    detail_zh = "；".join(f"{f.id}：{_fmt(f.building_area)} m²{f' × {f.storeys} 层' if f.storeys > 1 else ''}"
+                          f"（{f.outline_method}：{f.outline_detail}）" for f in meas.floors)
     for code, measure_name, value in (("A101", "building_area", meas.building_area),
                                       ("A102", "service_activity_area", sa_area)):
         if facts.tier is None:
@@ -293,6 +293,17 @@ def _zone_rules(ctx: _Ctx, meas: Measurement, plan_found: bool) -> None:
         ctx.finding("Z102", name=r.name, **_room_place(r),
                     zone_zh="、".join(vocab.zone_label(z, "zh") for z in r.zones),
                     zone_en=", ".join(vocab.zone_label(z, "en") for z in r.zones))
+
+
+def _unaligned_detail(acc, floor: str, entrance_floor: str) -> dict:
+    """Why stairs cannot reach a floor: it is not aligned with the entrance floor (empty when it is)."""
+    where = {a.floor: a for a in acc.alignments}
+    a, e = where.get(floor), where.get(entrance_floor)
+    if a is None or e is None or floor == entrance_floor or (a.group == e.group and a.group >= 0):
+        return {}
+    return {"detail_en": f"floor {floor} could not be aligned with the entrance floor {entrance_floor} (see the floor's "
+                         f"alignment): no stair or lift connects them",
+            "detail_zh": f"楼层 {floor} 未能与主入口所在楼层 {entrance_floor} 对齐（见该楼层的对齐说明）：楼梯、电梯无法连通"}
 
 
 def _room_place(r: Room) -> dict:
@@ -555,7 +566,7 @@ def layout(plans: list[Plan], meas: Measurement, profile: Profile, vocab: Vocabu
     item_rooms = [r.id if r else "" for r in found]
     acc = access_mod.build(plans, meas.rooms, meas.floors, inv, settings.vertical, settings.entrance_labels,
                            settings.name_signs, settings.tolerance, settings.min_opening, settings.entrance_distance,
-                           polys=polys)
+                           polys=polys, layers=vocab.layers)
     shown = any(i.role in ("sign", "equipment", "service-window") for i in inv.items)
     return Layout(settings, blocks, inv, tuple(item_rooms), acc, shown)
 
@@ -863,7 +874,7 @@ def _access_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
                                               + (f"connects only to {', '.join(nbrs)}" if nbrs else "has no door or opening"),
                             reason_zh=f"房间“{r.name}”无法由主入口到达："
                                       + (f"仅与{'、'.join(nbrs)}相通" if nbrs else "没有门或洞口"),
-                            name=r.name, **_room_place(r))
+                            name=r.name, **_room_place(r), **_unaligned_detail(acc, r.floor, ent.floor))
             elif not _is_private(r, s) and public_path(r.id) is None:
                 bad += 1
                 path = nx.shortest_path(g, ent.room, r.id)

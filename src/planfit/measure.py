@@ -71,6 +71,15 @@ class Floor:
     outline_rings: tuple[Ring, ...]
     rooms: int
     reconciliation: tuple[tuple[str, float], ...] = ()
+    storeys: int = 1  # storeys this plan counts for in the building area (a typical floor drawn once)
+    serves: tuple[str, ...] = ()  # the floors it stands for, when it stands for several
+    serves_how: str = ""  # where that was read (the title's words, or the floor layers)
+    overlaps: tuple[tuple[str, str, float], ...] = ()  # rooms of this floor overlapping: (id, id, m²)
+
+    @property
+    def total_area(self) -> float:
+        """Building area counted for all the storeys this plan stands for."""
+        return self.building_area * self.storeys
 
 
 @dataclass(frozen=True)
@@ -140,7 +149,7 @@ def _summarise(floors, rooms, dropped, loose, drawings, openings) -> Measurement
         rooms=tuple(rooms),
         dropped=tuple(dropped),
         loose_labels=tuple(loose),
-        building_area=sum(f.building_area for f in floors),
+        building_area=sum(f.total_area for f in floors),
         zone_areas=tuple(sorted(zone_areas.items())),
         closing_tolerance=CLOSING_TOLERANCE,
         gap_tolerance=GAP_TOLERANCE,
@@ -282,6 +291,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
 
     rooms_raw = _drop_containers(rooms_raw, dropped, file)
     wall_result = _rooms_from_walls(plan, wall_result, rooms_raw, loose_texts, dropped)
+    rooms_raw, wall_result = _without_unit_outlines(plan, wall_result, rooms_raw, loose_texts, loose, dropped)
     rooms_raw.extend(wall_result.rooms)
     assigned = {t.handle for r in wall_result.rooms for t, _ in r["labs"]}
     loose = [lb for lb in loose if lb.handle not in assigned]
@@ -338,7 +348,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             label_text=label_text,
             file=file,
         ))
-    floors = _build_floors(groups, rooms, plan, wall_result)
+    floors = _floor_overlaps(_floors_served(_build_floors(groups, rooms, plan, wall_result), groups), rooms)
     return floors, rooms, dropped, loose, lay.drawings, wall_result.bridges
 
 
@@ -665,7 +675,7 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
             fl_faces, linework = face_polys, list(plan.linework)
         outlines = g.outlines
         if outlines:
-            area, rings, _ = _union_area([_poly(o.ring, o.holes) for o in outlines])
+            area, rings, gross = _union_area([_poly(o.ring, o.holes) for o in outlines])
             method, handles = "boundary-layer", tuple(o.handle for o in outlines)
             detail = f"{len(outlines)} outline(s) on {', '.join(sorted({o.layer for o in outlines}))}"
         elif fl_faces:
@@ -674,7 +684,7 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
 
             covered = coverage_union_all([p for p, _ in fl_faces])
             drawn = [Polygon(r.ring) for r in on_floor if r.source != "walls"]
-            area, rings, _ = _union_area([covered] + drawn, fill_holes=True)
+            area, rings, gross = _union_area([covered] + drawn, fill_holes=True)
             method, handles = "walls", tuple(sorted({lw.handle for lw in linework}))
             kinds: dict[str, int] = defaultdict(int)
             for br in walls.bridges:
@@ -693,7 +703,119 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
             out.append(_derived_floor(g.id, g.name, plan.path, on_floor, linework))
             continue
         out.append(Floor(g.id, g.name, plan.path, area, method, detail, handles, rings, len(on_floor),
-                         _reconcile(area, on_floor, [f for _, f in fl_faces])))
+                         _reconcile(area, on_floor, [f for _, f in fl_faces], gross)))
+    return tuple(out)
+
+
+UNIT_HOLDS = 0.9  # a room this much inside a drawn outline stands in it
+SAME_ROOM_IOU = 0.5  # an outline holding one wall face this alike is the same room drawn twice
+UNIT_COVERED = 0.5  # an outline holding a single room is a unit outline when that room covers this much of it
+
+
+def _without_unit_outlines(plan: Plan, result: "_WallResult", rooms_raw: list[dict], loose_texts, loose, dropped):
+    """Rooms of one floor do not overlap. A drawn outline holding rooms found from walls (most of
+    each inside it) is a unit, flat or area outline, not a room: it is dropped ("holds-other-rooms")
+    and its labels go to the wall faces holding them, as labels outside every outline do. An outline
+    holding a single wall face much like itself is that room drawn twice: the face is not counted again."""
+    from shapely import STRtree
+
+    if not rooms_raw or not result.rooms:
+        return rooms_raw, result
+    faces = [r["poly"] for r in result.rooms]
+    tree = STRtree(faces)
+    units, twins = [], {}
+    for i, r in enumerate(rooms_raw):
+        poly = r["poly"]
+        held = [int(j) for j in tree.query(poly, predicate="intersects")
+                if faces[int(j)].area < 0.98 * poly.area
+                and poly.intersection(faces[int(j)]).area >= UNIT_HOLDS * faces[int(j)].area]
+        if len(held) == 1 and _iou(poly, faces[held[0]]) >= SAME_ROOM_IOU:
+            twins[held[0]] = i
+        elif len(held) >= 2 or sum(faces[j].area for j in held) >= UNIT_COVERED * poly.area:
+            units.append(i)  # (one small room inside a drawn room, a closet in a hall, keeps both)
+    if not units and not twins:
+        return rooms_raw, result
+    for j, i in sorted(twins.items()):
+        face = result.rooms[j]
+        rooms_raw[i]["labs"] = rooms_raw[i]["labs"] + [lp for lp in face["labs"] if lp not in rooms_raw[i]["labs"]]
+    twin_faces = {id(faces[j]) for j in twins}
+
+    def drop_twins():
+        for r in result.rooms:
+            if id(r["poly"]) in twin_faces:
+                dropped.append(Dropped("", "", plan.path, "face-drawn-as-outline", r["poly"].area, _pt(r["poly"])))
+        result.rooms = [r for r in result.rooms if id(r["poly"]) not in twin_faces]
+
+    if not units:
+        drop_twins()
+        return rooms_raw, result
+    gone = set(units)
+    for i in units:
+        r = rooms_raw[i]
+        dropped.append(Dropped(r["handles"][0], r["layers"][0], plan.path, "holds-other-rooms", r["poly"].area,
+                               _pt(r["poly"])))
+        for t, parts in r["labs"]:
+            loose_texts.append((t, parts))
+            if looks_like_room_name(parts):
+                loose.append(LooseLabel(t.handle, t.layer, plan.path, t.text, _r(t.point)))
+    rooms_raw = [r for i, r in enumerate(rooms_raw) if i not in gone]
+    # name the faces again, now with the labels the unit outlines held
+    n_dropped = len(dropped)
+    result.rooms, result.used = [], set()
+    result = _rooms_from_walls(plan, result, rooms_raw, loose_texts, dropped)
+    # the second pass lists the unlabelled and duplicate faces again: keep the newest list only
+    first = [d for d in dropped[:n_dropped] if d.reason not in ("unlabelled-face", "face-drawn-as-outline")
+             or d.handle]
+    dropped[:] = first + dropped[n_dropped:]
+    drop_twins()  # faces that are the same room as a kept outline stay out
+    return rooms_raw, result
+
+
+def _floor_overlaps(floors, rooms) -> tuple[Floor, ...]:
+    """Each floor whose reconciliation is off, with the rooms of it that overlap (their areas are
+    counted twice in the reconciliation)."""
+    from dataclasses import replace
+
+    from shapely import STRtree
+
+    from .floors import SETTINGS
+
+    cfg = SETTINGS["reconciliation"]
+    out = []
+    for f in floors:
+        rec = dict(f.reconciliation)
+        tol = max(cfg["off_min"], cfg["off_fraction"] * f.building_area)
+        # without wall faces the rest is walls and other: off only when the rooms exceed the gross area
+        off = abs(rec["difference"]) > tol if "difference" in rec else rec.get("walls and other", 0.0) < -tol
+        on = [r for r in rooms if r.floor == f.id]
+        if not off or len(on) < 2:
+            out.append(f)
+            continue
+        polys = [_poly(r.ring) for r in on]
+        tree = STRtree(polys)
+        pairs = []
+        for i, p in enumerate(polys):
+            for j in tree.query(p, predicate="intersects"):
+                j = int(j)
+                if j > i:
+                    area = p.intersection(polys[j]).area
+                    if area >= cfg["overlap_min"]:
+                        a, b = sorted((on[i].id, on[j].id), key=lambda rid: (len(rid), rid))
+                        pairs.append((a, b, round(area, 4)))
+        pairs.sort(key=lambda p: ((len(p[0]), p[0]), (len(p[1]), p[1])))
+        out.append(replace(f, overlaps=tuple(pairs)) if pairs else f)
+    return tuple(out)
+
+
+def _floors_served(floors, groups) -> tuple[Floor, ...]:
+    """Each floor with the storeys its plan stands for (a typical floor drawn once counts for each)."""
+    from dataclasses import replace
+
+    by_id = {g.id: g for g in groups}
+    out = []
+    for f in floors:
+        sv = by_id[f.id].serves if f.id in by_id else None
+        out.append(replace(f, storeys=max(1, sv.count), serves=sv.floors, serves_how=sv.how) if sv else f)
     return tuple(out)
 
 
@@ -717,17 +839,45 @@ def _bounds(pts) -> tuple[float, float, float, float]:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def _reconcile(gross: float, rooms, faces) -> tuple[tuple[str, float], ...]:
+def _reconcile(gross: float, rooms, faces, outline=None) -> tuple[tuple[str, float], ...]:
     """Rooms + walls + unlabelled faces against the gross outline; the rest is stated.
 
-    faces: (face, used) pairs, used when the face became (or duplicates) a room."""
+    faces: (face, used) pairs, used when the face became (or duplicates) a room. Walls and unlabelled
+    faces count only inside the gross outline (geometry `outline`) and outside the drawn rooms
+    (outlines and hatches): a face inside a drawn room is part of it, not area besides it."""
     room_area = sum(r.area for r in rooms)
-    wall_area = sum(f.area for f, used in faces if f.kind in ("wall", "sliver") and not used)
-    other = sum(f.area for f, used in faces if f.kind == "candidate" and not used)
+    wall_area = _outside_drawn([f for f, used in faces if f.kind in ("wall", "sliver") and not used], rooms, outline)
+    other = _outside_drawn([f for f, used in faces if f.kind == "candidate" and not used], rooms, outline)
     if not faces:
         return (("rooms", room_area), ("gross", gross), ("walls and other", gross - room_area))
     return (("rooms", room_area), ("walls", wall_area), ("unlabelled faces", other), ("gross", gross),
             ("difference", gross - room_area - wall_area - other))
+
+
+def _outside_drawn(faces, rooms, outline=None) -> float:
+    """The area of faces inside the gross outline (when given) and outside every drawn (outline or
+    hatch) room."""
+    import numpy as np
+    import shapely
+
+    if not faces:
+        return 0.0
+    polys = np.array([f.poly for f in faces], dtype=object)
+    if outline is not None and not outline.is_empty:
+        shapely.prepare(outline)
+        inside = shapely.contains(outline, polys)
+        if not inside.all():
+            polys[~inside] = shapely.intersection(polys[~inside], outline)
+    total = float(shapely.area(polys).sum())
+    drawn = [_poly(r.ring) for r in rooms if r.source != "walls"]
+    if not drawn:
+        return total
+    cover = shapely.union_all(drawn)
+    shapely.prepare(cover)
+    hit = shapely.intersects(cover, polys)
+    if not hit.any():
+        return total
+    return total - float(shapely.area(shapely.intersection(polys[hit], cover)).sum())
 
 
 def _union_area(polys, fill_holes: bool = False):

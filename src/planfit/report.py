@@ -119,6 +119,7 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
             "closing_tolerance_m": m.closing_tolerance if f.outline_method == "rooms-and-walls" else None,
             "gap_tolerance_m": m.gap_tolerance if f.outline_method == "walls" else None,
             "reconciliation": [[k, _r(v)] for k, v in f.reconciliation],
+            **_floor_extra(f, result),
         } for f in m.floors],
         "openings": [{"kind": o.kind, "handle": o.handle, "length": _r(o.length),
                       "from": [_r(o.a[0], 3), _r(o.a[1], 3)], "to": [_r(o.b[0], 3), _r(o.b[1], 3)]}
@@ -210,6 +211,68 @@ def _layout_data(result: CheckResult, vocab: Vocabulary) -> dict:
     return data
 
 
+def _floor_extra(f, result: CheckResult) -> dict:
+    """A floor's storeys (a plan drawn once for several floors), its overlapping rooms and its
+    registration to the other floors."""
+    aligned = {a.floor: a for a in result.layout.access.alignments} if result.layout is not None else {}
+    a = aligned.get(f.id)
+    return {
+        "storeys": f.storeys, "serves": list(f.serves), "serves_how": f.serves_how or None,
+        "building_area_counted": _r(f.total_area),
+        "overlaps": [{"rooms": [x, y], "area": _r(v)} for x, y, v in f.overlaps],
+        "alignment": None if a is None or a.status == "single" else {
+            "status": a.status, "reference": a.reference or None, "offset_to": a.origin or None,
+            "offset": [_r(a.offset[0], 3), _r(a.offset[1], 3)],
+            "basis": list(a.basis), "axis_labels": {"matched": a.axis[0], "shared": a.axis[1]},
+            "stairs_lifts": {"matched": a.vertical[0], "on_floor": a.vertical[1]}, "outline_iou": _r(a.outline_iou),
+            "group": a.group},
+    }
+
+
+ALIGN = {
+    "en": {"reference": "reference floor for the others", "aligned": "aligned to {ref}, offset to {origin} ({dx:+,.2f}, {dy:+,.2f}) m",
+           "same-coordinates": "drawn in its own file: taken in the same coordinates as {ref}",
+           "not-aligned": "not aligned: no shift onto {ref} is borne out",
+           "alone": "its stairs and lifts connect no other floor",
+           "own_group": "the floors aligned to it form a group of their own",
+           "axis-labels": "axis labels", "stairs-lifts": "stairs and lifts", "building-outline": "building outline",
+           "separate-files": "separate files", "based": "based on", "fit": "axis labels {a}/{an}, stairs and lifts "
+           "{v}/{vn}, outline overlap (IoU) {iou:.2f}", "alignment": "alignment",
+           "storeys": "× {n} storeys ({how}) = {total:,.2f} m²", "overlap": "overlapping rooms"},
+    "zh": {"reference": "其他楼层的基准层", "aligned": "与 {ref} 对齐，相对 {origin} 偏移 ({dx:+,.2f}, {dy:+,.2f}) m",
+           "same-coordinates": "单独成图：按与 {ref} 相同的坐标处理",
+           "not-aligned": "未能对齐：与 {ref} 之间找不到可靠的平移",
+           "alone": "其楼梯、电梯不与其他楼层连通", "own_group": "与其对齐的楼层自成一组",
+           "axis-labels": "轴号", "stairs-lifts": "楼梯与电梯", "building-outline": "建筑外轮廓",
+           "separate-files": "分图文件", "based": "依据", "fit": "轴号 {a}/{an}，楼梯与电梯 {v}/{vn}，外轮廓重合度 (IoU) {iou:.2f}",
+           "alignment": "楼层对齐", "storeys": "× {n} 层（{how}）= {total:,.2f} m²", "overlap": "重叠的房间"},
+}
+
+
+def _floor_lines(fl: dict, lang: str, names: dict[str, str]) -> list[str]:
+    """The text lines under a floor: its overlapping rooms and its alignment."""
+    t = ALIGN[lang]
+    out = []
+    al = fl.get("alignment")
+    if al:
+        head = t[al["status"]].format(ref=al["reference"] or "", origin=al["offset_to"] or "", dx=al["offset"][0],
+                                      dy=al["offset"][1])
+        basis = ", ".join(t[b] for b in al["basis"])
+        fit = t["fit"].format(a=al["axis_labels"]["matched"], an=al["axis_labels"]["shared"],
+                              v=al["stairs_lifts"]["matched"], vn=al["stairs_lifts"]["on_floor"], iou=al["outline_iou"])
+        if al["status"] == "reference":
+            out.append(f"    {t['alignment']}: {head}")
+        elif al["status"] == "not-aligned":
+            out.append(f"    {t['alignment']}: {head}; {t['alone'] if al['group'] < 0 else t['own_group']}; {fit}")
+        else:
+            out.append(f"    {t['alignment']}: {head}" + (f" — {t['based']} {basis}" if basis else "") + f"; {fit}")
+    if fl.get("overlaps"):
+        pairs = ", ".join(f"{a} {names.get(a, '')} / {b} {names.get(b, '')} {o['area']:,.2f} m²"
+                          for o in fl["overlaps"] for a, b in [o["rooms"]])
+        out.append(f"    {t['overlap']}: {pairs}")
+    return out
+
+
 def _profile_source(profile: Profile) -> str:
     return "planfit:yantai.toml" if profile.path.replace("\\", "/").endswith("planfit/data/yantai.toml") else profile.path
 
@@ -277,17 +340,22 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
         out.append(f"  {ui['units']}: {unit_name} — {reason}")
     out.append(f"{ui['floors']}:")
     for fl in data["floors"]:
-        out.append(f"  {fl['id']} ({fl['name']}): {ui['building_area']} {fl['building_area']:,.2f} m², "
+        storeys = ""
+        if fl.get("serves_how"):
+            how = fl["serves_how"] + (f": {', '.join(fl['serves'])}" if fl["serves"] else "")
+            storeys = " " + ALIGN[lang]["storeys"].format(n=fl["storeys"], how=how, total=fl["building_area_counted"])
+        out.append(f"  {fl['id']} ({fl['name']}): {ui['building_area']} {fl['building_area']:,.2f} m²{storeys}, "
                    f"{fl['rooms']} {ui['rooms'].lower()} — {fl['outline_method']}: {fl['outline_detail']}")
         if fl.get("reconciliation"):
             rec = ", ".join(f"{REC[lang].get(k, k)} {v:,.2f}" for k, v in fl["reconciliation"])
             out.append(f"    {ui['reconcile']}: {rec} m²")
+        out.extend(_floor_lines(fl, lang, {r["id"]: r["name"] for r in data["rooms"]}))
     for d in data.get("drawings_not_used", []):
         kind = REC[lang].get(d["kind"], d["kind"])
         out.append(f"  {ui['not_floor']}: {d['title'] or '—'} ({kind}, {d['entities']} entities, "
                    f"x {d['bounds'][0]:.0f}…{d['bounds'][2]:.0f} m)")
     out.append(st(f"{ui['building_area']}: {data['building_area']['value']:,.2f} m² "
-                  f"({ui['sum_floors'].format(n=len(data['floors']))})", bold=True))
+                  f"({ui['sum_floors'].format(n=sum(fl.get('storeys', 1) for fl in data['floors']))})", bold=True))
     if c["hosted_in"] == "office-building":
         out.append(f"{ui['sa_area']}: {data['service_activity_area']['value']:,.2f} m²")
     cats = Counter(r["category"] for r in data["rooms"])
