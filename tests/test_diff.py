@@ -1,0 +1,158 @@
+"""planfit diff: revision pairs generated from a sample, each with the diff a reviewer expects."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import ezdxf
+from conftest import SAMPLES, run_cli
+
+SAMPLE = SAMPLES / "community_camera_outside.dxf"
+MM = 1000.0
+
+
+def revision(tmp_path, name: str, edit=None) -> str:
+    """A copy of the sample (with its sidecar facts), changed by edit(doc)."""
+    doc = ezdxf.readfile(SAMPLE)
+    if edit:
+        edit(doc)
+    path = tmp_path / f"{name}.dxf"
+    doc.saveas(path)
+    shutil.copy(SAMPLE.with_suffix(".planfit.toml"), tmp_path / f"{name}.planfit.toml")
+    return str(path)
+
+
+def stretch(doc, x_min=None, x_max=None, y_min=None, y_max=None, dx=0.0):
+    """CAD's STRETCH: every vertex, line end and insertion point inside the window (metres) moves by dx."""
+    def inside(x, y):
+        return ((x_min is None or x >= x_min * MM) and (x_max is None or x <= x_max * MM)
+                and (y_min is None or y >= y_min * MM) and (y_max is None or y <= y_max * MM))
+
+    for e in doc.modelspace():
+        t = e.dxftype()
+        if t == "LWPOLYLINE":
+            pts = [(x + dx * MM, y, *rest) if inside(x, y) else (x, y, *rest)
+                   for x, y, *rest in e.get_points("xyseb")]
+            e.set_points(pts, format="xyseb")
+        elif t == "LINE":
+            for key in ("start", "end"):
+                p = e.dxf.get(key)
+                if inside(p.x, p.y):
+                    e.dxf.set(key, (p.x + dx * MM, p.y, p.z))
+        elif t == "INSERT":
+            p = e.dxf.insert
+            if inside(p.x, p.y):
+                e.translate(dx * MM, 0, 0)
+
+
+def diff_json(old, new, *args):
+    result = run_cli("diff", old, new, "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def changes(d):
+    return sorted((c["new"]["name"], tuple(c["changes"]), c["area_change"]) for c in d["rooms"]["changed"])
+
+
+def test_the_whole_drawing_moved_by_1_km_is_no_change(tmp_path):
+    old = revision(tmp_path, "v1")
+    new = revision(tmp_path, "v2", lambda doc: [e.translate(1000 * MM, 0, 0) for e in doc.modelspace()])
+    code, d = diff_json(old, new)
+    assert code == 0
+    assert d["floors"][0]["registration"] == {"dx": 1000.0, "dy": 0.0, "rooms_agreeing": 15, "rooms": 15}
+    assert d["counts"] == {"rooms_added": 0, "rooms_removed": 0, "rooms_changed": 0, "rooms_unchanged": 15,
+                           "findings_fixed": 0, "findings_new": 0, "findings_still_open": 1}
+    assert d["findings"]["still_open"][0]["code"] == "E101"
+    assert d["building_area"] == {"old": 639.2736, "new": 639.2736, "change": 0.0}
+
+
+def test_a_camera_added_in_the_hall_fixes_e101(tmp_path):
+    old = revision(tmp_path, "v1")
+    new = revision(tmp_path, "v2", lambda doc: doc.modelspace().add_blockref(
+        "摄像头", (30 * MM, 5 * MM), dxfattribs={"layer": "EQUIP"}))
+    code, d = diff_json(old, new)
+    assert code == 0
+    assert [f["code"] for f in d["findings"]["fixed"]] == ["E101"]
+    assert d["findings"]["fixed"][0]["n_old"] == 1
+    assert d["findings"]["new"] == [] and d["findings"]["still_open"] == []
+    assert d["old"]["verdict"] == "fail" and d["new"]["verdict"] == "pass"
+    assert d["counts"]["rooms_unchanged"] == 15
+
+
+def test_the_camera_taken_out_again_is_a_new_error_and_exit_code_1(tmp_path):
+    fixed = revision(tmp_path, "v1", lambda doc: doc.modelspace().add_blockref(
+        "摄像头", (30 * MM, 5 * MM), dxfattribs={"layer": "EQUIP"}))
+    code, d = diff_json(fixed, revision(tmp_path, "v2"))
+    assert code == 1
+    assert [(f["code"], f["n_new"]) for f in d["findings"]["new"]] == [("E101", 1)]
+    assert run_cli("diff", fixed, str(tmp_path / "v2.dxf"), "--fail-on", "never").exit_code == 0
+
+
+def test_a_renamed_room_is_the_same_room_with_a_new_name(tmp_path):
+    def rename(doc):
+        label = doc.entitydb["1DF"]
+        assert label.text == "阅览室\\P34.47m²"
+        label.text = "图书阅览室\\P34.47m²"
+
+    code, d = diff_json(revision(tmp_path, "v1"), revision(tmp_path, "v2", rename))
+    assert changes(d) == [("图书阅览室", ("renamed",), 0.0)]
+    assert d["rooms"]["changed"][0]["old"]["name"] == "阅览室"
+    assert d["rooms"]["added"] == [] and d["rooms"]["removed"] == []
+
+
+def test_the_east_facade_moved_out_by_1_m_enlarges_the_two_rooms_along_it(tmp_path):
+    code, d = diff_json(revision(tmp_path, "v1"), revision(tmp_path, "v2", lambda doc: stretch(doc, x_min=35.5, dx=1)))
+    # 档案室 7.56 m deep, 便民服务大厅 9.36 m deep: each 1 m wider
+    assert changes(d) == [("便民服务大厅", ("resized",), 9.36), ("档案室", ("resized",), 7.56)]
+    assert d["counts"]["rooms_unchanged"] == 13
+    zones = {z["id"]: z["change"] for z in d["zones"]}
+    assert zones["comprehensive_service"] == 9.36 and zones["daily_office"] == 7.56
+    assert zones["party_activity"] == 0.0
+    assert d["building_area"]["change"] == 17.64  # the building is 17.64 m deep, outer faces of its walls
+    assert d["findings"]["still_open"][0]["code"] == "E101"
+
+
+def test_a_wall_moved_between_two_rooms_resizes_both(tmp_path):
+    # the wall between 书记工作室 (x 15.72–19.68) and 网格服务站 (19.92–23.88), 7.56 m long, moved 0.6 m east
+    new = revision(tmp_path, "v2", lambda doc: stretch(doc, 19.5, 20.1, 9.6, 17.4, dx=0.6))
+    code, d = diff_json(revision(tmp_path, "v1"), new)
+    assert changes(d) == [("书记工作室", ("resized",), 4.536), ("网格服务站", ("resized",), -4.536)]
+    zones = {z["id"]: z["change"] for z in d["zones"]}
+    assert zones["daily_office"] == 4.536 and zones["co_governance"] == -4.536
+    assert d["building_area"]["change"] == 0.0
+
+
+def test_a_room_split_off_is_added_and_the_json_is_byte_for_byte_the_same_each_time(tmp_path):
+    def add_room(doc):
+        msp = doc.modelspace()
+        msp.add_lwpolyline([(36.5 * MM, 0), (40 * MM, 0), (40 * MM, 3 * MM), (36.5 * MM, 3 * MM)], close=True,
+                           dxfattribs={"layer": "SPACE"})
+        msp.add_mtext("值班室", dxfattribs={"layer": "PUB_TEXT", "char_height": 350, "insert": (38 * MM, 1.5 * MM),
+                                            "attachment_point": 5})
+
+    old, new = revision(tmp_path, "v1"), revision(tmp_path, "v2", add_room)
+    first = run_cli("diff", old, new, "--format", "json").stdout
+    assert run_cli("diff", old, new, "--format", "json").stdout == first
+    d = json.loads(first)
+    assert [(r["name"], r["area"]) for r in d["rooms"]["added"]] == [("值班室", 10.5)]
+    assert d["schema"] == "planfit.diff/1"
+    assert first == json.dumps(d, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def test_the_text_diff_reads_as_a_reviewer_writes_it(tmp_path):
+    old = revision(tmp_path, "v1")
+    new = revision(tmp_path, "v2", lambda doc: doc.modelspace().add_blockref(
+        "摄像头", (30 * MM, 5 * MM), dxfattribs={"layer": "EQUIP"}))
+    zh = run_cli("diff", old, new, "--lang", "zh").stdout
+    assert "问题：已解决 1 项，新增 0 项，仍存在 0 项" in zh
+    assert "  ✓ 已解决 E101 综合服务区内没有视频监控摄像头" in zh
+    assert "房间：新增 0 间，删除 0 间，变化 0 间，未变 15 间" in zh
+    en = run_cli("diff", old, new, "--lang", "en").stdout
+    assert "Findings: 1 fixed, 0 new, 0 still open" in en
+    assert "Verdict: fail → pass" in en
+
+
+def test_diff_refuses_a_missing_revision_with_exit_code_2(tmp_path):
+    result = run_cli("diff", str(SAMPLE), str(tmp_path / "nothing.dxf"))
+    assert result.exit_code == 2
