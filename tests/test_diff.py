@@ -110,17 +110,24 @@ def test_the_east_facade_moved_out_by_1_m_enlarges_the_two_rooms_along_it(tmp_pa
     assert zones["comprehensive_service"] == 9.36 and zones["daily_office"] == 7.56
     assert zones["party_activity"] == 0.0
     assert d["building_area"]["change"] == 17.64  # the building is 17.64 m deep, outer faces of its walls
-    assert d["findings"]["still_open"][0]["code"] == "E101"
+    # the areas written in both labels no longer agree: two new errors, so the exit code is 1
+    assert code == 1
+    assert [(f["code"], f["message_en"]) for f in d["findings"]["new"]] == [
+        ("D101", 'room "便民服务大厅" is labelled 110.07 m² but measures 119.43 m² (-7.8% off)'),
+        ("D101", 'room "档案室" is labelled 34.47 m² but measures 42.03 m² (-18.0% off)')]
+    assert [f["code"] for f in d["findings"]["still_open"]] == ["E101"]
 
 
 def test_a_wall_moved_between_two_rooms_resizes_both(tmp_path):
-    # the wall between 书记工作室 (x 15.72–19.68) and 网格服务站 (19.92–23.88), 7.56 m long, moved 0.6 m east
-    new = revision(tmp_path, "v2", lambda doc: stretch(doc, 19.5, 20.1, 9.6, 17.4, dx=0.6))
+    # the wall between 书记工作室 (x 15.72–19.68) and 网格服务站 (19.92–23.88), 7.56 m long, moved 0.6 m west
+    new = revision(tmp_path, "v2", lambda doc: stretch(doc, 19.5, 20.1, 9.6, 17.4, dx=-0.6))
     code, d = diff_json(revision(tmp_path, "v1"), new)
-    assert changes(d) == [("书记工作室", ("resized",), 4.536), ("网格服务站", ("resized",), -4.536)]
+    assert changes(d) == [("书记工作室", ("resized",), -4.536), ("网格服务站", ("resized",), 4.536)]
     zones = {z["id"]: z["change"] for z in d["zones"]}
-    assert zones["daily_office"] == 4.536 and zones["co_governance"] == -4.536
+    assert zones["daily_office"] == -4.536 and zones["co_governance"] == 4.536
     assert d["building_area"]["change"] == 0.0
+    assert [(f["code"], f["location"]) for f in d["findings"]["new"]] == [("D101", [17.4, 13.5]),
+                                                                         ("D101", [21.6, 13.5])]
 
 
 def test_a_room_split_off_is_added_and_the_json_is_byte_for_byte_the_same_each_time(tmp_path):
@@ -156,3 +163,26 @@ def test_the_text_diff_reads_as_a_reviewer_writes_it(tmp_path):
 def test_diff_refuses_a_missing_revision_with_exit_code_2(tmp_path):
     result = run_cli("diff", str(SAMPLE), str(tmp_path / "nothing.dxf"))
     assert result.exit_code == 2
+
+
+def test_diff_draws_one_image_per_floor_with_the_changes(tmp_path):
+    import matplotlib.image
+
+    old = revision(tmp_path, "v1")
+    new = revision(tmp_path, "v2", lambda doc: stretch(doc, x_min=35.5, dx=1))
+    out = tmp_path / "diff.png"
+    result = run_cli("diff", old, new, "--image", str(out), "--lang", "zh", "--fail-on", "never")
+    assert result.exit_code == 0
+    pixels = matplotlib.image.imread(out)
+    assert pixels.shape == (1240, 1753, 4)
+    # on the plan (left of the legend) the two enlarged rooms are filled orange (#E69F00 at 45 % on white);
+    # nothing is green (no room added)
+    rgb = (pixels[:, :1150, :3] * 255).round()
+    orange = ((abs(rgb[:, :, 0] - 244) < 4) & (abs(rgb[:, :, 1] - 212) < 4) & (abs(rgb[:, :, 2] - 140) < 4)).sum()
+    green = ((abs(rgb[:, :, 0] - 140) < 4) & (abs(rgb[:, :, 1] - 211) < 4) & (abs(rgb[:, :, 2] - 192) < 4)).sum()
+    assert orange > 10_000 and green == 0
+
+
+def test_diff_refuses_an_image_format_it_cannot_write_before_reading(tmp_path):
+    result = run_cli("diff", str(SAMPLE), str(SAMPLE), "--image", str(tmp_path / "diff.gif"))
+    assert result.exit_code == 2 and "image format" in result.output

@@ -476,6 +476,7 @@ def to_text(d: dict, lang: str = "en") -> str:
     for x in r["removed"]:
         out.append(m("diff-room-removed", name=x["name"] or x["id"], floor=x["floor"], area=_num(x["area"])))
     sep = "；" if lang == "zh" else "; "
+    zone_name = {z["id"]: z[lang] for z in d["zones"]}
     for c in r["changed"]:
         a, b = c["old"], c["new"]
         what = []
@@ -486,8 +487,8 @@ def to_text(d: dict, lang: str = "en") -> str:
                 what.append(m("diff-resized", old=_num(a["area"]), new=_num(b["area"]),
                               change=_num(c["area_change"], True)))
             elif k == "rezoned":
-                what.append(m("diff-rezoned", old=", ".join(a["zones"]) or m("diff-no-zone"),
-                              new=", ".join(b["zones"]) or m("diff-no-zone")))
+                what.append(m("diff-rezoned", old=", ".join(zone_name.get(z, z) for z in a["zones"]) or m("diff-no-zone"),
+                              new=", ".join(zone_name.get(z, z) for z in b["zones"]) or m("diff-no-zone")))
             else:
                 what.append(m("diff-reshaped"))
         out.append(m("diff-room-changed", name=b["name"] or b["id"], floor=b["floor"], what=sep.join(what)))
