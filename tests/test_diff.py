@@ -186,3 +186,34 @@ def test_diff_draws_one_image_per_floor_with_the_changes(tmp_path):
 def test_diff_refuses_an_image_format_it_cannot_write_before_reading(tmp_path):
     result = run_cli("diff", str(SAMPLE), str(SAMPLE), "--image", str(tmp_path / "diff.gif"))
     assert result.exit_code == 2 and "image format" in result.output
+
+
+def test_batch_with_a_baseline_says_per_site_what_changed_since(tmp_path):
+    import csv
+
+    rev1, rev2 = tmp_path / "rev1", tmp_path / "rev2"
+    rev1.mkdir()
+    rev2.mkdir()
+    revision(rev1, "xinjia")
+    revision(rev2, "xinjia", lambda doc: doc.modelspace().add_blockref(
+        "摄像头", (30 * MM, 5 * MM), dxfattribs={"layer": "EQUIP"}))
+    shutil.copy(SAMPLES / "community_new_pass.dxf", rev2 / "newsite.dxf")
+    shutil.copy(SAMPLES / "community_new_pass.planfit.toml", rev2 / "newsite.planfit.toml")
+    first = run_cli("batch", str(rev1), "-o", str(tmp_path / "out1"), "--no-images", "-j", "1", "--lang", "en")
+    assert first.exit_code == 1
+    assert (tmp_path / "out1" / "xinjia" / "rooms.geojson").is_file()  # outlines kept for a later baseline
+    second = run_cli("batch", str(rev2), "-o", str(tmp_path / "out2"), "--no-images", "-j", "1", "--lang", "en",
+                     "--baseline", str(tmp_path / "out1"))
+    assert second.exit_code == 0
+    rows = {r["site"]: r for r in csv.DictReader((tmp_path / "out2" / "summary.csv").read_text(
+        encoding="utf-8-sig").splitlines())}
+    assert rows["xinjia"]["changed_since"] == "rooms +0 −0 ~0; findings 1 fixed, 0 new"
+    assert rows["newsite"]["changed_since"] == "not in the baseline"
+    d = json.loads((tmp_path / "out2" / "xinjia" / "diff.json").read_text(encoding="utf-8"))
+    assert [f["code"] for f in d["findings"]["fixed"]] == ["E101"] and d["counts"]["rooms_unchanged"] == 15
+    summary = json.loads((tmp_path / "out2" / "summary.json").read_text(encoding="utf-8"))
+    assert {s["site"]: s["changed_since"] for s in summary["sites"]} == {
+        "newsite": "not in the baseline", "xinjia": "rooms +0 −0 ~0; findings 1 fixed, 0 new"}
+    plain = run_cli("batch", str(rev2), "-o", str(tmp_path / "out3"), "--no-images", "-j", "1")
+    assert "changed_since" not in (tmp_path / "out3" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert plain.exit_code == 0

@@ -512,3 +512,45 @@ def changed_since(d: dict, lang: str = "en") -> str:
         return _msg("diff-unchanged-since", lang)
     return _msg("diff-changed-since", lang, added=c["rooms_added"], removed=c["rooms_removed"],
                 changed=c["rooms_changed"], fixed=c["findings_fixed"], new=c["findings_new"])
+
+
+# --- batch baselines ---------------------------------------------------------------------------------------
+
+
+def baseline_revision(folder) -> Revision:
+    """A site's folder from an earlier `planfit batch`: its report.json, and the room outlines of its
+    rooms.geojson when it has one (without them rooms are matched by their points). OSError or ValueError
+    when the report cannot be read."""
+    import json
+    from pathlib import Path
+
+    folder = Path(folder)
+    data = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("planfit.report/"):
+        raise ValueError("report.json is not a planfit report")
+    rings: dict[str, tuple] = {}
+    try:
+        fc = json.loads((folder / "rooms.geojson").read_text(encoding="utf-8"))
+        for feat in fc.get("features", []):
+            coords = feat["geometry"]["coordinates"][0]
+            rings[feat["properties"]["id"]] = tuple((float(x), float(y)) for x, y in coords[:-1])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        rings = {}
+    if set(rings) != {r["id"] for r in data.get("rooms", [])}:
+        rings = {}
+    return Revision(data, rings, str(folder))
+
+
+def changed_since_baseline(baseline_dir, site: str, new: Revision, lang: str) -> tuple[str, dict | None]:
+    """The "changed since" cell of a batch row, and the diff (None when the site has no usable baseline)."""
+    from pathlib import Path
+
+    folder = Path(baseline_dir) / site
+    if not (folder / "report.json").is_file():
+        return _msg("diff-no-baseline", lang), None
+    try:
+        old = baseline_revision(folder)
+    except (OSError, ValueError) as exc:
+        return _msg("diff-bad-baseline", lang, why=str(exc)), None
+    d = diff(old, new)
+    return changed_since(d, lang), d
