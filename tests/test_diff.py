@@ -217,3 +217,24 @@ def test_batch_with_a_baseline_says_per_site_what_changed_since(tmp_path):
     plain = run_cli("batch", str(rev2), "-o", str(tmp_path / "out3"), "--no-images", "-j", "1")
     assert "changed_since" not in (tmp_path / "out3" / "summary.csv").read_text(encoding="utf-8-sig")
     assert plain.exit_code == 0
+
+
+def test_the_readme_example_is_what_planfit_diff_prints(tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    def edit(doc):
+        stretch(doc, 19.5, 20.1, 9.6, 17.4, dx=-0.6)
+        doc.modelspace().add_blockref("摄像头", (30 * MM, 5 * MM), dxfattribs={"layer": "EQUIP"})
+        doc.entitydb["1DF"].text = "图书阅览室\\P34.47m²"
+        for e in doc.modelspace():
+            e.translate(1000 * MM, 0, 0)
+
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    revision(tmp_path / "v1", "xinjia")
+    revision(tmp_path / "v2", "xinjia", edit)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("diff", "v1/xinjia.dxf", "v2/xinjia.dxf", "--lang", "en")
+    assert result.exit_code == 1
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "```text\n" + result.stdout + "```" in readme

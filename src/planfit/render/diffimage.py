@@ -74,6 +74,7 @@ def _page(d: dict, f: dict, old_rings: dict, new_rings: dict, new_floors: dict, 
     fig = Figure(figsize=(11.69, 8.27))
     ax = fig.add_axes((0.03, 0.05, 0.64, 0.82))
     ax.set_aspect("equal")
+    ax.set_anchor("N")
     ax.axis("off")
     xs, ys = [], []
 
@@ -129,8 +130,11 @@ def _page(d: dict, f: dict, old_rings: dict, new_rings: dict, new_floors: dict, 
                 x += 2.2 * radius  # findings at one place stand side by side
             ax.add_patch(Circle((x, y), radius, facecolor="white" if kind == "fixed" else colour,
                                 edgecolor=colour, linewidth=2.0, zorder=6))
-            ax.text(x, y, str(it[n_key]), ha="center", va="center", fontsize=7, zorder=7,
-                    color=colour if kind == "fixed" else "white")
+            if kind == "fixed":  # numbered in the old report only: a tick, and the rule code beside it
+                ax.text(x, y, "✓", ha="center", va="center", fontsize=7, zorder=7, color=colour)
+                ax.text(x + 1.3 * radius, y, it["code"], ha="left", va="center", fontsize=6, zorder=7, color=colour)
+            else:
+                ax.text(x, y, str(it[n_key]), ha="center", va="center", fontsize=7, zorder=7, color="white")
             markers.append((x, y))
     xs += [x for x, _y in markers]
     ys += [y for _x, y in markers]
