@@ -113,6 +113,8 @@ def pair_floors(old: list[dict], new: list[dict]) -> list[tuple[dict | None, dic
                 right.remove(g)
 
     take(lambda f: f.get("id"))
+    # "<file stem>#<n>": the same floor of a file renamed between revisions
+    take(lambda f: "#" + f["id"].split("#", 1)[1] if "#" in f.get("id", "") else None)
     take(lambda f: f.get("name"))
     for f, g in zip(list(left), list(right)):
         pairs.append((f, g))
@@ -127,6 +129,7 @@ class Registration:
     dy: float
     agreeing: int  # rooms of the old floor brought onto a room of the same name
     rooms: int  # rooms of the old floor
+    source: str = ""  # the floor whose registration this one borrowed (its own rooms could not tell)
 
 
 def register(old_rooms: list[dict], old_rings: dict, new_rooms: list[dict], new_rings: dict) -> Registration:
@@ -150,11 +153,15 @@ def register(old_rooms: list[dict], old_rings: dict, new_rooms: list[dict], new_
         count_n[s] = count_n.get(s, 0) + 1
     cands: list[tuple[float, float]] = [(0.0, 0.0)]
     limit = int(tol["distinctive_names"])
+    oa = [r["area"] for r in old_rooms]
+    na = [r["area"] for r in new_rooms]
+    area_tol = float(tol["unnamed_area_tolerance"])
     for i, a in enumerate(on):
-        if not a or count_o[a] > limit or count_n.get(a, 0) > limit:
+        if count_o[a] > limit or count_n.get(a, 0) > limit:
             continue
         for j, b in enumerate(nn):
-            if a == b:
+            # named rooms propose by their name; unnamed ones (rooms of no label) by an area alike
+            if a == b and (a or abs(na[j] - oa[i]) <= area_tol * max(oa[i], na[j])):
                 cands.append((float(nc[j][0] - oc[i][0]), float(nc[j][1] - oc[i][1])))
     seen = set()
     unique = []
@@ -188,6 +195,41 @@ def register(old_rooms: list[dict], old_rings: dict, new_rooms: list[dict], new_
         if abs(best[0]) < 1e-6 and abs(best[1]) < 1e-6:
             best = (0.0, 0.0)
     return Registration(best[0], best[1], len(best_pairs), len(old_rooms))
+
+
+def _all_floors(data: dict) -> list[dict]:
+    """The floors of a report, and the places rooms or findings name that are no floor (labelled faces
+    outside every floor plan: `<file>#outside`), last."""
+    floors = [dict(f) for f in data.get("floors", [])]
+    known = {f["id"] for f in floors}
+    files = {f["id"]: f.get("file", "") for f in floors}
+    extra: dict[str, str] = {}
+    for r in data.get("rooms", []):
+        if r.get("floor") and r["floor"] not in known:
+            extra.setdefault(r["floor"], r.get("file", ""))
+    for f in data.get("findings", []):
+        if f.get("floor") and f["floor"] not in known:
+            extra.setdefault(f["floor"], f.get("file", ""))
+    for fid in sorted(extra):
+        floors.append({"id": fid, "name": "", "file": extra[fid], "building_area": None})
+        files[fid] = extra[fid]
+    return floors
+
+
+def _borrow_registrations(regs: dict[str, Registration], pairs) -> None:
+    """A floor whose rooms cannot say how it moved (none, or none agreeing) moves as the floor of the same
+    file whose rooms agree most: floors of one drawing move together."""
+    best: dict[str, tuple[str, Registration]] = {}
+    for fo, fn in pairs:
+        if fo and fn:
+            r = regs[fo["id"]]
+            cur = best.get(fo.get("file", ""))
+            if r.agreeing and (cur is None or r.agreeing > cur[1].agreeing):
+                best[fo.get("file", "")] = (fo["id"], r)
+    for fo, fn in pairs:
+        if fo and fn and not regs[fo["id"]].agreeing and fo.get("file", "") in best:
+            src, r = best[fo.get("file", "")]
+            regs[fo["id"]] = Registration(r.dx, r.dy, 0, regs[fo["id"]].rooms, src)
 
 
 # --- rooms -------------------------------------------------------------------------------------------------
@@ -331,24 +373,33 @@ def diff(old: Revision, new: Revision) -> dict:
     floor_map: dict[str, str] = {}
     moves: dict[str, tuple] = {}
     room_map: dict[str, str] = {}
-    for fo, fn in pair_floors(od.get("floors", []), nd.get("floors", [])):
+    pairs = pair_floors(_all_floors(od), _all_floors(nd))
+    regs = {}
+    for fo, fn in pairs:
+        if fo and fn:
+            regs[fo["id"]] = register(o_rooms_by_floor.get(fo["id"], []), old.rings,
+                                      n_rooms_by_floor.get(fn["id"], []), new.rings)
+    _borrow_registrations(regs, pairs)
+    for fo, fn in pairs:
         entry: dict[str, Any] = {
             "old": fo["id"] if fo else None, "new": fn["id"] if fn else None,
             "name_old": fo["name"] if fo else None, "name_new": fn["name"] if fn else None,
             "building_area": {"old": _r(fo["building_area"]) if fo else None,
                               "new": _r(fn["building_area"]) if fn else None,
-                              "change": _r(fn["building_area"] - fo["building_area"]) if fo and fn else None},
+                              "change": _r(fn["building_area"] - fo["building_area"])
+                              if fo and fn and fo["building_area"] is not None and fn["building_area"] is not None
+                              else None},
             "registration": None,
         }
         ors = o_rooms_by_floor.get(fo["id"], []) if fo else []
         nrs = n_rooms_by_floor.get(fn["id"], []) if fn else []
         if fo and fn:
-            reg = register(ors, old.rings, nrs, new.rings)
+            reg = regs[fo["id"]]
             t = (reg.dx, reg.dy)
             floor_map[fo["id"]] = fn["id"]
             moves[fo["id"]] = t
             entry["registration"] = {"dx": _r(reg.dx, 3), "dy": _r(reg.dy, 3), "rooms_agreeing": reg.agreeing,
-                                     "rooms": reg.rooms}
+                                     "rooms": reg.rooms, **({"from_floor": reg.source} if reg.source else {})}
             matches = match_rooms(ors, old.rings, nrs, new.rings, t)
         else:
             t, matches = (0.0, 0.0), []
