@@ -238,3 +238,29 @@ def test_the_readme_example_is_what_planfit_diff_prints(tmp_path, monkeypatch):
     assert result.exit_code == 1
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "```text\n" + result.stdout + "```" in readme
+
+
+def test_a_floor_whose_only_room_was_renamed_moves_with_the_other_floor_of_its_file(tmp_path, plan):
+    def drawing(name, dx, archive):
+        p = plan(name)
+        p.room("办公室", dx + 0, 0, 6, 4).room("会议室", dx + 6, 0, 6, 4)
+        p.room(archive, dx + 40, 0, 5, 4)  # a second floor drawn 28 m to the east
+        return p.save()
+
+    code, d = diff_json(drawing("v1", 0, "档案室"), drawing("v2", 1000, "阅览室"))
+    regs = [(f["old"].split("#")[1], f["registration"]) for f in d["floors"]]
+    assert regs == [("1", {"dx": 1000.0, "dy": 0.0, "rooms_agreeing": 2, "rooms": 2}),
+                    ("2", {"dx": 1000.0, "dy": 0.0, "rooms_agreeing": 0, "rooms": 1, "from_floor": d["floors"][0]["old"]})]
+    assert changes(d) == [("阅览室", ("renamed", "rezoned"), 0.0)]
+    assert d["rooms"]["added"] == [] and d["rooms"]["removed"] == []
+
+
+def test_without_outlines_on_one_side_rooms_are_matched_by_their_points(tmp_path):
+    from planfit import diff
+    from planfit.pipeline import run_check
+
+    old = run_check([revision(tmp_path, "v1")], {})
+    new = run_check([revision(tmp_path, "v2", lambda doc: stretch(doc, 19.5, 20.1, 9.6, 17.4, dx=-0.6))], {})
+    d = diff.diff(diff.Revision(old.data), diff.Revision.from_run(new))  # a baseline report without outlines
+    assert changes(d) == [("书记工作室", ("resized",), -4.536), ("网格服务站", ("resized",), 4.536)]
+    assert [c["iou"] for c in d["rooms"]["changed"]] == [None, None]
