@@ -12,14 +12,14 @@ SAMPLE = SAMPLES / "community_camera_outside.dxf"
 MM = 1000.0
 
 
-def revision(tmp_path, name: str, edit=None) -> str:
+def revision(tmp_path, name: str, edit=None, sample=SAMPLE) -> str:
     """A copy of the sample (with its sidecar facts), changed by edit(doc)."""
-    doc = ezdxf.readfile(SAMPLE)
+    doc = ezdxf.readfile(sample)
     if edit:
         edit(doc)
     path = tmp_path / f"{name}.dxf"
     doc.saveas(path)
-    shutil.copy(SAMPLE.with_suffix(".planfit.toml"), tmp_path / f"{name}.planfit.toml")
+    shutil.copy(sample.with_suffix(".planfit.toml"), tmp_path / f"{name}.planfit.toml")
     return str(path)
 
 
@@ -264,3 +264,16 @@ def test_without_outlines_on_one_side_rooms_are_matched_by_their_points(tmp_path
     d = diff.diff(diff.Revision(old.data), diff.Revision.from_run(new))  # a baseline report without outlines
     assert changes(d) == [("书记工作室", ("resized",), -4.536), ("网格服务站", ("resized",), 4.536)]
     assert [c["iou"] for c in d["rooms"]["changed"]] == [None, None]
+
+
+def test_a_finding_in_a_room_that_changed_shape_is_still_open_though_its_place_moved(tmp_path):
+    sample = SAMPLES / "community_written_area.dxf"
+    # 党员活动室 (x 8.52–14.28, labelled 44.90 m² but 40.09 m²) loses 2.5 m to 协商议事室 east of it
+    old = revision(tmp_path, "v1", sample=sample)
+    new = revision(tmp_path, "v2", lambda doc: stretch(doc, 14.2, 14.6, -0.5, 7.5, dx=-2.5), sample=sample)
+    code, d = diff_json(old, new)
+    assert changes(d) == [("党员活动室", ("resized",), -17.4), ("协商议事室", ("resized",), 17.4)]
+    still = [(f["code"], f["n_old"], f["location"]) for f in d["findings"]["still_open"]]
+    # its place (the room's point) moved 1.25 m, beyond the 1 m tolerance: the same room keeps it the same finding
+    assert still == [("D101", 1, [10.15, 3.6])]
+    assert d["findings"]["fixed"] == [] and d["findings"]["new"] == []

@@ -299,19 +299,31 @@ def _finding_entry(f: dict, side: str) -> dict:
             "undecided": bool(f.get("undecided")), f"n_{side}": f.get("n")}
 
 
-def _room_at(loc, floor: str, rooms: list[dict], rings: dict) -> str | None:
-    if not loc or not rings:
-        return None
+def _rooms_at(findings: list[dict], rooms: list[dict], rings: dict) -> list[str | None]:
+    """The id of the room holding each finding's place (on the finding's floor), or None."""
+    out: list[str | None] = [None] * len(findings)
+    if not rings:
+        return out
+    from shapely import STRtree
     from shapely.geometry import Point
 
-    pt = Point(loc)
+    polys, ids = [], []
     for r in rooms:
-        if floor and r.get("floor") != floor:
+        p = _polygon(rings.get(r["id"]))
+        if p is not None:
+            polys.append(p)
+            ids.append(r)
+    if not polys:
+        return out
+    tree = STRtree(polys)
+    for k, f in enumerate(findings):
+        if not f.get("location"):
             continue
-        poly = _polygon(rings.get(r["id"]))
-        if poly is not None and poly.covers(pt):
-            return r["id"]
-    return None
+        for n in sorted(tree.query(Point(f["location"]), predicate="covered_by").tolist()):
+            if not f.get("floor") or ids[n].get("floor") == f.get("floor"):
+                out[k] = ids[n]["id"]
+                break
+    return out
 
 
 def match_findings(old: Revision, new: Revision, floor_map: dict[str, str], moves: dict[str, tuple],
@@ -324,10 +336,12 @@ def match_findings(old: Revision, new: Revision, floor_map: dict[str, str], move
     o_rooms, n_rooms = old.data.get("rooms", []), new.data.get("rooms", [])
     only = next(iter(moves.values())) if len(moves) == 1 else (0.0, 0.0)
     cands = []
+    o_at = _rooms_at(of, o_rooms, old.rings)
+    n_at = _rooms_at(nf, n_rooms, new.rings)
     for i, a in enumerate(of):
         fl = floor_map.get(a.get("floor", ""), a.get("floor", "") if not a.get("floor") else None)
         t = moves.get(a.get("floor", ""), only)
-        room_a = _room_at(a.get("location"), a.get("floor", ""), o_rooms, old.rings)
+        room_a = o_at[i]
         for j, b in enumerate(nf):
             if b["code"] != a["code"] or b.get("floor", "") != fl:
                 continue
@@ -338,8 +352,7 @@ def match_findings(old: Revision, new: Revision, floor_map: dict[str, str], move
             if la is None or lb is None:
                 continue
             dist = ((lb[0] - la[0] - t[0]) ** 2 + (lb[1] - la[1] - t[1]) ** 2) ** 0.5
-            same_room = room_a is not None and room_map.get(room_a) == _room_at(lb, b.get("floor", ""), n_rooms,
-                                                                                 new.rings)
+            same_room = room_a is not None and room_map.get(room_a) == n_at[j]
             if dist <= tol or same_room:
                 cands.append((0 if dist <= tol else 1, dist, i, j))
     cands.sort()
