@@ -152,17 +152,24 @@ def register(old_rooms: list[dict], old_rings: dict, new_rooms: list[dict], new_
     for s in nn:
         count_n[s] = count_n.get(s, 0) + 1
     cands: list[tuple[float, float]] = [(0.0, 0.0)]
-    limit = int(tol["distinctive_names"])
     oa = [r["area"] for r in old_rooms]
     na = [r["area"] for r in new_rooms]
     area_tol = float(tol["unnamed_area_tolerance"])
+    by_name_o: dict[str, list[int]] = {}
+    by_name_n: dict[str, list[int]] = {}
     for i, a in enumerate(on):
-        if count_o[a] > limit or count_n.get(a, 0) > limit:
-            continue
-        for j, b in enumerate(nn):
-            # named rooms propose by their name; unnamed ones (rooms of no label) by an area alike
-            if a == b and (a or abs(na[j] - oa[i]) <= area_tol * max(oa[i], na[j])):
-                cands.append((float(nc[j][0] - oc[i][0]), float(nc[j][1] - oc[i][1])))
+        by_name_o.setdefault(a, []).append(i)
+    for j, b in enumerate(nn):
+        by_name_n.setdefault(b, []).append(j)
+    # rare names first (a name found once on each side proposes one translation); unnamed rooms (no label)
+    # propose by an area alike
+    for name in sorted(set(by_name_o) & set(by_name_n), key=lambda a: (len(by_name_o[a]) * len(by_name_n[a]), a)):
+        for i in by_name_o[name]:
+            for j in by_name_n[name]:
+                if name or abs(na[j] - oa[i]) <= area_tol * max(oa[i], na[j]):
+                    cands.append((float(nc[j][0] - oc[i][0]), float(nc[j][1] - oc[i][1])))
+        if len(cands) > int(tol["max_candidates"]):
+            break
     seen = set()
     unique = []
     for c in cands:
