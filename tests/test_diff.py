@@ -277,3 +277,17 @@ def test_a_finding_in_a_room_that_changed_shape_is_still_open_though_its_place_m
     # its place (the room's point) moved 1.25 m, beyond the 1 m tolerance: the same room keeps it the same finding
     assert still == [("D101", 1, [10.15, 3.6])]
     assert d["findings"]["fixed"] == [] and d["findings"]["new"] == []
+
+
+def test_a_row_of_rooms_of_one_name_registers_on_the_move_that_fits_them_all(plan):
+    def drawing(name, dx, last_width):
+        p = plan(name)
+        for k in range(5):
+            p.room("办公室", dx + 4 * k, 0, 4, 5)
+        p.room("办公室", dx + 20, 0, last_width, 5)
+        return p.save()
+
+    code, d = diff_json(drawing("v1", 0, 4), drawing("v2", 1000, 6))
+    assert d["floors"][0]["registration"] == {"dx": 1000.0, "dy": 0.0, "rooms_agreeing": 5, "rooms": 6}
+    assert changes(d) == [("办公室", ("resized",), 10.0)]
+    assert d["counts"]["rooms_unchanged"] == 5
