@@ -190,12 +190,15 @@ def register(old_rooms: list[dict], old_rings: dict, new_rooms: list[dict], new_
                 pairs[i] = j
         return pairs
 
-    best, best_pairs = unique[0], agreeing(unique[0])
-    for t in unique[1:]:
-        got = agreeing(t)
-        if len(got) > len(best_pairs) or (len(got) == len(best_pairs)
-                                           and (t[0] ** 2 + t[1] ** 2) < (best[0] ** 2 + best[1] ** 2) - 1e-12):
-            best, best_pairs = t, got
+    scored = [(t, agreeing(t)) for t in unique]
+    top = max(len(p) for _t, p in scored)
+    tied = [(t, p) for t, p in scored if len(p) == top]
+    if len(tied) > 1:
+        # equally many rooms agree (rooms alike in a row): the move that puts most old centroids inside
+        # a new room wins, then the smallest move
+        inside = _inside_counter(oc, new_rooms, new_rings)
+        tied.sort(key=lambda tp: (-inside(tp[0]), tp[0][0] ** 2 + tp[0][1] ** 2))
+    best, best_pairs = tied[0]
     if best_pairs:
         offs = np.array([nc[j] - oc[i] for i, j in sorted(best_pairs.items())])
         best = (float(np.median(offs[:, 0])), float(np.median(offs[:, 1])))
@@ -237,6 +240,22 @@ def _borrow_registrations(regs: dict[str, Registration], pairs) -> None:
         if fo and fn and not regs[fo["id"]].agreeing and fo.get("file", "") in best:
             src, r = best[fo.get("file", "")]
             regs[fo["id"]] = Registration(r.dx, r.dy, 0, regs[fo["id"]].rooms, src)
+
+
+def _inside_counter(oc, new_rooms: list[dict], new_rings: dict):
+    """A function of a translation: how many of the old centroids, so moved, lie inside a new room."""
+    from shapely import STRtree, points
+
+    polys = [p for p in (_polygon(new_rings.get(r["id"])) for r in new_rooms) if p is not None]
+    if not polys:
+        return lambda t: 0
+    tree = STRtree(polys)
+
+    def count(t):
+        src, _dst = tree.query(points(oc + t), predicate="within")
+        return len(set(src.tolist()))
+
+    return count
 
 
 # --- rooms -------------------------------------------------------------------------------------------------
