@@ -214,6 +214,8 @@ def test_batch_with_a_baseline_says_per_site_what_changed_since(tmp_path):
     summary = json.loads((tmp_path / "out2" / "summary.json").read_text(encoding="utf-8"))
     assert {s["site"]: s["changed_since"] for s in summary["sites"]} == {
         "newsite": "not in the baseline", "xinjia": "rooms +0 −0 ~0; findings 1 fixed, 0 new"}
+    page = (tmp_path / "out2" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="since">Δ rooms +0 −0 ~0; findings 1 fixed, 0 new</div>' in page
     plain = run_cli("batch", str(rev2), "-o", str(tmp_path / "out3"), "--no-images", "-j", "1")
     assert "changed_since" not in (tmp_path / "out3" / "summary.csv").read_text(encoding="utf-8-sig")
     assert plain.exit_code == 0
