@@ -19,9 +19,9 @@ from typing import Any
 
 from .datafiles import load_packaged
 from .files import json_text
+from .findings import SEVERITY_RANK
 
 SCHEMA = "planfit.diff/1"
-SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
 @lru_cache(maxsize=None)
@@ -501,7 +501,7 @@ def diff(old: Revision, new: Revision) -> dict:
         "building_area": {"old": _r(ba_o), "new": _r(ba_n),
                           "change": _r(ba_n - ba_o) if ba_o is not None and ba_n is not None else None},
         "floors": floors_out,
-        "zones": [zones[k] for k in sorted(zones, key=lambda k: (list(zones).index(k)))],
+        "zones": list(zones.values()),  # the old revision's order, then zones only the new one has
         "rooms": {"added": sorted(added, key=room_key), "removed": sorted(removed, key=room_key),
                   "changed": sorted(changed, key=lambda c: room_key(c["new"])), "unchanged": unchanged},
         "findings": {"fixed": sorted(fixed_l, key=find_key), "new": sorted(new_l, key=find_key),
