@@ -28,6 +28,7 @@ ZONE_COLOURS = (1, 3, 5, 6, 30, 4, 2, 140, 210, 50)  # ACI colours by the zone's
 SEVERITY_COLOUR = {"error": 1, "warning": 30, "info": 4}
 # sizes in metres on the plan, turned into drawing units per file
 TEXT_HEIGHT_M, MARKER_RADIUS_M, MESSAGE_WIDTH_M, HATCH_SPACING_M = 0.3, 0.45, 8.0, 0.4
+LABEL_DROP_M = 1.2  # room labels stand this far below the room's point, clear of the drawing's own label
 CSV_COLUMNS = ("id", "name", "number", "zones", "category", "area", "written-area", "floor", "floor-name", "file",
                "method", "x", "y", "handles")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -177,7 +178,8 @@ def markup_dxf(run, plan, lang: str):
         label = _msg("export-room-label", lang, name=_escape(r["name"] or _msg("export-unnamed", lang)),
                      area=f"{r['area']:.2f}")
         msp.add_mtext(label, dxfattribs={"layer": ROOMS_LAYER, "style": TEXT_STYLE, "char_height": text_h,
-                                         "insert": du(r["point"]), "attachment_point": 5})
+                                         "insert": du(_label_point(rings[r["id"]], r["point"])),
+                                         "attachment_point": 5})
     unplaced = []
     for f in data["findings"]:
         if f["file"] not in (plan.path, ""):
@@ -207,6 +209,16 @@ def markup_dxf(run, plan, lang: str):
         "layer": FINDINGS_LAYER, "style": TEXT_STYLE, "char_height": text_h, "attachment_point": 7,
         "insert": du((ext[0], ext[3] + 2 * TEXT_HEIGHT_M)), "width": 2 * MESSAGE_WIDTH_M / s})
     return doc
+
+
+def _label_point(ring, point):
+    """Below the room's point (where the drawing's own label usually stands), if that is still inside the
+    room; else the point itself."""
+    from shapely.geometry import Point
+
+    below = (point[0], point[1] - LABEL_DROP_M)
+    poly = _polygon(ring)
+    return below if poly.is_valid and poly.buffer(-TEXT_HEIGHT_M).covers(Point(below)) else point
 
 
 def _escape(text: str) -> str:
