@@ -94,7 +94,9 @@ def test_the_markup_dxf_audits_clean_and_holds_only_planfit_layers(tmp_path):
     assert style.dxf.font == "simsun.ttc"
     texts = [e for e in doc.modelspace() if e.dxftype() == "MTEXT"]
     assert all(t.dxf.style == "PLANFIT" for t in texts)
-    assert any(t.text == "便民服务大厅\\P110.07 m²" for t in texts)
+    hall = [t for t in texts if t.text == "便民服务大厅\\P110.07 m²"]
+    # 1.2 m below the hall's point (30.0, 4.8) m, clear of the drawing's own label there
+    assert [(round(t.dxf.insert.x, 3), round(t.dxf.insert.y, 3)) for t in hall] == [(30000.0, 3600.0)]
     # finding 1 (E101) is numbered where it is, with its message in Chinese beside it
     e101 = [t for t in texts if t.text.startswith("[1] 错误 E101：综合服务区内没有视频监控摄像头")]
     assert len(e101) == 1
