@@ -293,3 +293,15 @@ def test_a_row_of_rooms_of_one_name_registers_on_the_move_that_fits_them_all(pla
     assert d["floors"][0]["registration"] == {"dx": 1000.0, "dy": 0.0, "rooms_agreeing": 5, "rooms": 6}
     assert changes(d) == [("办公室", ("resized",), 10.0)]
     assert d["counts"]["rooms_unchanged"] == 5
+
+
+def test_a_site_file_against_itself_is_unchanged_with_one_image_per_floor(tmp_path):
+    site = str(SAMPLES / "street.planfit.toml")
+    out = tmp_path / "d.png"
+    result = run_cli("diff", site, site, "--format", "json", "--image", str(out))
+    assert result.exit_code == 0
+    d = json.loads(result.stdout)
+    assert [(f["old"], f["new"], f["registration"]["dx"]) for f in d["floors"]] == [
+        ("street_1F", "street_1F", 0.0), ("street_2F", "street_2F", 0.0)]
+    assert d["counts"]["rooms_unchanged"] == 35 and d["counts"]["findings_new"] == 0
+    assert sorted(p.name for p in tmp_path.glob("d-*.png")) == ["d-street_1F.png", "d-street_2F.png"]
