@@ -19,8 +19,8 @@ def _rings(run) -> dict:
     return {r.id: r.ring for r in run.result.measurement.rooms}
 
 
-def _floors(run) -> dict:
-    return {r.id: r.floor for r in run.result.measurement.rooms}
+def _rooms(run) -> dict:
+    return {r["id"]: r for r in run.data["rooms"]}
 
 
 def render_diff(d: dict, old_run, new_run, output: str, lang: str) -> list[str]:
@@ -37,7 +37,7 @@ def render_diff(d: dict, old_run, new_run, output: str, lang: str) -> list[str]:
           "hatch.linewidth": 0.8}
     written = []
     with matplotlib.rc_context(rc):
-        figs = [_page(d, f, _rings(old_run), _rings(new_run), _floors(new_run), lang) for _label, f in pages]
+        figs = [_page(d, f, _rings(old_run), _rings(new_run), _rooms(new_run), lang) for _label, f in pages]
         if fmt == "pdf":
             from matplotlib.backends.backend_pdf import PdfPages
 
@@ -59,7 +59,7 @@ def render_diff(d: dict, old_run, new_run, output: str, lang: str) -> list[str]:
     return written
 
 
-def _page(d: dict, f: dict, old_rings: dict, new_rings: dict, new_floors: dict, lang: str):
+def _page(d: dict, f: dict, old_rings: dict, new_rings: dict, new_rooms: dict, lang: str):
     from matplotlib.figure import Figure
     from matplotlib.patches import Circle, Patch, Polygon
     from matplotlib.lines import Line2D
@@ -86,7 +86,8 @@ def _page(d: dict, f: dict, old_rings: dict, new_rings: dict, new_floors: dict, 
     def moved(ring):
         return [(x + t[0], y + t[1]) for x, y in ring]
 
-    for rid in [rid for rid in new_rings if fn and new_floors.get(rid) == fn]:
+    on_floor = [rid for rid in new_rings if fn and new_rooms[rid]["floor"] == fn]
+    for rid in on_floor:
         ring = new_rings[rid]
         colour = ADDED if rid in added else CHANGED if rid in changed else SAME
         poly(ring, facecolor=colour, alpha=0.45 if colour != SAME else 0.35, edgecolor="#333333", linewidth=0.6)
@@ -108,6 +109,10 @@ def _page(d: dict, f: dict, old_rings: dict, new_rings: dict, new_floors: dict, 
         labels.append((c["new"], "\n".join(extra), "black"))
     labels += [(r, f"{r['area']:.2f} m²", REMOVED) for r in rooms["removed"] if r["floor"] == fo]
     label_at = []
+    for rid in on_floor:  # unchanged rooms named lightly, for orientation
+        r = new_rooms[rid]
+        if rid not in added and rid not in changed and r["name"]:
+            label_at.append((r["point"][0], r["point"][1], r["name"], "#777777"))
     for r, extra, colour in labels:
         x, y = r["point"]
         if colour == REMOVED:
@@ -175,7 +180,7 @@ def _page(d: dict, f: dict, old_rings: dict, new_rings: dict, new_floors: dict, 
             if it["floor"] in (fo, fn, ""):
                 lines.append(_wrap(m(key, n=it[n_key], severity=m(f"diff-{it['severity']}"), code=it["code"],
                                      message=it[f"message_{lang}"]).strip(), 30))
-    fig.text(0.69, 0.52, "\n".join(lines[:14]) + ("\n…" if len(lines) > 14 else ""), fontsize=7, va="top",
+    fig.text(0.69, 0.66, "\n".join(lines[:20]) + ("\n…" if len(lines) > 20 else ""), fontsize=7, va="top",
              linespacing=1.4)
     return fig
 
