@@ -161,6 +161,9 @@ def build_plan(path: str, doc, raw: _Raw, counts: Counter, notes: list[ReadNote]
 
     `doc` is the ezdxf document holding at least the header and the layer table;
     `backdrop` holds strokes in drawing units (or None)."""
+    _drop_markup(raw, layers)
+    if backdrop:
+        backdrop = [st for st in backdrop if not layers.is_("markup", st.layer)]
     wall_source = "wall layers"
     if not raw.linework and raw.other_linework:
         # no wall layer in this file: every line of no known role may be a wall (reported)
@@ -226,6 +229,22 @@ def build_plan(path: str, doc, raw: _Raw, counts: Counter, notes: list[ReadNote]
         wall_source=wall_source if raw.linework else "none",
         layers=tuple(sorted(layer.dxf.name for layer in doc.layers)),
     )
+
+
+def _drop_markup(raw: _Raw, layers: LayerRoles) -> None:
+    """Entities on planfit's own markup layers are not drawing content: set aside before anything is
+    measured (text heights, the only unit evidence taken while collecting, are taken again without them)."""
+    if not layers.patterns["markup"]:
+        return
+    dropped = False
+    for name in ("outlines", "linework", "other_linework", "texts", "inserts"):
+        items = getattr(raw, name)
+        kept = [it for it in items if not layers.is_("markup", it[1])]
+        if len(kept) != len(items):
+            setattr(raw, name, kept)
+            dropped = True
+    if dropped:
+        raw.evidence.text_height = [t[6] for t in raw.texts if t[6] > 0]
 
 
 # --- collecting raw geometry -------------------------------------------------

@@ -68,18 +68,18 @@ def _num(v) -> str:
     return "" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
 
 
-def csv_columns(zone_ids: list[str]) -> list[str]:
+def csv_columns(zone_ids: list[str], baseline: bool = False) -> list[str]:
     return (["rank", "site", "name", "tier", "verdict", "building_area", "service_activity_area", "minimum",
              "minimum_of", "margin"] + [f"zone_{z}" for z in zone_ids]
             + ["zones_missing", "windows", "equipment", "errors", "warnings", "infos", "highest_tier_met",
-               "changes_needed", "error", "inputs", "report", "images"])
+               "changes_needed"] + (["changed_since"] if baseline else []) + ["error", "inputs", "report", "images"])
 
 
 def to_csv(rows: list[dict[str, Any]], zone_ids: list[str], lang: str) -> str:
     """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese names."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    cols = csv_columns(zone_ids)
+    cols = csv_columns(zone_ids, baseline=any("changed_since" in r for r in rows))
     w.writerow(cols)
     for r in rows:
         out = []
