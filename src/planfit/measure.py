@@ -47,6 +47,7 @@ class Room:
     label_handles: tuple[str, ...]
     label_text: str
     file: str
+    kept_because: str = ""  # why a name the vocabulary does not know was kept as a room name
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         box_area = t.size[0] * t.size[1]
         # an outline drawn tightly around the text is a label frame, not a room
         roomy = [h for h in pool if box_area < LABEL_FRAME_FRACTION * kept_polys[h].area]
-        if not on_room_layer and _in_cell(kept_polys[(roomy or pool)[0]], t, tree, kept_polys):
+        if not on_room_layer and _in_cell(kept_polys[pool[0]], t, tree, kept_polys):
             unused.append((t.handle, roomtext.TABLE_CELL))
             continue
         if not on_room_layer:
@@ -307,9 +308,6 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
                 notes.append(LabelNote(t.handle, t.layer, file, t.text.replace("\n", " "), _r(t.point),
                                        chosen.area, face.area, "outline"))
             elif face is not None and (face.area < OUTLINE_FACE_RATIO * chosen.area or _floats_in(chosen, face)):
-                if face.area >= roomtext.FACE_OUTLINE_RATIO * chosen.area:
-                    notes.append(LabelNote(t.handle, t.layer, file, t.text.replace("\n", " "), _r(t.point),
-                                           chosen.area, face.area, "face"))
                 if room_like:
                     loose.append(LooseLabel(t.handle, t.layer, file, t.text, _r(t.point)))
                 loose_texts.append((t, parts))
@@ -338,6 +336,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         })
 
     rooms_raw = _drop_containers(rooms_raw, dropped, file)
+    rooms_raw = _drop_outlines_off_the_walls(rooms_raw, wall_result, layers, dropped, unused, file)
     wall_result = _rooms_from_walls(plan, wall_result, rooms_raw, loose_texts + _number_labels(texts.numbers, vocab),
                                     dropped, is_name)
     rooms_raw.extend(wall_result.rooms)
@@ -406,13 +405,15 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             label_handles=label_handles,
             label_text=label_text,
             file=file,
+            kept_because=_why_kept_room(raw, label_handles, layers) if category == "unknown" else "",
         ))
     floors = _build_floors(groups, rooms, plan, wall_result)
     used = {h for r in rooms for h in r.label_handles}
     unused += [(t.handle, roomtext.OUTSIDE_ROOMS) for t, p in texts.candidates
                if t.handle not in used and is_name(t, p)]
-    unused += [(t.handle, roomtext.NOT_A_NAME) for t, p in texts.candidates
-               if t.handle not in used and not is_name(t, p)]
+    for t, p in texts.candidates:
+        if t.handle not in used and not is_name(t, p):
+            unused.append((t.handle, roomtext.UNKNOWN_NAME if looks_like_room_name(p) else roomtext.NOT_A_NAME))
     extra = _TextsUnused(_unused_tuple(unused, file), tuple(notes))
     return floors, rooms, dropped, loose, lay.drawings, wall_result.bridges, extra
 
@@ -876,6 +877,14 @@ def _namer(vocab: Vocabulary):
     return is_name
 
 
+def _why_kept_room(raw: dict, label_handles: tuple[str, ...], layers) -> str:
+    name_label = next(((t, p) for t, p in raw["named"] if label_handles and t.handle == label_handles[0]), None)
+    if name_label is None:
+        return ""
+    room_layers = tuple(lay for lay in raw["layers"] if raw["source"] != "walls" and layers.is_("room", lay))
+    return _why_kept(name_label[0], name_label[1], layers, room_layers)
+
+
 def _why_kept(t: Text, p: LabelParts, layers, room_layers: tuple[str, ...]) -> str:
     """Why an unknown name was kept as a room name (for the JSON)."""
     if roomtext.is_room_text_layer(layers, t.layer):
@@ -955,7 +964,29 @@ def _codes_alone(t: Text, layers) -> bool:
 
 
 def _number_alone(t: Text, p: LabelParts) -> bool:
-    return not p.name and roomtext.is_number_only(t.text)
+    return roomtext.is_number_only(t.text)
+
+
+def _drop_outlines_off_the_walls(rooms_raw, walls: "_WallResult", layers, dropped: list[Dropped], unused: list,
+                                 file: str):
+    """A named outline (not on a room layer) standing clear of every wall face, where there are walls,
+    lies outside the building: a plot, a road, a neighbour on a site plan, a cell of a table."""
+    from .walls import WALL_MAX_THICKNESS
+
+    if walls.tree is None or not rooms_raw:
+        return rooms_raw
+    out = []
+    for r in rooms_raw:
+        if r["source"] != "walls" and not any(layers.is_("room", lay) for lay in r["layers"]):
+            near = walls.tree.query(r["poly"], predicate="dwithin", distance=WALL_MAX_THICKNESS)
+            if not len(near):
+                poly = r["poly"]
+                dropped.append(Dropped(r["handles"][0], r["layers"][0], file, "outline-outside-walls", poly.area,
+                                       _pt(poly)))
+                unused.extend((t.handle, roomtext.OUTSIDE_FLOORS) for t, _ in r["labs"])
+                continue
+        out.append(r)
+    return out
 
 
 def _attach_numbers(rooms_raw: list[dict], numbers, unused: list) -> dict[int, Text]:

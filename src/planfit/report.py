@@ -132,7 +132,8 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
                   for z in _zone_order(profile, facts.tier, vocab)],
         "rooms": [{
             "id": r.id, "name": r.name, "number": r.number, "zones": list(r.zones), "category": r.category,
-            "matched_by": list(r.matched_by), "area": _r(r.area), "written_area": _r(r.written_area),
+            "matched_by": list(r.matched_by), "kept_because": r.kept_because or None,
+            "area": _r(r.area), "written_area": _r(r.written_area),
             "written_size": list(r.written_size) if r.written_size else None,
             "point": [_r(r.point[0], 3), _r(r.point[1], 3)], "file": r.file, "floor": r.floor,
             "provenance": {"method": r.source, "handles": list(r.handles), "layers": list(r.layers),

@@ -47,10 +47,11 @@ TITLE = "drawing-title"  # "一层平面图 1:100", "GROUND FLOOR"
 TEXT_SIZE = "text-size"  # far larger or smaller than the drawing's room text
 TABLE_CELL = "table-cell"  # inside a cell of a table or title block
 NOT_A_NAME = "not-a-room-name"  # dimensions, levels, tags, notes
+UNKNOWN_NAME = "unknown-word"  # a word the vocabulary does not know, not on a room-text layer, not shaped as a label
 OUTSIDE_ROOMS = "outside-rooms"  # a room name inside no room
 OUTSIDE_FLOORS = "outside-floor-plans"  # in an outline outside every floor plan
 NOT_A_PLAN = "not-a-plan"  # the drawing is not a floor plan
-NUMBER_UNUSED = "number-outside-rooms"  # a room number inside no room, or in a room numbered already
+NUMBER_UNUSED = "number-not-attached"  # a number inside no room, in a room numbered already, or away from the name
 
 
 @dataclass(frozen=True)
