@@ -146,8 +146,8 @@ def sort_texts(plan: Plan, vocab, skip: set[str], parsed: dict[str, LabelParts])
         if parts.is_title:
             unused.append((t.handle, TITLE))
             continue
-        if looks_like_room_name(parts) or parts.written_area:
-            room_like.append((t, parts, looks_like_room_name(parts)))
+        if looks_like_room_name(parts) or parts.written_area or _known_short_name(parts, vocab):
+            room_like.append((t, parts, looks_like_room_name(parts) or _known_short_name(parts, vocab)))
             continue
         if is_number_only(t.text):
             numbers.append(t)
@@ -173,6 +173,13 @@ def sort_texts(plan: Plan, vocab, skip: set[str], parsed: dict[str, LabelParts])
                 kept_numbers.append(t)
         numbers = kept_numbers
     return SortedTexts(tuple(cands), tuple(numbers), tuple(unused), height)
+
+
+def _known_short_name(parts: LabelParts, vocab) -> bool:
+    """A short name the vocabulary knows exactly ("WC"), which the shape test alone would miss."""
+    n = parts.name
+    return bool(n) and not parts.is_title and len(n) <= 40 and any(c.isalpha() for c in n) \
+        and vocab.match_part(n).how == "name"
 
 
 def is_number_only(text: str) -> bool:
