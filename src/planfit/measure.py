@@ -1010,8 +1010,8 @@ def _attach_numbers(rooms_raw: list[dict], numbers, unused: list) -> dict[int, T
             continue
         n = min(hits, key=lambda h: (polys[h].area, h))
         raw = rooms_raw[n]
-        coded = any(c.isalpha() for c in t.text) or any(u is t for u, _ in raw["labs"] if not _.name)
-        beside = any(math.dist(u.point, t.point) <= 3 * max(u.height, t.height, 1e-9) for u, _ in raw["named"])
+        coded = any(c.isalpha() for c in t.text) or any(u is t for u, _parts in raw["labs"])
+        beside = any(math.dist(u.point, t.point) <= 3 * max(u.height, t.height, 1e-9) for u, _parts in raw["named"])
         if n in out or not (coded or beside):
             unused.append((t.handle, roomtext.NUMBER_UNUSED))
             continue
