@@ -67,7 +67,7 @@ def test_title_block_schedule_and_road_texts_of_a_permit_sheet_are_not_rooms():
     # the sheet's room labels themselves all stand at (1, 0) with 67 m high text (a broken export), inside no room
     assert data["rooms"] == []
     counts = data["texts_unused"]["counts"]
-    assert counts["outside-floor-plans"] == 4 and counts["outside-rooms"] == 72
+    assert counts["stacked-at-one-point"] == 75 and counts["outside-floor-plans"] == 7
 
 
 def test_floor_titles_on_the_dormitory_sheet_are_titles_not_rooms():

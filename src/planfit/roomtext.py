@@ -35,6 +35,7 @@ CELL_TEXT_HEIGHTS = float(_S["cell_text_heights"])
 CELL_MATCH = float(_S["cell_match"])
 FACE_OUTLINE_RATIO = float(_S["face_outline_ratio"])
 ROOM_OUTLINE_MIN_AREA = float(_S["room_outline_min_area"])
+STACKED_TEXTS = int(_S["stacked_texts"])
 
 # a room number alone: "101", "A002", "E-009", "1F-101", "B1-12"; door and window type codes
 # (M1021, C1815, FM甲1021, D1, W3) are not room numbers
@@ -45,6 +46,7 @@ OPENING_CODE_RE = re.compile(r"^(?:M|C|MC|FM|TC|GC|MLC|D|W|DW|DR|WD|WIN)[-_]?\d"
 BLOCK_ATTRIBUTE = "block-attribute"  # an attribute of a recognised equipment, sign, window, door or furniture block
 TITLE = "drawing-title"  # "一层平面图 1:100", "GROUND FLOOR"
 TEXT_SIZE = "text-size"  # far larger or smaller than the drawing's room text
+STACKED = "stacked-at-one-point"  # one of several different texts inserted at the same point (a broken export)
 TABLE_CELL = "table-cell"  # inside a cell of a table or title block
 NOT_A_NAME = "not-a-room-name"  # dimensions, levels, tags, notes
 UNKNOWN_NAME = "unknown-word"  # a word the vocabulary does not know, not on a room-text layer, not shaped as a label
@@ -153,6 +155,15 @@ def sort_texts(plan: Plan, vocab, skip: set[str], parsed: dict[str, LabelParts])
             numbers.append(t)
             continue
         unused.append((t.handle, NOT_A_NAME))
+    # several different texts inserted at one point have lost their places: they name nothing
+    at: dict[tuple[float, float], set[str]] = {}
+    for t, _parts, _named in room_like:
+        at.setdefault((round(t.insert[0], 3), round(t.insert[1], 3)), set()).add(t.text)
+    stacked = {k for k, v in at.items() if len(v) >= STACKED_TEXTS}
+    if stacked:
+        unused += [(t.handle, STACKED) for t, _p, _n in room_like
+                   if (round(t.insert[0], 3), round(t.insert[1], 3)) in stacked]
+        room_like = [(t, p, n) for t, p, n in room_like if (round(t.insert[0], 3), round(t.insert[1], 3)) not in stacked]
     # the drawing's room text height: texts the vocabulary knows, or on room-text layers
     ref = [t.height for t, p, named in room_like if named and t.height > 0
            and (is_room_text_layer(layers, t.layer) or any(m.category for m in vocab.match(p.name)))]
