@@ -167,3 +167,14 @@ def test_floor_titles_and_far_larger_texts_are_not_rooms(plan):
     assert sorted(r["name"] for r in data["rooms"]) == ["会议室", "办公室", "档案室", "调解室"]
     assert _unused(data) == {"drawing-title": 1, "text-size": 1}
     assert Counter(f["code"] for f in data["findings"])["D108"] == 0
+
+
+def test_different_labels_stacked_at_one_point_name_no_room(plan):
+    b = plan()
+    b.wall_rect(0, 0, 6, 5).wall_rect(6, 0, 6, 5)
+    b.text("办公室", 3, 2.5)
+    for name in ("BEDROOM 4.27X4.75", "KITCHEN 1.98X3.66", "TOILET 1.22X2.74"):
+        b.text(name, 9, 2.5, layer="RM TXT")  # an export that lost every label's place
+    _, data = check_json(b.save())
+    assert _names(data) == [("办公室", "", 30.0)]
+    assert _unused(data) == {"stacked-at-one-point": 3}
