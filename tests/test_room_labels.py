@@ -178,3 +178,27 @@ def test_different_labels_stacked_at_one_point_name_no_room(plan):
     _, data = check_json(b.save())
     assert _names(data) == [("办公室", "", 30.0)]
     assert _unused(data) == {"stacked-at-one-point": 3}
+
+
+def test_a_schedule_drawn_with_lines_beside_a_plan_without_wall_layers_gives_no_rooms(plan):
+    b = plan()
+    for x, y, w, h in ((0, 0, 10, 8), (10, 0, 6, 8)):  # walls on layer 0: all lines of no known role are walls
+        b.wall_rect(x, y, w, h, layer="0")
+    b.text("便民服务大厅", 5, 4).text("办公室", 13, 4)
+    rng = random.Random(7)
+    x0, y0, widths, rows, h = 18.0, 0.0, [3.0, 5.0, 3.0], 6, 0.7
+    for r in range(rows + 1):
+        b.line((x0, y0 + r * h), (x0 + sum(widths), y0 + r * h), layer="0")
+    cx = x0
+    for w in [0.0] + widths:
+        cx += w
+        b.line((cx, y0), (cx, y0 + rows * h), layer="0")
+    for r in range(rows):
+        cx = x0
+        for w in widths:
+            b.text(f"{_random_words(rng, 1)} {rng.randint(2, 9)}.{rng.randint(10, 99)}X{rng.randint(2, 9)}.00",
+                   cx + w / 2, y0 + r * h + h / 2, layer="0", height=0.3)
+            cx += w
+    _, data = check_json(b.save())
+    assert _names(data) == [("便民服务大厅", "", 80.0), ("办公室", "", 48.0)]
+    assert _unused(data) == {"table-cell": 18}

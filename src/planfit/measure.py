@@ -338,7 +338,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
     rooms_raw = _drop_containers(rooms_raw, dropped, file)
     rooms_raw = _drop_outlines_off_the_walls(rooms_raw, wall_result, layers, dropped, unused, file)
     wall_result = _rooms_from_walls(plan, wall_result, rooms_raw, loose_texts + _number_labels(texts.numbers, vocab),
-                                    dropped, is_name)
+                                    dropped, is_name, unused)
     rooms_raw.extend(wall_result.rooms)
     assigned = {t.handle for r in wall_result.rooms for t, _ in r["labs"]}
     loose = [lb for lb in loose if lb.handle not in assigned]
@@ -526,7 +526,7 @@ def _face_holding(result: "_WallResult", point) -> object:
 
 
 def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], loose_texts, dropped: list[Dropped],
-                      is_name=None):
+                      is_name=None, unused: list | None = None):
     """Name the wall faces by the labels inside them; those named are rooms."""
     import numpy as np
     from shapely import STRtree, get_exterior_ring, points
@@ -556,6 +556,10 @@ def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], 
                 if k not in owner or result.faces[f].area < result.faces[owner[k]].area:
                     owner[k] = f
         for k, f in sorted(owner.items()):
+            t = loose_texts[k][0]
+            if unused is not None and _face_is_cell(result, f, t):
+                unused.append((t.handle, roomtext.TABLE_CELL))  # a table drawn with lines taken as walls
+                continue
             labels[f].append(loose_texts[k])
 
     keep: list[int] = []
@@ -945,6 +949,13 @@ def _in_cell(poly, t: Text, tree, polys) -> bool:
     if tree is None:
         return False
     near = [polys[int(j)] for j in tree.query(poly, predicate="intersects")]
+    return roomtext.is_cell(poly, t.height, near)
+
+
+def _face_is_cell(result: "_WallResult", f: int, t: Text) -> bool:
+    """Whether the wall face holding a text is a cell of a table drawn with lines."""
+    poly = result.faces[f].poly
+    near = [result.faces[int(j)].poly for j in result.tree.query(poly, predicate="intersects")]
     return roomtext.is_cell(poly, t.height, near)
 
 
