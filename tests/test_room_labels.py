@@ -45,7 +45,8 @@ def test_service_window_blocks_with_a_counter_outline_keep_the_hall_area_exact(p
     block.add_lwpolyline([(0, 0), (1500, 0), (1500, 600), (0, 600)], close=True)
     block.add_attdef("类别", (200, 200), dxfattribs={"height": 250})
     for x in (2, 5, 8):
-        b.msp.add_blockref("窗口", (x * 1000, 2000), dxfattribs={"layer": "WINDOW"}).add_auto_attribs({"类别": "综合业务"})
+        ins = b.msp.add_blockref("窗口", (x * 1000, 2000), dxfattribs={"layer": "WINDOW"})
+        ins.add_auto_attribs({"类别": "综合业务"})
     _, data = check_json(b.save(), "--tier", "community", "--new-build")
     assert _names(data) == [("便民服务大厅", "", 96.0), ("办公室", "", 40.0)]
     assert _unused(data)["block-attribute"] == 3

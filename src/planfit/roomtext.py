@@ -158,12 +158,11 @@ def sort_texts(plan: Plan, vocab, skip: set[str], parsed: dict[str, LabelParts])
     # several different texts inserted at one point have lost their places: they name nothing
     at: dict[tuple[float, float], set[str]] = {}
     for t, _parts, _named in room_like:
-        at.setdefault((round(t.insert[0], 3), round(t.insert[1], 3)), set()).add(t.text)
+        at.setdefault(_spot(t), set()).add(t.text)
     stacked = {k for k, v in at.items() if len(v) >= STACKED_TEXTS}
     if stacked:
-        unused += [(t.handle, STACKED) for t, _p, _n in room_like
-                   if (round(t.insert[0], 3), round(t.insert[1], 3)) in stacked]
-        room_like = [(t, p, n) for t, p, n in room_like if (round(t.insert[0], 3), round(t.insert[1], 3)) not in stacked]
+        unused += [(t.handle, STACKED) for t, _p, _n in room_like if _spot(t) in stacked]
+        room_like = [(t, p, n) for t, p, n in room_like if _spot(t) not in stacked]
     # the drawing's room text height: texts the vocabulary knows, or on room-text layers
     ref = [t.height for t, p, named in room_like if named and t.height > 0
            and (is_room_text_layer(layers, t.layer) or any(m.category for m in vocab.match(p.name)))]
@@ -184,6 +183,11 @@ def sort_texts(plan: Plan, vocab, skip: set[str], parsed: dict[str, LabelParts])
                 kept_numbers.append(t)
         numbers = kept_numbers
     return SortedTexts(tuple(cands), tuple(numbers), tuple(unused), height)
+
+
+def _spot(t: Text) -> tuple[float, float]:
+    """A text's insertion point to the millimetre."""
+    return (round(t.insert[0], 3), round(t.insert[1], 3))
 
 
 def _known_short_name(parts: LabelParts, vocab) -> bool:
