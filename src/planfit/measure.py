@@ -112,7 +112,6 @@ class LabelNote:
 class _TextsUnused:
     unused: tuple
     notes: tuple
-    not_plan: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,6 @@ class Measurement:
     drawings: tuple = ()  # floors.Drawing: drawings in the files not used as floor plans
     texts_unused: tuple = ()  # UnusedText: every text not used as a room label, with its reason
     label_notes: tuple = ()  # LabelNote: labels whose wall face dwarfs the outline they sit in
-    not_plans: tuple = ()  # (file, reason): drawings that are not floor plans (no rooms, no area)
 
 
 def measure(plans: list[Plan], vocab: Vocabulary) -> Measurement:
@@ -186,7 +184,6 @@ def _summarise(floors, rooms, dropped, loose, drawings, openings, extras=()) -> 
         drawings=tuple(drawings),
         texts_unused=tuple(u for ex in extras for u in ex.unused),
         label_notes=tuple(n for ex in extras for n in ex.notes),
-        not_plans=tuple(nf for ex in extras for nf in getattr(ex, "not_plan", ())),
     )
 
 
@@ -933,7 +930,7 @@ def _not_a_plan(plan: Plan, texts, unused: list, dropped: list[Dropped]):
     floor = Floor(stem, stem, plan.path, 0.0, "none", NOT_A_PLAN_EN, (), (), 0)
     unused = unused + [(t.handle, roomtext.NOT_A_PLAN) for t, _ in texts.candidates] + \
         [(t.handle, roomtext.NOT_A_PLAN) for t in texts.numbers]
-    extra = _TextsUnused(_unused_tuple(unused, plan.path), (), ((plan.path, NOT_A_PLAN_EN),))
+    extra = _TextsUnused(_unused_tuple(unused, plan.path), ())
     return (floor,), [], dropped, [], [], [], extra
 
 
