@@ -394,11 +394,9 @@ def _drawing_rules(ctx: _Ctx, plans: list[Plan], meas: Measurement) -> bool:
     # D110 a label given a wall face many times larger than the outline it sits in
     for n in meas.label_notes:
         ratio = n.face_area / n.outline_area if n.outline_area else 0.0
-        used_en = "the outline was taken as the room" if n.used == "outline" else "the wall face was taken as the room"
-        used_zh = "按轮廓计为房间" if n.used == "outline" else "按墙线围合区域计为房间"
         ctx.finding("D110", name=n.text, measured=round(n.face_area, 4), unit="m²", file=n.file, location=n.point,
                     handles=(n.handle,), layers=(n.layer,), outline=_fmt(n.outline_area), face=_fmt(n.face_area),
-                    ratio=f"{ratio:.0f}", used_en=used_en, used_zh=used_zh)
+                    ratio=f"{ratio:.0f}")
     ctx.outcome("D110", "failed" if meas.label_notes else "passed", len(meas.label_notes))
 
     # D108 names not in the vocabulary

@@ -104,8 +104,7 @@ class LabelNote:
     text: str
     point: Point
     outline_area: float
-    face_area: float
-    used: str  # "outline" (the outline became the room) | "face" (the face did)
+    face_area: float  # the outline became the room
 
 
 @dataclass(frozen=True)
@@ -303,7 +302,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             chosen = kept_polys[(roomy or pool)[0]]
             if face is not None and _keeps_outline(chosen, face):
                 notes.append(LabelNote(t.handle, t.layer, file, t.text.replace("\n", " "), _r(t.point),
-                                       chosen.area, face.area, "outline"))
+                                       chosen.area, face.area))
             elif face is not None and (face.area < OUTLINE_FACE_RATIO * chosen.area or _floats_in(chosen, face)):
                 if room_like:
                     loose.append(LooseLabel(t.handle, t.layer, file, t.text, _r(t.point)))
