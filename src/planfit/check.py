@@ -150,7 +150,8 @@ def _margin(plans, meas, facts: Facts, profile: Profile, vocab: Vocabulary, lay,
         _layout_rules(c, lay, meas, plans)
         failing = tuple(sorted({f.code for f in c.findings if f.severity == "error" and f.code != "S103"
                                 and profile.rules[f.code]["family"] != "drawing"}))
-        rows.append((t, plan_found and not failing, failing))
+        # a tier is met only by a plan with rooms: without rooms nothing is shown to meet it
+        rows.append((t, plan_found and bool(meas.rooms) and not failing, failing))
     highest = next((t for t, met, _ in rows if met), None)
     changes = tuple(dict.fromkeys((code, zh, en) for code, zh, en in main.changes
                                   if profile.rules[code]["family"] != "drawing"))
@@ -396,8 +397,18 @@ def _drawing_rules(ctx: _Ctx, plans: list[Plan], meas: Measurement) -> bool:
             zh = ("未找到房间：planfit 查找房间图层（" + "、".join(layers["room"][:4]) + "…）上或含房间名称的闭合多段线和填充边界，"
                   "以及墙体图层（" + "、".join(layers["wall"][:4]) + f"…）墙线围合且含房间名称的区域；找到 {walls} 个墙体图元、"
                   f"{len(loose)} 个不在任何房间内的房间名称。请把墙线放在墙体图层（或用 --vocabulary 的 [layers] 补充），或绘制房间轮廓（天正“搜索房间”）")
-        ctx.finding("D106", reason_en=en, reason_zh=zh, file=p.path)
+        # walls nobody labelled: a plan, but its rooms cannot be told (undecided, not failed)
+        ctx.finding("D106", reason_en=en, reason_zh=zh, file=p.path, undecided=bool(drawn and not loose),
+                    severity=ctx.profile.severity("D106"))
     ctx.outcome("D106", "failed" if missing else "passed", missing)
+
+    # D110 a label given a wall face many times larger than the outline it sits in
+    for n in meas.label_notes:
+        ratio = n.face_area / n.outline_area if n.outline_area else 0.0
+        ctx.finding("D110", name=n.text, measured=round(n.face_area, 4), unit="m²", file=n.file, location=n.point,
+                    handles=(n.handle,), layers=(n.layer,), outline=_fmt(n.outline_area), face=_fmt(n.face_area),
+                    ratio=f"{ratio:.0f}")
+    ctx.outcome("D110", "failed" if meas.label_notes else "passed", len(meas.label_notes))
 
     # D108 names not in the vocabulary
     unknown = [r for r in meas.rooms if r.category == "unknown"]

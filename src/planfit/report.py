@@ -27,7 +27,8 @@ UI = {
         "rooms": "Rooms", "zones": "Zones", "no_zone": "no room", "findings": "Findings",
         "rules": "Rules", "verdict": "Verdict", "where": "where", "passed": "passed", "failed": "failed",
         "not_applicable": "not applicable", "undecided": "undecided", "none": "no findings",
-        "dropped": "candidates not kept", "pass": "PASS", "fail": "FAIL", "no-plan": "NO PLAN FOUND",
+        "dropped": "candidates not kept", "texts_unused": "texts not used as room labels",
+        "pass": "PASS", "fail": "FAIL", "no-plan": "NO PLAN FOUND",
         "undecided_v": "UNDECIDED", "reader": "read with", "fix": "fix", "from": "from",
         "built_before_2015": "built before 2015", "new_build": "newly built", "hosted_in": "hosted in",
         "sa_area": "area for serving the public and activities", "fact_missing": "not given",
@@ -45,7 +46,8 @@ UI = {
         "rooms": "房间", "zones": "功能区", "no_zone": "无房间", "findings": "问题",
         "rules": "规则", "verdict": "结论", "where": "位置", "passed": "通过", "failed": "未通过",
         "not_applicable": "不适用", "undecided": "无法判定", "none": "未发现问题",
-        "dropped": "未计为房间的轮廓", "pass": "通过", "fail": "不通过", "no-plan": "未找到平面",
+        "dropped": "未计为房间的轮廓", "texts_unused": "未用作房间名称的文字",
+        "pass": "通过", "fail": "不通过", "no-plan": "未找到平面",
         "undecided_v": "无法判定", "reader": "读取方式", "fix": "修改建议", "from": "来源",
         "built_before_2015": "2015年以前建成", "new_build": "新建", "hosted_in": "依托",
         "sa_area": "服务群众和开展活动的面积", "fact_missing": "未提供",
@@ -131,7 +133,8 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
                   for z in _zone_order(profile, facts.tier, vocab)],
         "rooms": [{
             "id": r.id, "name": r.name, "number": r.number, "zones": list(r.zones), "category": r.category,
-            "matched_by": list(r.matched_by), "area": _r(r.area), "written_area": _r(r.written_area),
+            "matched_by": list(r.matched_by), "kept_because": r.kept_because or None,
+            "area": _r(r.area), "written_area": _r(r.written_area),
             "written_size": list(r.written_size) if r.written_size else None,
             "point": [_r(r.point[0], 3), _r(r.point[1], 3)], "file": r.file, "floor": r.floor,
             "provenance": {"method": r.source, "handles": list(r.handles), "layers": list(r.layers),
@@ -146,6 +149,7 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
         },
         "loose_labels": [{"handle": lb.handle, "layer": lb.layer, "file": lb.file, "text": lb.text,
                           "point": [_r(lb.point[0], 3), _r(lb.point[1], 3)]} for lb in m.loose_labels],
+        "texts_unused": _texts_unused(m),
         "rules": [{"code": o.code, "slug": o.slug, "clause": o.clause, "status": o.status, "findings": o.findings,
                    "reason_en": o.reason_en, "reason_zh": o.reason_zh} for o in result.outcomes],
         "findings": findings,
@@ -364,6 +368,9 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
                + (f"; {ui['dropped']}: " + ", ".join(f"{k} {v}" for k, v in dropped.items()) if dropped else ""))
     if data["loose_labels"]:
         out.append(f"  {ui['loose']}: {len(data['loose_labels'])}")
+    unused = data.get("texts_unused", {}).get("counts", {})
+    if unused:
+        out.append(f"  {ui['texts_unused']}: " + ", ".join(f"{k} {v}" for k, v in unused.items()))
     out.append(f"{ui['zones']}:")
     for z in data["zones"]:
         names = [r["name"] for r in data["rooms"] if r["id"] in z["rooms"]]
@@ -450,3 +457,10 @@ def _layout_text(data: dict, profile: Profile, lang: str) -> list[str]:
             out.append(f"  {ui['missing']} {m['requested']}: {miss}" if lang == "en" else
                        f"  {ui['missing']}{m['requested']}）：{miss}")
     return out
+
+
+def _texts_unused(m) -> dict:
+    """Every drawing text not used as a room label, counted by reason (roomtext reasons)."""
+    counts = Counter(u.reason for u in m.texts_unused)
+    return {"counts": dict(sorted(counts.items())),
+            "items": [{"handle": u.handle, "file": u.file, "reason": u.reason} for u in m.texts_unused]}

@@ -374,7 +374,7 @@ class PageDrawer:
 
     def _label(self, ax, r, ptm, batch):
         lb = self.st.labels
-        name = r.name or self.t["unnamed_room"]
+        name = r.name or r.number or self.t["unnamed_room"]
         lines = [name]
         if lb.area:
             area = f"{r.area:,.2f} m²"
