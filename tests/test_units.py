@@ -414,3 +414,33 @@ def test_corpus_korean_survey_in_projected_metres_is_not_read_in_feet():
     u = read_plan(corpus("kr_survey_sample04_cp949_blocks.dxf")).units
     assert (u.name, u.header, u.confidence) == ("m", "unitless", "weak")
     assert "the evidence is weak, candidates with their scores: m " in u.reason_en
+
+
+# --- cost follows the drawing, not the header ------------------------------------------------------------------
+
+MEMORY_LIMIT = 1536 * 1024 * 1024  # 1.5 GB of address space
+
+
+def test_a_dense_metre_drawing_under_a_mm_header_checks_in_bounded_time_and_memory(tmp_path):
+    # 9 004 wall lines in metres (1 500 rooms of 4 m, doorways in every room), header mm, no text: read as mm,
+    # every tolerance would span the whole drawing and each neighbour search would hold all pairs of ends
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    path = walls_only(tmp_path / "dense.dxf", "m", 4, nx=50, ny=30, room=4.0, thickness=0.2)
+    assert len(ezdxf.readfile(path).modelspace()) == 9004
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "planfit", "check", str(path), "--format", "json"],
+                          capture_output=True, text=True, timeout=120, preexec_fn=limit)
+    elapsed = time.perf_counter() - start
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert elapsed <= 20.0
+    data = json.loads(done.stdout)
+    assert data["files"][0]["units"]["name"] == "m"
+    assert data["building_area"]["value"] == pytest.approx(200.2 * 120.2, rel=1e-6)  # outer wall face, m²
