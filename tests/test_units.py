@@ -268,7 +268,8 @@ def test_a_metre_drawing_without_header_and_walls_only_is_read_in_metres(tmp_pat
     assert (u.name, u.source, u.confidence) == ("m", "geometry", "strong")
     assert u.reason_en.startswith(
         "no usable unit header ($INSUNITS=0 (unitless)); the geometry fits m (drawing extent 99.76 → 99.76 m, "
-        "wall thickness 0.24 → 0.24 m (100 % of wall faces), door swings median 0.9 → 0.9 m)")
+        "wall thickness 0.24 → 0.24 m (100 % of wall faces), door swings median 0.9 → 0.9 m, openings in walls median "
+        "0.9 → 0.9 m)")
 
 
 def test_a_metre_drawing_under_a_mm_header_with_walls_only_and_no_text_is_read_in_metres(tmp_path):
@@ -276,11 +277,13 @@ def test_a_metre_drawing_under_a_mm_header_with_walls_only_and_no_text_is_read_i
     u = plan.units
     assert (u.name, u.source, u.header) == ("m", "geometry", "mm")
     assert u.reason_en == ("the header $INSUNITS=4 (mm) does not fit the geometry (drawing extent 30.24 → 0.0302 m, "
-                           "wall thickness 0.24 → 0.00024 m (100 % of wall faces)); m does (drawing extent 30.24 → "
-                           "30.24 m, wall thickness 0.24 → 0.24 m (100 % of wall faces))")
-    # the extent and the wall faces each rule millimetres out on their own
+                           "wall thickness 0.24 → 0.00024 m (100 % of wall faces), openings in walls median 0.9 → "
+                           "0.0009 m); m does (drawing extent 30.24 → 30.24 m, wall thickness 0.24 → 0.24 m (100 % of "
+                           "wall faces), openings in walls median 0.9 → 0.9 m)")
+    # the extent, the wall faces and the doorways in them each rule millimetres out on their own
     clues = {c.kind: c for c in u.evidence}
-    assert set(clues) == {"header", "extent", "wall_thickness"}
+    assert set(clues) == {"header", "extent", "wall_thickness", "door_gap"}
+    assert clues["door_gap"].count == 48  # 12 doorways between the three rows of rooms, both ends of both faces
     assert clues["wall_thickness"].value == pytest.approx(0.24)
     assert dict(clues["extent"].scores)["mm"] < dict(clues["extent"].scores)["m"] - 5
 
@@ -356,7 +359,7 @@ def test_the_report_holds_the_unit_decision_as_data(tmp_path):
     assert (units["name"], units["source"], units["header"], units["insunits"], units["confidence"]) == (
         "m", "geometry", "mm", 4, "strong")
     assert [c["unit"] for c in units["candidates"]][0] == "m"
-    assert [e["kind"] for e in units["evidence"]] == ["header", "extent", "wall_thickness", "door_swing"]
+    assert [e["kind"] for e in units["evidence"]] == ["header", "extent", "wall_thickness", "door_swing", "door_gap"]
     swing = units["evidence"][3]
     assert (swing["count"], swing["value"], swing["power"], swing["used"]) == (18, 0.9, 1, True)
     assert swing["scores"]["m"] > swing["scores"]["mm"]
@@ -407,7 +410,8 @@ def corpus(name: str) -> Path:
 def test_corpus_university_floor_without_header_or_text_is_read_in_metres():
     u = read_plan(corpus("de_tue_university_floor_no_labels.dxf")).units
     assert (u.name, u.source, u.header, u.confidence) == ("m", "geometry", "unitless", "strong")
-    assert [c.kind for c in u.evidence if c.used] == ["convention", "extent", "wall_thickness", "door_swing"]
+    assert [c.kind for c in u.evidence if c.used] == ["convention", "extent", "wall_thickness", "door_swing",
+                                                      "door_gap"]
 
 
 def test_corpus_korean_survey_in_projected_metres_is_not_read_in_feet():

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from .datafiles import LayerRoles
 from .errors import InputError
-from .labels import AREA_RE, AREA_WORD_RE, looks_like_room_name, parse_label
 from .model import Insert, Linework, Outline, Plan, ReadNote, Stroke, Text
+from .unit_evidence import gather_evidence
 from .units import KINDS as UNIT_KINDS
-from .units import SCALE, UnitEvidence, choose_units, typical_room_size
+from .units import SCALE, UnitEvidence, choose_units
 
 BINARY_DXF_MAGIC = b"AutoCAD Binary DXF"
 DOOR_NAME_PREFIXES = ("M", "DOOR", "门", "FM", "TLM")
@@ -169,8 +169,7 @@ def build_plan(path: str, doc, raw: _Raw, counts: Counter, notes: list[ReadNote]
         wall_source = "all lines on layers of no known role (no wall layer found: " + \
             ", ".join(sorted({lay for _h, lay, _p in raw.other_linework})[:6]) + ")"
     raw.other_linework = []
-    _gather_geometry_evidence(raw, layers)
-    _gather_room_evidence(raw, layers)
+    gather_evidence(raw.evidence, raw.linework, raw.outlines, raw.texts, layers)
     insunits = doc.header.get("$INSUNITS")
     chosen = choose_units(insunits if isinstance(insunits, int) else None, raw.evidence, units)
     s = chosen.scale
@@ -643,157 +642,6 @@ def _area(ring) -> float:
         x2, y2 = ring[(i + 1) % n]
         a += x1 * y2 - x2 * y1
     return a / 2
-
-
-def _gather_room_evidence(raw: _Raw, layers: LayerRoles) -> None:
-    """Room sizes and written areas, in drawing units, for the unit decision.
-
-    Each label goes to the smallest outline holding it that is not a frame drawn tightly around the label.
-    An outline holding one room name (or drawn on a room layer) and no other labelled outline is a room:
-    its area is evidence, against the typical size of its kind where the name tells it. An area written in
-    the name's label, or in its own text in the same outline ("5,18" beside the name, "71.25 m²" alone), is
-    compared with the outline's area. Outlines holding several names or other rooms (sheet frames, unit and
-    area outlines) tell nothing about one room, nor do outlines about as large as the whole drawing."""
-    from shapely import STRtree, points
-    from shapely.geometry import Polygon
-
-    largest = raw.evidence.extent[0] * float(UNIT_KINDS["room_area"]["max_extent_share"]) \
-        if raw.evidence.extent else math.inf
-    polys, areas, on_room_layer = [], [], []
-    for _h, lay, _k, ring, _holes, _c, _a in raw.outlines:
-        if layers.is_("ignore", lay) or layers.is_("boundary", lay):
-            continue
-        poly = Polygon(ring)
-        if not poly.is_valid or poly.area <= 0:
-            continue
-        x0, y0, x1, y1 = poly.bounds
-        if max(x1 - x0, y1 - y0) >= largest:
-            continue
-        polys.append(poly)
-        areas.append(poly.area)
-        on_room_layer.append(layers.is_("room", lay))
-    if not polys:
-        return
-    tree = STRtree(polys)
-    frame = float(UNIT_KINDS["room_area"]["label_frame"])
-    names: dict[int, list[str]] = {}
-    written: dict[int, list[tuple[float, bool]]] = {}  # (area in m², written with its unit or as a name's area)
-    for _h, _lay, _k, txt, centre, _i, _ht, _b, _t in raw.texts:
-        parts = parse_label(txt)
-        is_name = looks_like_room_name(parts)
-        if not (is_name or parts.written_area):
-            continue
-        box = centre[2] * centre[3]
-        hits = [int(i) for i in tree.query(points(centre[0], centre[1]), predicate="within")
-                if areas[int(i)] > frame * box]
-        if not hits:
-            continue
-        idx = min(hits, key=lambda i: areas[i])
-        if is_name:
-            names.setdefault(idx, []).append(parts.name)
-        if parts.written_area:
-            with_unit = bool(AREA_RE.search(txt) or AREA_WORD_RE.search(txt)) or is_name
-            written.setdefault(idx, []).append((parts.written_area, with_unit))
-    rooms = [i for i in range(len(polys)) if len(set(names.get(i, []))) == 1 or
-             (on_room_layer[i] and not names.get(i))]
-    holders: set[int] = set()
-    for i in rooms:  # an outline holding a room is a unit, area or sheet outline
-        inside = polys[i].representative_point()
-        holders.update(int(j) for j in tree.query(inside, predicate="within") if int(j) != i and areas[int(j)] > areas[i])
-    for i in rooms:
-        if i in holders:
-            continue
-        area = areas[i]
-        found = names.get(i, [])
-        typical = typical_room_size(found[0]) if found else None
-        if typical is not None:
-            raw.evidence.room_size.append((area, typical))
-        elif on_room_layer[i]:
-            raw.evidence.room_area.append(area)
-        else:
-            raw.evidence.named_area.append(area)
-        areas_written = {w for w, with_unit in written.get(i, []) if with_unit or found}
-        if len(areas_written) == 1:
-            raw.evidence.written_area.append((areas_written.pop(), area))
-
-
-def _gather_geometry_evidence(raw: _Raw, layers: LayerRoles) -> None:
-    """The drawing's extent and its wall thickness, in drawing units, for the unit decision. Nothing
-    here depends on a unit: searches reach only as far as each segment's own length allows."""
-    import numpy as np
-
-    k = UNIT_KINDS["extent"]
-    pts = [p for _h, _l, line in raw.linework for p in line]
-    if not pts:
-        pts = [p for o in raw.outlines for p in o[3]] + [t[5] for t in raw.texts]
-    if len(pts) < 2:
-        return
-    xy = np.asarray(pts, dtype=float)
-    xy = xy[np.isfinite(xy).all(axis=1)]
-    if len(xy) < 2:
-        return
-    trim = float(k["trim"]) * 100
-    lo, hi = np.percentile(xy, [trim, 100 - trim], axis=0)
-    extent = float(max(hi - lo))
-    if extent <= 0:
-        return
-    raw.evidence.extent.append(extent)
-    dists, share = wall_face_distances(raw.linework, extent)
-    raw.evidence.wall_thickness.extend(dists)
-    raw.evidence.wall_share = share
-
-
-def wall_face_distances(linework, extent: float) -> tuple[list[float], float]:
-    """Distances between parallel wall faces that agree on one value, and the share of the wall
-    segments that do (see [kinds.wall_thickness] in units.toml)."""
-    import numpy as np
-    from shapely import STRtree, linestrings
-
-    k = UNIT_KINDS["wall_thickness"]
-    segs = [(a[0], a[1], b[0], b[1]) for _h, _l, line in linework for a, b in zip(line, line[1:])]
-    if len(segs) < 4:
-        return [], 0.0
-    s = np.asarray(segs, dtype=float)
-    s = s[np.isfinite(s).all(axis=1)]
-    d = s[:, 2:] - s[:, :2]
-    length = np.hypot(d[:, 0], d[:, 1])
-    s, d, length = s[length >= extent * float(k["min_length"])], d[length >= extent * float(k["min_length"])],         length[length >= extent * float(k["min_length"])]
-    n = len(s)
-    if n < 4:
-        return [], 0.0
-    cap = int(k["max_segments"])
-    if n > cap:  # an even sample: the evidence needs a mode, not every segment
-        keep = np.linspace(0, n - 1, cap).astype(int)
-        s, d, length, n = s[keep], d[keep], length[keep], cap
-    u = d / length[:, None]
-    aspect = float(k["min_aspect"])
-    reach = np.minimum(length / aspect, extent * float(k["max_reach"]))
-    geoms = linestrings(s.reshape(n, 2, 2))
-    qi, ti = STRtree(geoms).query(geoms, predicate="dwithin", distance=reach)
-    pick = qi != ti
-    qi, ti = qi[pick], ti[pick]
-    parallel = np.abs(u[qi, 0] * u[ti, 1] - u[qi, 1] * u[ti, 0]) <= math.sin(math.radians(1.0))
-    qi, ti = qi[parallel], ti[parallel]
-    # distance across and overlap along the query segment's direction
-    ux, uy = u[qi, 0], u[qi, 1]
-    ox, oy = s[qi, 0], s[qi, 1]
-    across = np.abs((s[ti, 0] - ox) * -uy + (s[ti, 1] - oy) * ux)
-    a0 = (s[ti, 0] - ox) * ux + (s[ti, 1] - oy) * uy
-    a1 = (s[ti, 2] - ox) * ux + (s[ti, 3] - oy) * uy
-    overlap = np.minimum(np.maximum(a0, a1), length[qi]) - np.maximum(np.minimum(a0, a1), 0.0)
-    ok = (across > extent * 1e-6) & (overlap >= aspect * across)
-    best = np.full(n, np.inf)
-    np.minimum.at(best, qi[ok], across[ok])
-    found = best[np.isfinite(best)]
-    if len(found) == 0:
-        return [], 0.0
-    width = math.log(float(k["bin"]))
-    bins = np.floor(np.log(found) / width).astype(int)
-    values, counts = np.unique(bins, return_counts=True)
-    window = {int(b): int(c) for b, c in zip(values.tolist(), counts.tolist())}
-    top = max(window, key=lambda b: (window.get(b - 1, 0) + window[b] + window.get(b + 1, 0), -b))
-    agree = found[np.abs(bins - top) <= 1]
-    return sorted(agree.tolist()), len(agree) / n
 
 
 def _audit_notes(auditor, recovered: bool):

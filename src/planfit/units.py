@@ -37,7 +37,7 @@ ROOM_SIZES: list[tuple[str, str, float]] = sorted(
 CLIP = float(DECISION["clip"])
 
 # sizes measured per kind, in the order they are reported
-GEOMETRY_KINDS = ("extent", "wall_thickness", "door_width", "door_swing", "text_height", "dimension", "room_area",
+GEOMETRY_KINDS = ("extent", "wall_thickness", "door_width", "door_swing", "door_gap", "text_height", "dimension", "room_area",
                   "named_area", "room_size", "written_area")
 
 
@@ -48,6 +48,7 @@ class UnitEvidence:
     text_height: list[float] = field(default_factory=list)
     door_width: list[float] = field(default_factory=list)
     door_swing: list[float] = field(default_factory=list)  # radii of quarter-circle swings on door layers
+    door_gap: list[float] = field(default_factory=list)  # widths of openings in both faces of a wall
     room_area: list[float] = field(default_factory=list)  # outlines on room layers, names not known by size
     named_area: list[float] = field(default_factory=list)  # outlines on other layers holding one unknown name
     room_size: list[tuple[float, float]] = field(default_factory=list)  # (area in units², typical m² for its name)
@@ -90,7 +91,8 @@ def _written_used(ev: UnitEvidence) -> bool:
     return any(sum(abs(math.log(v / s)) <= tol for v in implied) >= int(k["min_agree"]) for s in SCALE.values())
 
 
-def _used(ev: UnitEvidence, kind: str) -> bool:
+def is_usable(ev: UnitEvidence, kind: str) -> bool:
+    """Whether one kind of evidence takes part in the decision (enough of it, and plausible in some unit)."""
     if kind == "wall_thickness" and ev.wall_share < float(KINDS["wall_thickness"]["min_share"]):
         return False
     if kind == "written_area":
@@ -130,13 +132,8 @@ def _lls(ev: UnitEvidence, kind: str, scale: float) -> list[float]:
     return ll
 
 
-def score(ev: UnitEvidence, scale: float) -> dict[str, float]:
-    """Weighted fit of the evidence per kind for one candidate scale (higher is better)."""
-    return {kind: score_kind(ev, kind, scale) for kind in _used_kinds(ev)}
-
-
 def _used_kinds(ev: UnitEvidence) -> list[str]:
-    return [k for k in ev.kinds() if _used(ev, k)]
+    return [k for k in ev.kinds() if is_usable(ev, k)]
 
 
 def _clue_value(ev: UnitEvidence, kind: str) -> tuple[int, float, int]:
@@ -235,6 +232,7 @@ KIND_TEXT = {  # kind: (English, Chinese)
     "wall_thickness": ("wall thickness", "墙厚"),
     "door_width": ("door widths", "门宽"),
     "door_swing": ("door swings", "门扇开启弧半径"),
+    "door_gap": ("openings in walls", "墙上门洞宽度"),
     "text_height": ("text heights", "文字高度"),
     "dimension": ("dimension values", "尺寸标注值"),
     "room_area": ("room outline areas", "房间轮廓面积"),
