@@ -368,19 +368,29 @@ def test_the_report_holds_the_unit_decision_as_data(tmp_path):
 
 
 def test_units_forced_against_strong_evidence_warn_with_the_areas_both_units_give(tmp_path):
-    path = walls_only(tmp_path / "p.dxf", "m", 0, swings=True)
-    result = CliRunner().invoke(cli, ["check", str(path), "--units", "mm", "--format", "json"])
-    data = json.loads(result.output)
-    area_mm = data["building_area"]["value"]
+    path = walls_only(tmp_path / "p.dxf", "m", 0, nx=4, ny=2, swings=True)
+    data = json.loads(CliRunner().invoke(cli, ["check", str(path), "--units", "ft", "--format", "json"]).output)
     d104 = next(f for f in data["findings"] if f["code"] == "D104")
+    area_ft = data["building_area"]["value"]
+    gross = 20.24 * 10.24  # the outer wall face, in metres
     assert d104["severity"] == "warning"
-    gross = 30.24 * 15.24  # the outer wall face, in metres
-    assert area_mm == pytest.approx(gross * 1e-6, abs=1e-4)
-    assert d104["message_en"].startswith("units: --units mm given; header says $INSUNITS=0 (unitless); "
+    assert area_ft == pytest.approx(gross * 0.3048**2, abs=1e-3)
+    assert d104["message_en"].startswith("units: --units ft given; header says $INSUNITS=0 (unitless); "
                                          "the geometry fits m better (")
-    assert f"with --units mm the building area is {area_mm:,.2f} m²; the evidence says m" in d104["message_en"]
-    assert f"which gives {gross:,.2f} m²" in d104["message_en"]
-    assert "按 --units mm 建筑面积为" in d104["message_zh"]
+    assert d104["message_en"].endswith(
+        f"with --units ft the building area is {area_ft:,.2f} m² and the drawing is 6.17 m across; the evidence says "
+        f"m (score 24.38 higher), which gives {gross:,.2f} m² and 20.24 m across")
+    assert "按 --units ft 建筑面积为" in d104["message_zh"]
+
+
+def test_units_forced_so_wrong_that_the_walls_are_no_floor_skip_rooms_and_say_how_large_the_drawing_is(tmp_path):
+    path = walls_only(tmp_path / "p.dxf", "m", 0, swings=True)
+    data = json.loads(CliRunner().invoke(cli, ["check", str(path), "--units", "mm", "--format", "json"]).output)
+    d104 = next(f for f in data["findings"] if f["code"] == "D104")
+    # 3 cm of walls is no floor: rooms are not searched in it (no search for gaps spans the whole drawing)
+    assert data["dropped"]["counts"] == {"walls-too-small-for-a-floor": 1}
+    assert d104["message_en"].endswith("with --units mm the drawing is 0.0302 m across; the evidence says m (score "
+                                       "50.14 higher), which gives 30.24 m across")
 
 
 def test_a_header_kept_against_evidence_that_partly_disagrees_is_flagged_as_information(tmp_path):

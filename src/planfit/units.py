@@ -365,11 +365,22 @@ def override_gap(units: Units) -> float:
 
 
 def override_area_note(units: Units, area_m2: float, lang: str) -> str:
-    """The building area a forced unit gives against the one the evidence's unit gives."""
+    """The building area (and the drawing's extent) a forced unit gives against the evidence's own unit."""
     best = units.evidence_unit
-    other = area_m2 * (SCALE[best] / units.scale) ** 2
-    if lang == "en":
-        return (f"with --units {units.name} the building area is {area_m2:,.2f} m²; the evidence says {best} "
-                f"(score {override_gap(units):.2f} higher), which gives {other:,.2f} m²")
-    return (f"按 --units {units.name} 建筑面积为 {area_m2:,.2f} m²；证据表明单位为{UNIT_ZH[best]}"
-            f"（得分高 {override_gap(units):.2f}），按此建筑面积为 {other:,.2f} m²")
+    ratio = SCALE[best] / units.scale
+    gap = override_gap(units)
+    extent = next((c.value for c in units.evidence if c.kind == "extent"), None)
+    en = lang == "en"
+    forced, other = [], []
+    if area_m2 > 0:
+        forced.append(f"the building area is {area_m2:,.2f} m²" if en else f"建筑面积为 {area_m2:,.2f} m²")
+        other.append(f"{area_m2 * ratio ** 2:,.2f} m²")
+    if extent is not None:
+        forced.append(f"the drawing is {_fmt(extent * units.scale)} m across" if en else
+                      f"图形范围 {_fmt(extent * units.scale)} m")
+        other.append(f"{_fmt(extent * SCALE[best])} m across" if en else f"范围 {_fmt(extent * SCALE[best])} m")
+    if en:
+        return (f"with --units {units.name} " + " and ".join(forced) + f"; the evidence says {best} "
+                f"(score {gap:.2f} higher), which gives " + " and ".join(other))
+    return (f"按 --units {units.name} " + "，".join(forced) + f"；证据表明单位为{UNIT_ZH[best]}（得分高 {gap:.2f}），"
+            "按此为 " + "，".join(other))
