@@ -81,8 +81,10 @@ def wall_segments(linework, extent: float) -> _Segments | None:
     if len(s) < 4:
         return None
     cap = int(k["max_segments"])
-    if len(s) > cap:  # an even sample: the evidence needs a mode, not every segment
-        s = s[np.linspace(0, len(s) - 1, cap).astype(int)]
+    if len(s) > cap:  # a band across the middle of the drawing: whole walls with their neighbours, not all
+        order = np.argsort(s[:, 0] + s[:, 2], kind="stable")
+        start = (len(s) - cap) // 2
+        s = s[np.sort(order[start:start + cap])]
     return _Segments(s)
 
 

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass, field
 from statistics import median
 
+import numpy as np
+
 from .datafiles import load_packaged
 from .model import UnitClue, Units
 
@@ -73,14 +75,19 @@ def typical_room_size(name: str) -> float | None:
     return None
 
 
-def _loglik(value_m: float, typical, spread: float) -> float:
-    """-z²/2 for a size against a typical value (or 0 inside a typical range [lo, hi]), never below CLIP."""
-    lo, hi = (typical, typical) if isinstance(typical, (int, float)) else typical
-    if value_m <= 0 or lo <= 0:
-        return CLIP
-    ratio = value_m / lo if value_m < lo else (value_m / hi if value_m > hi else 1.0)
-    z = math.log(ratio) / math.log(spread)
-    return max(CLIP, -0.5 * z * z)
+def _loglik(values_m, typical, spread: float) -> np.ndarray:
+    """-z²/2 for each size against a typical value or values (0 inside a typical range [lo, hi]), never
+    below CLIP; sizes that are not positive score CLIP."""
+    v = np.asarray(values_m, dtype=float)
+    if isinstance(typical, (list, tuple)):
+        lo, hi = float(typical[0]), float(typical[1])
+    else:
+        lo = hi = np.asarray(typical, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(v < lo, v / lo, np.where(v > hi, v / hi, 1.0))
+        z = np.log(ratio) / math.log(spread)
+        ll = np.maximum(CLIP, -0.5 * z * z)
+    return np.where((v > 0) & np.isfinite(ll), ll, CLIP)
 
 
 def _written_used(ev: UnitEvidence) -> bool:
@@ -105,31 +112,31 @@ def is_usable(ev: UnitEvidence, kind: str) -> bool:
 
 def _median_ll(ev: UnitEvidence, kind: str, scale: float) -> float:
     lls = _lls(ev, kind, scale)
-    return median(lls) if lls else CLIP
+    return float(np.median(lls)) if len(lls) else CLIP
 
 
 def score_kind(ev: UnitEvidence, kind: str, scale: float) -> float:
     """Weighted fit of one kind of evidence for one candidate scale (higher is better)."""
     k = KINDS[kind]
     ll = _lls(ev, kind, scale)
-    if not ll:
+    if not len(ll):
         return 0.0
     full_at = int(k.get("full_at", 1))
-    return float(k["weight"]) * min(1.0, len(ll) / full_at) * median(ll)
+    return float(k["weight"]) * min(1.0, len(ll) / full_at) * float(np.median(ll))
 
 
-def _lls(ev: UnitEvidence, kind: str, scale: float) -> list[float]:
+def _lls(ev: UnitEvidence, kind: str, scale: float) -> np.ndarray:
     """The score of each size of one kind for one candidate scale."""
     k = KINDS[kind]
     spread = float(k["spread"])
     if kind == "written_area":
-        ll = [_loglik(math.sqrt(w / a), scale, spread) for w, a in ev.written_area if w > 0 and a > 0]
-    elif kind == "room_size":
-        ll = [_loglik(a * scale**2, t, spread) for a, t in ev.room_size if a > 0]
-    else:
-        typical, power = k["typical"], int(k["power"])
-        ll = [_loglik(v * scale**power, typical, spread) for v in getattr(ev, kind) if v > 0]
-    return ll
+        pairs = np.asarray([(w, a) for w, a in ev.written_area if w > 0 and a > 0], dtype=float).reshape(-1, 2)
+        return _loglik(np.sqrt(pairs[:, 0] / pairs[:, 1]), scale, spread)
+    if kind == "room_size":
+        pairs = np.asarray([(a, t) for a, t in ev.room_size if a > 0], dtype=float).reshape(-1, 2)
+        return _loglik(pairs[:, 0] * scale**2, pairs[:, 1], spread)
+    values = np.asarray([v for v in getattr(ev, kind) if v > 0], dtype=float)
+    return _loglik(values * scale ** int(k["power"]), k["typical"], spread)
 
 
 def _used_kinds(ev: UnitEvidence) -> list[str]:
