@@ -458,3 +458,21 @@ def test_a_dense_metre_drawing_under_a_mm_header_checks_in_bounded_time_and_memo
     data = json.loads(done.stdout)
     assert data["files"][0]["units"]["name"] == "m"
     assert data["building_area"]["value"] == pytest.approx(200.2 * 120.2, rel=1e-6)  # outer wall face, m²
+
+
+def test_areas_written_with_their_unit_just_outside_each_room_are_read_as_that_rooms(tmp_path):
+    # rooms in inches under a cm header: each labelled inside, its area written "N m²" below its outline
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 5
+    msp = doc.modelspace()
+    k = 1 / 0.0254
+    for name, x, w, d in [("Bedroom", 0, 3.0, 4.0), ("Kitchen", 3.0, 2.5, 3.0), ("Office", 5.5, 3.5, 4.0)]:
+        pts = [(x * k, 0), ((x + w) * k, 0), ((x + w) * k, d * k), (x * k, d * k)]
+        msp.add_lwpolyline(pts, close=True, dxfattribs={"layer": "ROOM"})
+        msp.add_text(name, height=6, dxfattribs={"layer": "TEXT", "insert": ((x + 0.3) * k, d / 2 * k)})
+        msp.add_text(f"{w * d:.2f} m²", height=6, dxfattribs={"layer": "TEXT", "insert": ((x + 0.3) * k, -12)})
+    doc.saveas(tmp_path / "p.dxf")
+    u = read_plan(tmp_path / "p.dxf").units
+    written = next(c for c in u.evidence if c.kind == "written_area")
+    assert (written.count, written.used, written.value) == (3, True, pytest.approx(0.0254))
+    assert (u.name, u.source) == ("in", "geometry")

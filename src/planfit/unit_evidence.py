@@ -173,8 +173,8 @@ def room_evidence(ev: UnitEvidence, outlines, texts, layers: LayerRoles, extent:
     Each label goes to the smallest outline holding it that is not a frame drawn tightly around the label.
     An outline holding one room name (or drawn on a room layer) and no other labelled outline is a room:
     its area is evidence, against the typical size of its kind where the name tells it. An area written in
-    the name's label, or in its own text in the same outline ("5,18" beside the name, "71.25 m²" alone), is
-    compared with the outline's area. Outlines holding several names or other rooms (sheet frames, unit and
+    the name's label, or in its own text in the same outline ("5,18" beside the name, "71.25 m²" alone) or
+    just outside it (an area with its unit, within a few text heights), is compared with the outline's area. Outlines holding several names or other rooms (sheet frames, unit and
     area outlines) tell nothing about one room, nor do outlines about as large as the whole drawing."""
     from shapely import STRtree, points
     from shapely.geometry import Polygon
@@ -200,22 +200,30 @@ def room_evidence(ev: UnitEvidence, outlines, texts, layers: LayerRoles, extent:
     frame = float(k["label_frame"])
     names: dict[int, list[str]] = {}
     written: dict[int, list[tuple[float, bool]]] = {}  # (area in m², written with its unit or as a name's area)
-    for _h, _lay, _k, txt, centre, _i, _ht, _b, _t in texts:
+    beside: list[tuple[float, float, float, float]] = []  # areas with their unit outside every outline
+    for _h, _lay, _k, txt, centre, _i, height, _b, _t in texts:
         parts = parse_label(txt)
         is_name = looks_like_room_name(parts)
         if not (is_name or parts.written_area):
             continue
+        with_unit = bool(AREA_RE.search(txt) or AREA_WORD_RE.search(txt))
         box = centre[2] * centre[3]
         hits = [int(i) for i in tree.query(points(centre[0], centre[1]), predicate="within")
                 if areas[int(i)] > frame * box]
         if not hits:
+            if with_unit and not is_name and height > 0:
+                beside.append((parts.written_area, centre[0], centre[1], float(height)))
             continue
         idx = min(hits, key=lambda i: areas[i])
         if is_name:
             names.setdefault(idx, []).append(parts.name)
         if parts.written_area:
-            with_unit = bool(AREA_RE.search(txt) or AREA_WORD_RE.search(txt)) or is_name
-            written.setdefault(idx, []).append((parts.written_area, with_unit))
+            written.setdefault(idx, []).append((parts.written_area, with_unit or is_name))
+    reach = float(k["beside"])
+    for value, x, y, height in beside:  # an area written just outside an outline is that outline's
+        near, dist = tree.query_nearest(points(x, y), max_distance=reach * height, return_distance=True)
+        if len(near) == 1:
+            written.setdefault(int(near[0]), []).append((value, True))
     rooms = [i for i in range(len(polys)) if len(set(names.get(i, []))) == 1 or
              (on_room_layer[i] and not names.get(i))]
     holders: set[int] = set()
@@ -223,18 +231,20 @@ def room_evidence(ev: UnitEvidence, outlines, texts, layers: LayerRoles, extent:
         inside = polys[i].representative_point()
         holders.update(int(j) for j in tree.query(inside, predicate="within")
                        if int(j) != i and areas[int(j)] > areas[i])
-    for i in rooms:
-        if i in holders:
+    room_set = set(rooms)
+    for i in sorted(room_set | set(written)):  # rooms, and outlines holding only an area with its unit
+        if i in holders or (i not in room_set and names.get(i)):
             continue
         area = areas[i]
         found = names.get(i, [])
-        typical = typical_room_size(found[0]) if found else None
-        if typical is not None:
-            ev.room_size.append((area, typical))
-        elif on_room_layer[i]:
-            ev.room_area.append(area)
-        else:
-            ev.named_area.append(area)
+        if i in room_set:
+            typical = typical_room_size(found[0]) if found else None
+            if typical is not None:
+                ev.room_size.append((area, typical))
+            elif on_room_layer[i]:
+                ev.room_area.append(area)
+            else:
+                ev.named_area.append(area)
         areas_written = {w for w, with_unit in written.get(i, []) if with_unit or found}
         if len(areas_written) == 1:
             ev.written_area.append((areas_written.pop(), area))
