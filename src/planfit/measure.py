@@ -359,9 +359,8 @@ class _WallResult:
 
 def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_WallResult":
     """Faces enclosed by wall linework, with openings closed (not yet named)."""
-    from shapely import STRtree
-
     import shapely
+    from shapely import STRtree
 
     from .walls import GAP_TOLERANCE, MIN_EXTENT, faces, find_bridges, line_array, opening_kind, prepare
 
