@@ -15,6 +15,8 @@ from .labels import normalise
 from .measure import Measurement, Room
 from .model import Plan
 from .profile import Minimum, Profile
+from .units import is_questionable as units_questionable
+from .units import override_area_note
 from .vocabulary import Vocabulary
 
 CLAUSE_ORDER = ["1.1", "1.2", "1.3", "1.4", "2", "3", "4", "5", "6", "7", "8", "9", "10", "drawing"]
@@ -346,15 +348,25 @@ def _drawing_rules(ctx: _Ctx, plans: list[Plan], meas: Measurement) -> bool:
                     location=pt, file=a.file, floor=a.floor, handles=a.handles + b.handles,
                     layers=tuple(dict.fromkeys(a.layers + b.layers)))
 
-    # D104 units
+    # D104 units: flagged when taken from the geometry, assumed, weak, disagreeing, or forced against the evidence
     flagged = 0
     for p in plans:
         u = p.units
-        contradicted = u.source == "override" and "fits" in u.reason_en
-        if u.source in ("geometry", "default") or contradicted:
-            flagged += 1
-            sev = "info" if (u.source == "geometry" and u.header == "unitless") else None
-            ctx.finding("D104", severity=sev, reason_en=u.reason_en, reason_zh=u.reason_zh, file=p.path)
+        if not units_questionable(u):
+            continue
+        flagged += 1
+        en, zh = u.reason_en, u.reason_zh
+        if u.source == "override":  # forced against the evidence: the areas both units give
+            area = sum(fl.building_area for fl in meas.floors if fl.file == p.path)
+            en, zh = f"{en}; {override_area_note(u, area, 'en')}", f"{zh}；{override_area_note(u, area, 'zh')}"
+            sev = "warning"
+        elif u.source == "geometry" and u.header == "unitless" and u.confidence == "strong":
+            sev = "info"
+        elif u.source == "header":
+            sev = "info"  # the header is kept; the evidence is weak or partly disagrees
+        else:
+            sev = None
+        ctx.finding("D104", severity=sev, reason_en=en, reason_zh=zh, file=p.path)
     ctx.outcome("D104", "failed" if flagged else "passed", flagged)
 
     # D105 repairs and D107 proxies: notes from the reader

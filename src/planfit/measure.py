@@ -442,9 +442,10 @@ class _WallResult:
 
 def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_WallResult":
     """Faces enclosed by wall linework, with openings closed (not yet named)."""
+    import shapely
     from shapely import STRtree
 
-    from .walls import GAP_TOLERANCE, faces, find_bridges, line_array, opening_kind, prepare
+    from .walls import GAP_TOLERANCE, MIN_EXTENT, faces, find_bridges, line_array, opening_kind, prepare
 
     result = _WallResult([], [], [], GAP_TOLERANCE, set())
     if not plan.linework:
@@ -455,6 +456,12 @@ def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_Wall
 
     all_geoms = line_array([lw.points for lw in plan.linework])
     result.all_geoms = all_geoms
+    x0, y0, x1, y1 = shapely.total_bounds(all_geoms).tolist()
+    if max(x1 - x0, y1 - y0) < MIN_EXTENT:  # no floor is this small: read in the wrong unit (see D104)
+        lw = plan.linework[0]
+        dropped.append(Dropped(lw.handle, lw.layer, plan.path, "walls-too-small-for-a-floor",
+                               0.0, _r(((x0 + x1) / 2, (y0 + y1) / 2))))
+        return result
     prep = prepare([lw.points for lw in plan.linework], [lw.handle for lw in plan.linework], all_geoms)
     result.prepared = prep
     for i in prep.crossing:

@@ -292,13 +292,25 @@ def _file_data(p: Plan) -> dict:
     return {
         "path": p.path, "dxf_version": p.dxf_version, "codepage": p.codepage, "reader": p.reader,
         "recovered": p.recovered, "wall_source": p.wall_source,
-        "units": {"name": u.name, "metres_per_unit": u.scale, "header": u.header, "source": u.source,
-                  "reason_en": u.reason_en, "reason_zh": u.reason_zh, "scores": list(u.evidence)},
+        "units": _units_data(u),
         "entities": sum(n for _, n in p.entity_counts),
         "entity_counts": dict(p.entity_counts),
         "outlines": len(p.outlines), "texts": len(p.texts), "wall_entities": len(p.linework),
         "inserts": len(p.inserts), "proxy_entities": p.proxy_entities,
         "header_facts": dict(p.header_facts),
+    }
+
+
+def _units_data(u) -> dict:
+    """The unit decision as data: candidates with their total scores, and every clue with its scores."""
+    return {
+        "name": u.name, "metres_per_unit": u.scale, "header": u.header, "insunits": u.insunits,
+        "source": u.source, "confidence": u.confidence, "evidence_unit": u.evidence_unit,
+        "reason_en": u.reason_en, "reason_zh": u.reason_zh,
+        "candidates": [{"unit": name, "score": sc} for name, sc in u.candidates],
+        "evidence": [{"kind": c.kind, "count": c.count, "value": round(c.value, 6), "power": c.power,
+                      "used": c.used, "share": round(c.share, 4),
+                      "scores": {name: sc for name, sc in c.scores}} for c in u.evidence],
     }
 
 
