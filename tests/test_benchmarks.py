@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -24,3 +25,41 @@ def test_read_bench_prints_times_ratios_and_memory(tmp_path):
     assert check_s > 0 and readfile_s > 0 and abs(ratio - check_s / readfile_s) < 0.01 + 0.01 * ratio
     assert int(cols[-1]) > 10  # peak memory in MB
     assert list(tmp_path.glob("plan_4_v*.dxf"))  # generated into the cache asked for
+
+
+def test_fidelity_bench_prints_one_markdown_row_per_drawing_with_truth_time_and_memory():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fidelity.py"), "--markdown",
+                          str(ROOT / "samples" / "community_new_pass.dxf")],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    lines = out.splitlines()
+    assert lines[0].startswith("| drawing | units (truth) | units decided by | floors (truth) |")
+    cells = [c.strip() for c in lines[2].strip("|").split("|")]
+    assert cells[:9] == ["community_new_pass.dxf", "mm ✓", "header, strong", "1 (1)", "14", "14 (100%)", "8 of 8",
+                         "0", "pass (numbered 2; texts not used 1)"]
+    assert float(cells[9]) > 0 and float(cells[10]) > 10  # seconds, peak MB of the check's own process
+    assert len(lines) == 3
+
+
+def test_fidelity_compares_a_report_with_the_truth_and_reads_optional_fields_when_present():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import fidelity
+
+    texts = [{"handle": "A", "layer": "RM", "kind": "TEXT", "first": "BEDROOM", "joined": "BEDROOM 3.00X3.60"},
+             {"handle": "B", "layer": "RM", "kind": "TEXT", "first": "KITCHEN", "joined": "KITCHEN"},
+             {"handle": "C", "layer": "TB", "kind": "TEXT", "first": "NAME OF APPLICANT", "joined": "NAME OF APPLICANT"},
+             {"handle": "D", "layer": "TB", "kind": "TEXT", "first": "9 M WIDE ROAD", "joined": "9 M WIDE ROAD"}]
+    rooms = [{"name": "BEDROOM", "area": 10.8, "written_area": 10.9, "number": "101",
+              "provenance": {"label_handles": ["A"]}},
+             {"name": "NAME OF APPLICANT", "area": 3.0, "written_area": None, "number": "",
+              "provenance": {"label_handles": ["C"]}},
+             {"name": "9 M WIDE ROAD", "area": 80.0, "written_area": 70.0, "number": "",
+              "provenance": {"label_handles": ["D"]}}]
+    report = {"rooms": rooms, "floors": [{}], "verdict": "fail", "unused_texts": {"counts": {"title": 2, "note": 3}},
+              "files": [{"units": {"name": "m", "source": "header", "confidence": "strong"}}]}
+    run = {"report": report, "seconds": 1.0, "peak_mb": 50.0, "code": 1, "stderr": ""}
+    defaults, _files = fidelity.load_truth()
+    c = fidelity.compare(Path("x.dxf"), run, texts, defaults, {"units": "m", "floors": 1})
+    assert (c["labels"], c["became"], c["written"], c["agree"], c["numbered"], c["unused_texts"]) == (2, 1, 2, 1, 1, 5)
+    assert c["wrong"] == [("NAME OF APPLICANT", "table"), ("9 M WIDE ROAD", "road")]
+    assert fidelity.row(c) == ["x.dxf", "m ✓", "header, strong", "1 (1)", "2", "1 (50%)", "1 of 2",
+                               "2 (road 1, table 1)", "fail (numbered 1; texts not used 5)", "1.0", "50"]

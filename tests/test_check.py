@@ -247,7 +247,7 @@ def test_a_drawing_that_is_no_building_plan_says_so(plan):
 def test_every_rule_is_recorded_for_every_plan(plan):
     _, data = check_json(six_zone_plan(plan), "--tier", "community", "--new-build")
     assert sorted(r["code"] for r in data["rules"]) == [
-        "A101", "A102", "A103", "D101", "D102", "D103", "D104", "D105", "D106", "D107", "D108", "D109",
+        "A101", "A102", "A103", "D101", "D102", "D103", "D104", "D105", "D106", "D107", "D108", "D109", "D110",
         "E101", "E102", "E103", "G101", "G102", "G103", "S101", "S102", "S103", "W101", "W102", "Z101", "Z102"]
     assert {r["status"] for r in data["rules"]} <= {"passed", "failed", "not_applicable", "undecided"}
 

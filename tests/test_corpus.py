@@ -33,9 +33,15 @@ def test_the_lying_feet_header_is_overruled_by_the_geometry():
 
 
 def test_floors_side_by_side_are_reported_per_floor():
+    # the typical floor plan is drawn once for floors 1-4 (its outline repeated on four floor layers):
+    # one floor that counts four times in the building area, its rooms shown once
     data = json.loads(run_cli("check", str(CORPUS / "in_edcr_NIC_commercial_5floors.dxf"), "--format", "json").stdout)
-    assert len(data["floors"]) == 6
-    assert data["building_area"]["value"] == pytest.approx(sum(fl["building_area"] for fl in data["floors"]))
+    assert [(fl["id"].split("#")[1], fl["name"], fl["storeys"]) for fl in data["floors"]] == [
+        ("0", "GROUND FLOOR PLAN", 1), ("1-4", "TYPICAL FLOOR PLAN  (1st, 2nd, 3rd & 4th fLOOR)", 4),
+        ("5", "FIFTH/HALF FLOOR PLAN", 1)]
+    assert data["building_area"]["value"] == pytest.approx(
+        sum(fl["building_area"] * fl["storeys"] for fl in data["floors"]))
+    assert data["building_area"]["value"] == pytest.approx(730.499)
 
 
 def test_the_korean_site_survey_is_not_a_building_plan():
@@ -48,3 +54,46 @@ def test_audit_repairs_are_reported():
     data = json.loads(run_cli("check", str(CORPUS / "in_edcr_SAMPLE_6_APARTMENT.dxf"), "--format", "json").stdout)
     f = next(f for f in data["findings"] if f["code"] == "D105")
     assert "fixed 114 problems" in f["message_en"]
+
+
+def _corpus_json(name: str, *args: str) -> dict:
+    return json.loads(run_cli("check", str(CORPUS / name), "--format", "json", *args).stdout)
+
+
+def test_the_korean_site_survey_has_no_invented_rooms_and_no_building_area():
+    data = _corpus_json("kr_survey_sample04_cp949_blocks.dxf")
+    assert data["rooms"] == [] and data["building_area"]["value"] == 0.0
+    assert data["margin"]["highest_tier_met"] is None
+    assert data["texts_unused"]["counts"]["not-a-plan"] == 197
+
+
+def test_title_block_schedule_and_road_texts_of_a_permit_sheet_are_not_rooms():
+    data = _corpus_json("in_edcr_house_GF_FF_permit_sheet.dxf")
+    # before: REVENUE PLOT NO, NAME OF APPLICANT, DOOR & WINDOW SCHEDULE, (FAR), SLOPE and three roads were rooms;
+    # the sheet's room labels themselves all stand at (1, 0) with 67 m high text (a broken export), inside no room
+    assert data["rooms"] == []
+    counts = data["texts_unused"]["counts"]
+    assert counts["stacked-at-one-point"] == 75 and counts["outside-floor-plans"] == 7
+
+
+def test_floor_titles_on_the_dormitory_sheet_are_titles_not_rooms():
+    data = _corpus_json("in_edcr_dormitory_3floors.dxf")
+    assert sorted(r["name"] for r in data["rooms"]) == [
+        "DISABLED TOILET", "DORMITORY 1", "DORMITORY 2", "SHOP", "SHOP", "SHOP", "SHOP", "SHOP", "SHOP", "TOILET",
+        "WC Male"]
+
+
+def test_room_numbers_and_names_of_the_french_university_are_read_apart():
+    data = _corpus_json("fr_oi6_university_level_cm.dxf")
+    numbered = [r for r in data["rooms"] if r["number"]]
+    assert len(data["rooms"]) == 60 and len(numbered) == 57
+    room = next(r for r in data["rooms"] if r["number"] == "E009")
+    assert (room["name"], room["kept_because"]) == ("Bureau", "on room-text layer Texte_Pièces")
+
+
+@pytest.mark.parametrize("name", ["de_tue_university_floor_no_labels.dxf", "es_barcelona_pavilion_bim_plan.dxf"])
+def test_walls_nobody_labelled_are_undecided_not_failed(name):
+    data = _corpus_json(name)
+    assert data["verdict"] == "undecided" and data["rooms"] == []
+    assert next(f for f in data["findings"] if f["code"] == "D106")["undecided"]
+    assert data["margin"]["highest_tier_met"] is None

@@ -156,10 +156,10 @@ def test_labelled_linework_outside_every_floor_is_not_a_room(plan):
     b.boundary(19.8, -0.2, 8.6, 4.4, layer="BLK_1_FLR_1_BLT_UP_AREA")
     b.wall_rect(20, 0, 8.2, 4)
     b.text("会议室", 24, 2)
-    b.wall_rect(50, 0, 3, 1)  # a table cell next to the plans
-    b.text("NAME", 51.5, 0.5)
+    b.wall_rect(50, 0, 3, 1)  # a table cell next to the plans, holding a text shaped like a room label
+    b.text("OFFICE 3.00X1.00", 51.5, 0.5)
     m, rooms = rooms_of(b.save())
-    assert ("NAME", 3.0) not in rooms
+    assert ("OFFICE", 3.0) not in rooms
     assert [d.area for d in m.dropped if d.reason == "face-outside-floor-plans"] == [pytest.approx(3.0)]
     assert len(rooms) == 3
 

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from .blocks import Inventory, Item
+from .floors import Alignment, FloorShape, align, axis_labels
 from .labels import normalise
 from .measure import Floor, Room
 from .model import Plan, Point
@@ -47,6 +48,7 @@ class Access:
     entrance: Entrance | None
     tolerance: float
     min_opening: float
+    alignments: tuple[Alignment, ...] = ()  # how each floor is registered to the others
 
     def graph(self, rooms: tuple[Room, ...], outside: bool = True):
         import networkx as nx
@@ -102,7 +104,7 @@ def locate_all(points: list[Point], files: list[str], rooms: tuple[Room, ...], p
 
 def build(plans: list[Plan], rooms: tuple[Room, ...], floors: tuple[Floor, ...], inv: Inventory,
           vertical_keywords: tuple[str, ...], entrance_keywords: tuple[str, ...], sign_kinds: tuple[str, ...],
-          tolerance: float, min_opening: float, entrance_distance: float, polys=None) -> Access:
+          tolerance: float, min_opening: float, entrance_distance: float, polys=None, layers=None) -> Access:
     """The access graph; the distances come from the profile's [profile.access] (planfit.layout.Settings)."""
     from shapely import STRtree
     from shapely.geometry import Polygon, box
@@ -149,10 +151,12 @@ def build(plans: list[Plan], rooms: tuple[Room, ...], floors: tuple[Floor, ...],
         else:
             loose.append(d)
     edges += _openings(plans, rooms, polys, grown, tree, door_boxes, tolerance, min_opening)
-    edges += _stairs(rooms, polys, vertical_keywords)
+    vertical = _vertical_rooms(rooms, vertical_keywords)
+    alignments = align(_floor_shapes(plans, rooms, polys, floors, vertical, layers))
+    edges += _stairs(rooms, polys, vertical, alignments)
     edges.sort(key=lambda e: (e.file, e.via, e.point, e.a, e.b, e.handle))
     entrance = _main_entrance(plans, rooms, edges, inv, entrance_keywords, sign_kinds, entrance_distance)
-    return Access(tuple(edges), len(doors), tuple(loose), entrance, tolerance, min_opening)
+    return Access(tuple(edges), len(doors), tuple(loose), entrance, tolerance, min_opening, alignments)
 
 
 def _openings(plans, rooms, polys, grown, tree, door_boxes, tol: float, min_opening: float) -> list[Edge]:
@@ -288,18 +292,78 @@ def _wall_gaps(strips: list, lines: list, ltree, door_fps: list, dtree, min_open
     return out
 
 
-def _stairs(rooms, polys, vertical_keywords) -> list[Edge]:
-    """Stairs and lifts on different floors that overlap in plan connect the floors."""
+def _vertical_rooms(rooms, vertical_keywords) -> dict[int, str]:
+    """Stairs and lifts among the rooms: room index → kind ("lift" when its name holds a lift word)."""
+    from .floors import SETTINGS
+
     kws = tuple(_fold(k) for k in vertical_keywords)
-    vertical = [i for i, r in enumerate(rooms) if r.category == "ancillary" and any(k in _fold(r.name) for k in kws)]
-    out = []
-    for n, i in enumerate(vertical):
-        for j in vertical[n + 1:]:
-            if rooms[i].floor == rooms[j].floor:
+    lifts = tuple(_fold(k) for k in SETTINGS["alignment"]["lift_words"])
+    out = {}
+    for i, r in enumerate(rooms):
+        name = _fold(r.name)
+        if r.category == "ancillary" and any(k in name for k in kws):
+            out[i] = "lift" if any(k in name for k in lifts) else "stair"
+    return out
+
+
+def _floor_shapes(plans, rooms, polys, floors, vertical: dict[int, str], layers) -> list[FloorShape]:
+    """What registers each floor: its building outline, its axis labels (those of its file nearest its
+    outline, within reach) and its stairs and lifts."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import Polygon
+
+    from .floors import SETTINGS
+
+    reach = SETTINGS["alignment"]["axis_reach"]
+    outlines = []
+    for f in floors:
+        parts = [Polygon(r) for r in f.outline_rings if len(r) >= 3]
+        parts = [p if p.is_valid else p.buffer(0) for p in parts]
+        outlines.append(shapely.union_all(parts) if parts else None)
+    axis: dict[int, list] = {n: [] for n in range(len(floors))}
+    if layers is not None and "axis" in layers.patterns:
+        for plan in plans:
+            on_file = [n for n, f in enumerate(floors) if f.file == plan.path and outlines[n] is not None]
+            labels = axis_labels(plan.texts, lambda name: layers.is_("axis", name))
+            if not on_file or not labels:
                 continue
-            if polys[i].intersects(polys[j]):
-                c = polys[i].intersection(polys[j]).representative_point()
-                out.append(Edge(rooms[i].id, rooms[j].id, "stair", "", (round(c.x, 3), round(c.y, 3)),
+            pts = shapely.points(np.array([(x, y) for _t, x, y in labels], dtype=float))
+            dist = np.array([shapely.distance(outlines[n], pts) for n in on_file])
+            near = dist.argmin(axis=0)
+            for k, lab in enumerate(labels):
+                if dist[near[k], k] <= reach:
+                    axis[on_file[near[k]]].append(lab)
+    vert: dict[str, list] = {f.id: [] for f in floors}
+    for i, kind in sorted(vertical.items()):
+        if rooms[i].floor in vert:
+            vert[rooms[i].floor].append((kind, polys[i]))
+    return [FloorShape(f.id, f.file, outlines[n], tuple(axis[n]), tuple(vert[f.id])) for n, f in enumerate(floors)]
+
+
+def _stairs(rooms, polys, vertical: dict[int, str], alignments: tuple[Alignment, ...]) -> list[Edge]:
+    """Stairs and lifts on different floors that land on each other once the floors are registered
+    (floors drawn side by side shifted onto each other) connect the floors. A floor that could not be
+    registered connects to no other floor."""
+    from shapely import affinity
+
+    where = {a.floor: a for a in alignments}
+    placed = {}
+    for i in vertical:
+        a = where.get(rooms[i].floor)
+        if a is None or not a.linked:
+            continue
+        placed[i] = affinity.translate(polys[i], *a.offset) if a.offset != (0.0, 0.0) else polys[i]
+    out = []
+    order = sorted(placed)
+    for n, i in enumerate(order):
+        for j in order[n + 1:]:
+            if rooms[i].floor == rooms[j].floor or where[rooms[i].floor].group != where[rooms[j].floor].group:
+                continue
+            if placed[i].intersects(placed[j]):
+                c = placed[i].intersection(placed[j]).representative_point()
+                dx, dy = where[rooms[i].floor].offset  # the edge stands on the first room's floor
+                out.append(Edge(rooms[i].id, rooms[j].id, "stair", "", (round(c.x - dx, 3), round(c.y - dy, 3)),
                                 rooms[i].file))
     return out
 

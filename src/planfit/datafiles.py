@@ -44,7 +44,7 @@ def load_packaged(name: str) -> dict[str, Any]:
 class LayerRoles:
     """Which layers play which role, from shell-style patterns."""
 
-    ROLES = ("wall", "room", "boundary", "door", "ignore")
+    ROLES = ("wall", "room", "boundary", "door", "ignore", "axis", "markup", "room_text")
 
     def __init__(self, patterns: dict[str, list[str]]):
         self.patterns = {r: tuple(p.upper() for p in patterns.get(r, ())) for r in self.ROLES}

@@ -858,7 +858,7 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
 
 
 RAW_LISTS = ("outlines", "linework", "other_linework", "texts", "inserts")
-EVIDENCE_LISTS = ("text_height", "door_width", "room_area", "dimension", "written_area")
+EVIDENCE_LISTS = ("text_height", "door_width", "door_swing", "room_area", "dimension", "written_area")
 
 
 def _merge(raw, part) -> None:

@@ -22,7 +22,11 @@ NUMBER_RE = re.compile(
     r"(?:\s+|(?=[\u3400-\u9fff]))(?P<rest>.+)$"
 )
 TAG_RE = re.compile(r"^(?:[A-Za-z]{1,3}[-_]?\d{1,5}[A-Za-z]?|[A-Za-z]{1,2})$")
-TITLE_RE = re.compile(r"(平面图|立面图|剖面图|总平面|详图|大样|plan\b|elevation|section|scale\s*1\s*:)", re.IGNORECASE)
+TITLE_RE = re.compile(
+    r"(平面图|立面图|剖面图|总平面|详图|大样|plan\b|elevation|section|scale\s*1\s*:|\b1\s*:\s*\d{2,4}\b"
+    r"|^(?:ground|first|second|third|fourth|fifth|sixth|top|terrace|typical|basement|upper|lower|\d+(?:st|nd|rd|th))"
+    r"\s+floor\b|^(?:[一二三四五六七八九十\d]+|首|底|顶|屋顶|地下[一二三\d]*|标准)层$)",
+    re.IGNORECASE)
 NAME_SPLIT_RE = re.compile(r"\s*[/／、&＆+]\s*|\s*兼\s*")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uac00-\ud7af]")
 

@@ -132,6 +132,6 @@ def layout(plans: list[Plan], meas: Measurement, profile: Profile, vocab: Vocabu
     item_rooms = [r.id if r else "" for r in found]
     acc = access_mod.build(plans, meas.rooms, meas.floors, inv, settings.vertical, settings.entrance_labels,
                            settings.name_signs, settings.tolerance, settings.min_opening, settings.entrance_distance,
-                           polys=polys)
+                           polys=polys, layers=vocab.layers)
     shown = any(i.role in ("sign", "equipment", "service-window") for i in inv.items)
     return Layout(settings, blocks, inv, tuple(item_rooms), acc, shown)

@@ -15,6 +15,19 @@ Ring = tuple[Point, ...]
 
 
 @dataclass(frozen=True)
+class UnitClue:
+    """One kind of evidence for the drawing unit, and how well each candidate unit fits it."""
+
+    kind: str  # "header" | "convention" | "extent" | "wall_thickness" | "door_width" | "door_swing" | ...
+    count: int  # how many sizes were measured
+    value: float  # their median in drawing units (units² for areas; metres per unit for written areas)
+    power: int  # 1 for lengths, 2 for areas, 0 for a scale (metres per drawing unit)
+    scores: tuple[tuple[str, float], ...] = ()  # (unit, score); empty when the clue was measured but not used
+    share: float = 1.0  # for wall thickness: the share of wall segments that agree on the value
+    used: bool = True
+
+
+@dataclass(frozen=True)
 class Units:
     """The drawing unit chosen for a file and why."""
 
@@ -24,7 +37,11 @@ class Units:
     source: str  # "header" | "geometry" | "override" | "default"
     reason_en: str
     reason_zh: str
-    evidence: tuple[str, ...] = ()
+    candidates: tuple[tuple[str, float], ...] = ()  # (unit, total score), best first
+    evidence: tuple[UnitClue, ...] = ()
+    confidence: str = "none"  # "strong" | "weak" | "none" (nothing in the drawing tells the unit)
+    insunits: int | None = None  # the header value as read
+    evidence_unit: str = ""  # the unit the evidence alone picks (differs from name under --units)
 
 
 @dataclass(frozen=True)

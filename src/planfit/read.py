@@ -17,8 +17,9 @@ from pathlib import Path
 
 from .datafiles import LayerRoles
 from .errors import InputError
-from .labels import looks_like_room_name, parse_label
 from .model import Insert, Linework, Outline, Plan, ReadNote, Stroke, Text
+from .unit_evidence import gather_evidence
+from .units import KINDS as UNIT_KINDS
 from .units import SCALE, UnitEvidence, choose_units
 
 BINARY_DXF_MAGIC = b"AutoCAD Binary DXF"
@@ -161,6 +162,9 @@ def build_plan(path: str, doc, raw: _Raw, counts: Counter, notes: list[ReadNote]
 
     `doc` is the ezdxf document holding at least the header and the layer table;
     `backdrop` holds strokes in drawing units (or None)."""
+    _drop_markup(raw, layers)
+    if backdrop:
+        backdrop = [st for st in backdrop if not layers.is_("markup", st.layer)]
     wall_source = "wall layers"
     if not raw.linework and raw.other_linework:
         # no wall layer in this file: every line of no known role may be a wall (reported)
@@ -168,7 +172,7 @@ def build_plan(path: str, doc, raw: _Raw, counts: Counter, notes: list[ReadNote]
         wall_source = "all lines on layers of no known role (no wall layer found: " + \
             ", ".join(sorted({lay for _h, lay, _p in raw.other_linework})[:6]) + ")"
     raw.other_linework = []
-    _gather_room_evidence(raw, layers)
+    gather_evidence(raw.evidence, raw.linework, raw.outlines, raw.texts, layers)
     insunits = doc.header.get("$INSUNITS")
     chosen = choose_units(insunits if isinstance(insunits, int) else None, raw.evidence, units)
     s = chosen.scale
@@ -226,6 +230,22 @@ def build_plan(path: str, doc, raw: _Raw, counts: Counter, notes: list[ReadNote]
         wall_source=wall_source if raw.linework else "none",
         layers=tuple(sorted(layer.dxf.name for layer in doc.layers)),
     )
+
+
+def _drop_markup(raw: _Raw, layers: LayerRoles) -> None:
+    """Entities on planfit's own markup layers are not drawing content: set aside before anything is
+    measured (text heights, the only unit evidence taken while collecting, are taken again without them)."""
+    if not layers.patterns["markup"]:
+        return
+    dropped = False
+    for name in ("outlines", "linework", "other_linework", "texts", "inserts"):
+        items = getattr(raw, name)
+        kept = [it for it in items if not layers.is_("markup", it[1])]
+        if len(kept) != len(items):
+            setattr(raw, name, kept)
+            dropped = True
+    if dropped:
+        raw.evidence.text_height = [t[6] for t in raw.texts if t[6] > 0]
 
 
 # --- collecting raw geometry -------------------------------------------------
@@ -362,6 +382,8 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
     elif t == "HATCH":
         hatch_record(raw, layers, handle, layer, list(ezpath.from_hatch(e)))
     elif t in ("LINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
+        if t == "ARC":
+            swing_record(raw, layers, layer, e.dxf.radius, e.dxf.start_angle, e.dxf.end_angle)
         if layers.is_("wall", layer):
             raw.linework.append((handle, layer, _curve_points(e, t)))
         elif t in ("LINE", "ARC") and _may_be_wall(layers, layer):
@@ -418,6 +440,24 @@ def mtext_record(raw: _Raw, handle, layer, txt, ins, char_height, rotation, atta
     h = float(char_height or 0)
     centre = _text_centre(txt, ins, h, rotation, attachment, 1.0, width)
     _add_text(raw, handle, layer, "MTEXT", txt, centre, (ins.x, ins.y), h)
+
+
+def swing_record(raw: _Raw, layers: LayerRoles, layer: str, radius, start_angle, end_angle) -> None:
+    """A quarter-circle arc on a door layer is a door swing: its radius, as evidence for the unit decision."""
+    if not _is_door_layer(layers, layer):
+        return
+    lo, hi = UNIT_KINDS["door_swing"]["sweep"]
+    sweep = (float(end_angle) - float(start_angle)) % 360.0
+    if lo <= sweep <= hi and float(radius) > 0:
+        raw.evidence.door_swing.append(float(radius))
+
+
+def _is_door_layer(layers: LayerRoles, layer: str) -> bool:
+    """A layer of doors (not windows): a door role by name pattern, or DOOR / 门 in the name."""
+    up = layer.upper()
+    if "WINDOW" in up or "GLAZ" in up or "窗" in layer:
+        return False
+    return layers.is_("door", layer) or "DOOR" in up or "门" in layer
 
 
 def dimension_record(raw: _Raw, measurement, dimtype: int) -> None:
@@ -621,40 +661,6 @@ def _area(ring) -> float:
         x2, y2 = ring[(i + 1) % n]
         a += x1 * y2 - x2 * y1
     return a / 2
-
-
-def _gather_room_evidence(raw: _Raw, layers: LayerRoles) -> None:
-    """Room sizes and written areas, in drawing units, for the unit decision."""
-    from shapely import STRtree, points
-    from shapely.geometry import Polygon
-
-    polys, areas = [], []
-    for _h, lay, _k, ring, _holes, _c, _a in raw.outlines:
-        if layers.is_("ignore", lay) or layers.is_("boundary", lay):
-            continue
-        poly = Polygon(ring)
-        if not poly.is_valid or poly.area <= 0:
-            continue
-        polys.append((poly, layers.is_("room", lay)))
-        areas.append(poly.area)
-    if not polys:
-        return
-    tree = STRtree([p for p, _ in polys])
-    labelled: set[int] = set()
-    for _h, _lay, _k, txt, centre, _i, _ht, _b, _t in raw.texts:
-        parts = parse_label(txt)
-        if not (looks_like_room_name(parts) or parts.written_area):
-            continue
-        hits = tree.query(points(centre[0], centre[1]), predicate="within")
-        if len(hits) == 0:
-            continue
-        idx = min(hits, key=lambda i: areas[i])
-        labelled.add(int(idx))
-        if parts.written_area and looks_like_room_name(parts):
-            raw.evidence.written_area.append((parts.written_area, areas[idx]))
-    for i, (poly, on_room_layer) in enumerate(polys):
-        if on_room_layer or i in labelled:
-            raw.evidence.room_area.append(poly.area)
 
 
 def _audit_notes(auditor, recovered: bool):

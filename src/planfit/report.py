@@ -68,6 +68,7 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
             "closing_tolerance_m": m.closing_tolerance if f.outline_method == "rooms-and-walls" else None,
             "gap_tolerance_m": m.gap_tolerance if f.outline_method == "walls" else None,
             "reconciliation": [[k, _r(v)] for k, v in f.reconciliation],
+            **_floor_extra(f, result),
         } for f in m.floors],
         "openings": [{"kind": o.kind, "handle": o.handle, "length": _r(o.length),
                       "from": [_r(o.a[0], 3), _r(o.a[1], 3)], "to": [_r(o.b[0], 3), _r(o.b[1], 3)]}
@@ -79,7 +80,9 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
                   for z in _zone_order(profile, facts.tier, vocab)],
         "rooms": [{
             "id": r.id, "name": r.name, "number": r.number, "zones": list(r.zones), "category": r.category,
-            "matched_by": list(r.matched_by), "area": _r(r.area), "written_area": _r(r.written_area),
+            "matched_by": list(r.matched_by), "kept_because": r.kept_because or None,
+            "kept_because_zh": r.kept_because_zh or None,
+            "area": _r(r.area), "written_area": _r(r.written_area),
             "written_size": list(r.written_size) if r.written_size else None,
             "point": [_r(r.point[0], 3), _r(r.point[1], 3)], "file": r.file, "floor": r.floor,
             "provenance": {"method": r.source, "handles": list(r.handles), "layers": list(r.layers),
@@ -94,6 +97,7 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
         },
         "loose_labels": [{"handle": lb.handle, "layer": lb.layer, "file": lb.file, "text": lb.text,
                           "point": [_r(lb.point[0], 3), _r(lb.point[1], 3)]} for lb in m.loose_labels],
+        "texts_unused": _texts_unused(m),
         "rules": [{"code": o.code, "slug": o.slug, "clause": o.clause, "status": o.status, "findings": o.findings,
                    "reason_en": o.reason_en, "reason_zh": o.reason_zh} for o in result.outcomes],
         "findings": findings,
@@ -159,6 +163,49 @@ def _layout_data(result: CheckResult, vocab: Vocabulary) -> dict:
     return data
 
 
+def _floor_extra(f, result: CheckResult) -> dict:
+    """A floor's storeys (a plan drawn once for several floors), its overlapping rooms and its
+    registration to the other floors."""
+    aligned = {a.floor: a for a in result.layout.access.alignments} if result.layout is not None else {}
+    a = aligned.get(f.id)
+    return {
+        "storeys": f.storeys, "serves": list(f.serves), "serves_how": f.serves_how or None,
+        "serves_how_zh": f.serves_how_zh or None,
+        "building_area_counted": _r(f.total_area),
+        "overlaps": [{"rooms": [x, y], "area": _r(v)} for x, y, v in f.overlaps],
+        "alignment": None if a is None or a.status == "single" else {
+            "status": a.status, "reference": a.reference or None, "offset_to": a.origin or None,
+            "offset": [_r(a.offset[0], 3), _r(a.offset[1], 3)],
+            "basis": list(a.basis), "axis_labels": {"matched": a.axis[0], "shared": a.axis[1]},
+            "stairs_lifts": {"matched": a.vertical[0], "on_floor": a.vertical[1]}, "outline_iou": _r(a.outline_iou),
+            "group": a.group},
+    }
+
+
+def _floor_lines(fl: dict, lang: str, names: dict[str, str]) -> list[str]:
+    """The text lines under a floor: its alignment and its overlapping rooms."""
+    out = []
+    al = fl.get("alignment")
+    if al:
+        head = msg(f"alignment.{al['status']}", lang, ref=al["reference"] or "", origin=al["offset_to"] or "",
+                   dx=f"{al['offset'][0]:+,.2f}", dy=f"{al['offset'][1]:+,.2f}")
+        fit = msg("alignment.fit", lang, a=al["axis_labels"]["matched"], an=al["axis_labels"]["shared"],
+                  v=al["stairs_lifts"]["matched"], vn=al["stairs_lifts"]["on_floor"], iou=f"{al['outline_iou']:.2f}")
+        if al["status"] == "reference":
+            parts = [head]
+        elif al["status"] == "not-aligned":
+            parts = [head, msg("alignment.alone" if al["group"] < 0 else "alignment.own_group", lang), fit]
+        else:
+            basis = join((msg(f"alignment.basis.{b}", lang) for b in al["basis"]), lang)
+            parts = [head + (msg("alignment.based", lang, basis=basis) if basis else ""), fit]
+        out.append(msg("alignment.line", lang, text=sep(lang).join(parts)))
+    if fl.get("overlaps"):
+        pairs = join((msg("alignment.overlap_pair", lang, a=a, a_name=names.get(a, ""), b=b, b_name=names.get(b, ""),
+                          area=_fmt2(o["area"])) for o in fl["overlaps"] for a, b in [o["rooms"]]), lang)
+        out.append(msg("alignment.overlaps", lang, pairs=pairs))
+    return out
+
+
 def _profile_source(profile: Profile) -> str:
     return "planfit:yantai.toml" if profile.path.replace("\\", "/").endswith("planfit/data/yantai.toml") else profile.path
 
@@ -174,13 +221,25 @@ def _file_data(p: Plan) -> dict:
     return {
         "path": p.path, "dxf_version": p.dxf_version, "codepage": p.codepage, "reader": p.reader,
         "recovered": p.recovered, "wall_source": p.wall_source,
-        "units": {"name": u.name, "metres_per_unit": u.scale, "header": u.header, "source": u.source,
-                  "reason_en": u.reason_en, "reason_zh": u.reason_zh, "scores": list(u.evidence)},
+        "units": _units_data(u),
         "entities": sum(n for _, n in p.entity_counts),
         "entity_counts": dict(p.entity_counts),
         "outlines": len(p.outlines), "texts": len(p.texts), "wall_entities": len(p.linework),
         "inserts": len(p.inserts), "proxy_entities": p.proxy_entities,
         "header_facts": dict(p.header_facts),
+    }
+
+
+def _units_data(u) -> dict:
+    """The unit decision as data: candidates with their total scores, and every clue with its scores."""
+    return {
+        "name": u.name, "metres_per_unit": u.scale, "header": u.header, "insunits": u.insunits,
+        "source": u.source, "confidence": u.confidence, "evidence_unit": u.evidence_unit,
+        "reason_en": u.reason_en, "reason_zh": u.reason_zh,
+        "candidates": [{"unit": name, "score": sc} for name, sc in u.candidates],
+        "evidence": [{"kind": c.kind, "count": c.count, "value": round(c.value, 6), "power": c.power,
+                      "used": c.used, "share": round(c.share, 4),
+                      "scores": {name: sc for name, sc in c.scores}} for c in u.evidence],
     }
 
 
@@ -249,19 +308,27 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
         method = msg(f"floor_method.{fl['outline_method']}", lang) if has(f"floor_method.{fl['outline_method']}") \
             else fl["outline_method"]
         detail = fl["outline_detail_zh"] if lang == "zh" and fl.get("outline_detail_zh") else fl["outline_detail"]
+        storeys = ""
+        if fl.get("serves_how"):
+            how = fl.get(f"serves_how_{lang}") or fl["serves_how"]
+            if fl["serves"]:
+                how = msg("report.serves_floors", lang, how=how, floors=join(fl["serves"], lang))
+            storeys = msg("report.storeys", lang, n=fl["storeys"], how=how, total=_fmt2(fl["building_area_counted"]))
         out.append(msg("report.floor", lang, id=fl["id"], name=fl["name"], area=_fmt2(fl["building_area"]),
-                       rooms=count("room", fl["rooms"], lang), method=f"{method}{': ' if lang == 'en' else '：'}{detail}"))
+                       storeys=storeys, rooms=count("room", fl["rooms"], lang),
+                       method=f"{method}{': ' if lang == 'en' else '：'}{detail}"))
         if fl.get("reconciliation"):
             rec = join((msg("report.reconcile_item", lang, what=_or(f"reconcile.{k.replace(' ', '-')}", "reconcile.difference",
                                                                     lang), value=_fmt2(v))
                         for k, v in fl["reconciliation"]), lang)
             out.append(msg("report.reconcile", lang, items=rec))
+        out.extend(_floor_lines(fl, lang, {r["id"]: r["name"] for r in data["rooms"]}))
     for d in data.get("drawings_not_used", []):
         out.append(msg("report.not_floor", lang, title=d["title"] or "—",
                        kind=_or(f"drawing_kind.{d['kind']}", "drawing_kind.no-rooms", lang),
                        entities=count("entity", d["entities"], lang), x0=f"{d['bounds'][0]:.0f}",
                        x1=f"{d['bounds'][2]:.0f}"))
-    out.append(st(msg("report.building_area", lang, area=_fmt2(data["building_area"]["value"]), n=len(data["floors"])),
+    out.append(st(msg("report.building_area", lang, area=_fmt2(data["building_area"]["value"]), n=sum(fl.get("storeys", 1) for fl in data["floors"])),
                   bold=True))
     if c["hosted_in"] == "office-building":
         out.append(msg("report.sa_area", lang, area=_fmt2(data["service_activity_area"]["value"])))
@@ -275,6 +342,10 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
     out.append(line)
     if data["loose_labels"]:
         out.append(msg("report.loose", lang, n=len(data["loose_labels"])))
+    unused = data.get("texts_unused", {}).get("counts", {})
+    if unused:
+        out.append(msg("report.texts_unused", lang, items=join(
+            (_or(f"text_unused.{k}", "text_unused.other", lang, n=v, reason=k) for k, v in unused.items()), lang)))
     out.append(msg("report.zones", lang))
     for z in data["zones"]:
         names = [r["name"] for r in data["rooms"] if r["id"] in z["rooms"]]
@@ -371,3 +442,10 @@ def _layout_text(data: dict, profile: Profile, lang: str) -> list[str]:
             else:
                 out.append(msg("report.nothing_missing", lang, tier=req))
     return out
+
+
+def _texts_unused(m) -> dict:
+    """Every drawing text not used as a room label, counted by reason (roomtext reasons)."""
+    counts = Counter(u.reason for u in m.texts_unused)
+    return {"counts": dict(sorted(counts.items())),
+            "items": [{"handle": u.handle, "file": u.file, "reason": u.reason} for u in m.texts_unused]}

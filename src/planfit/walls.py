@@ -34,6 +34,7 @@ WALL_MAX_THICKNESS = float(_R["max_thickness"])  # m: thinner faces without a la
 WALL_MIN_THICKNESS = float(_R["min_thickness"])  # m: closer parallel lines are not two faces of a wall
 BARE_OPENING_MAX = float(_R["opening_max"])  # m: widest opening without a block (both wall faces broken)
 ALIGN_TOL = float(_R["align_tolerance"])  # m: both faces of one wall end this close along the wall
+MIN_EXTENT = float(_R["min_extent"])  # m: wall linework smaller than this across is no floor (a wrong unit)
 CROSSING_LIMIT = int(_R["crossing_limit"])  # lines crossing this many others are not walls
 OUTLINE_FACE_RATIO = float(_R["outline_face_ratio"])  # a label leaves an outline this much larger than its face
 COLUMN_MAX_AREA = float(_R["column_max_area"])  # m²: small closed outlines touching walls are columns

@@ -60,3 +60,33 @@ def test_d108_reports_a_room_name_not_in_the_vocabulary(plan):
 def test_d108_passes_known_names_and_does_not_apply_without_rooms(plan):
     assert outcome(plan().room("办公室", 0, 0, 4, 5).save(), "D108") == ("passed", [])
     assert outcome(plan().line((0, 0), (1, 0), layer="0").save(), "D108")[0] == "not_applicable"
+
+
+def test_d104_warns_when_a_forced_unit_goes_against_the_evidence_and_gives_both_areas(plan):
+    from planfit.pipeline import run_check
+
+    p = plan().room("办公室", 0, 0, 4, 5).room("档案室", 4, 0, 4, 5).save()
+    data = run_check([p], {"tier": None, "name": None, "built_before_2015": None, "hosted_in": None}, units="m").data
+    [f] = [f for f in data["findings"] if f["code"] == "D104"]
+    assert f["severity"] == "warning"
+    assert f["message_zh"].startswith("单位：按用户指定的米；文件头为 $INSUNITS=4（毫米）")
+    assert "；按指定的米计算，建筑面积为" in f["message_zh"] and "证据表明单位为毫米" in f["message_zh"]
+    assert "; with --units m the building area is" in f["message_en"]
+
+
+def test_d110_reports_a_label_in_a_bay_inside_a_wall_face_a_hundred_times_larger(plan):
+    b = plan()
+    b.wall_rect(0, 0, 60, 55)
+    b.msp.add_lwpolyline(b._pts(3, 3, 5.5, 6), close=True, dxfattribs={"layer": "A-FLOR-BAYS"})
+    b.text("阅览室", 5.75, 6)
+    status, [f] = outcome(b.save(), "D110")
+    assert status == "failed" and f["severity"] == "warning" and f["measured"] == 3300.0
+    assert f["message_zh"] == "房间“阅览室”：名称位于 33.00 m² 的轮廓内，而围合它的墙线区域为 3,300.00 m²（100 倍），按轮廓计为房间"
+    assert f["remedy_zh"] == "把房间轮廓画在房间图层上，或补全墙线使房间闭合"
+
+
+def test_d110_passes_a_label_whose_wall_face_is_the_room(plan):
+    b = plan()
+    b.wall_rect(0, 0, 8, 6)
+    b.text("会议室", 4, 3)
+    assert outcome(b.save(), "D110") == ("passed", [])

@@ -46,3 +46,8 @@ def test_d109_reports_a_plan_without_equipment_sign_or_window_blocks(plan):
 
 def test_d109_does_not_apply_without_a_building_plan(plan):
     assert outcome(plan().line((0, 0), (1, 0), layer="0").save(), "D109") == ("not_applicable", [])
+
+
+def test_d106_cannot_decide_the_rooms_of_walls_nobody_labelled(plan):
+    status, [f] = outcome(plan().wall_rect(0, 0, 8, 6).save(), "D106")
+    assert status == "failed" and f["undecided"] and f["message_zh"].startswith("无法判定：未找到房间")

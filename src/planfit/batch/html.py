@@ -164,6 +164,8 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
         detail = ""
         if r.get("error"):
             detail += f'<div class="err">{_e(r["error"])}</div>'
+        if r.get("changed_since"):  # planfit batch --baseline
+            detail += f'<div class="since">Δ {_e(r["changed_since"])}</div>'
         if fs:
             detail += (f"<details><summary>{len(fs)}</summary>{_findings_html(fs, L)}</details>")
         cells.append(f"<td>{detail}</td>")

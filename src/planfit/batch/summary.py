@@ -66,19 +66,20 @@ def _num(v) -> str:
     return "" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
 
 
-def csv_columns(zone_ids: list[str]) -> list[str]:
+def csv_columns(zone_ids: list[str], baseline: bool = False) -> list[str]:
     return (["rank", "site", "name", "tier", "verdict", "building_area", "service_activity_area", "minimum",
              "minimum_of", "margin"] + [f"zone_{z}" for z in zone_ids]
             + ["zones_missing", "windows", "equipment", "errors", "warnings", "infos", "highest_tier_met",
-               "changes_needed", "error", "inputs", "report", "images"])
+               "changes_needed"] + (["changed_since"] if baseline else []) + ["error", "inputs", "report", "images"])
 
 
-def csv_headers(zone_ids: list[str], lang: str, zones: dict[str, dict[str, str]] | None = None) -> list[str]:
+def csv_headers(zone_ids: list[str], lang: str, zones: dict[str, dict[str, str]] | None = None,
+                baseline: bool = False) -> list[str]:
     """Column headers in the report's language (the English ones are the stable ids of summary.json)."""
     from ..messages import msg
 
     return [msg("batch.column.zone", lang, id=c[5:], zone=(zones or {}).get(c[5:], {}).get(lang, c[5:]))
-            if c.startswith("zone_") else msg(f"batch.column.{c}", lang) for c in csv_columns(zone_ids)]
+            if c.startswith("zone_") else msg(f"batch.column.{c}", lang) for c in csv_columns(zone_ids, baseline)]
 
 
 def to_csv(rows: list[dict[str, Any]], zone_ids: list[str], lang: str, zones: dict[str, dict[str, str]] | None = None,
@@ -98,8 +99,8 @@ def to_csv(rows: list[dict[str, Any]], zone_ids: list[str], lang: str, zones: di
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    cols = csv_columns(zone_ids)
-    w.writerow(csv_headers(zone_ids, lang, zones))
+    cols = csv_columns(zone_ids, baseline=any("changed_since" in r for r in rows))
+    w.writerow(csv_headers(zone_ids, lang, zones, baseline=any("changed_since" in r for r in rows)))
     for r in rows:
         out = []
         for c in cols:

@@ -22,6 +22,8 @@ from ..files import json_text, write_atomic
 
 MANIFEST = "manifest.json"
 REPORT = "report.json"
+ROOMS = "rooms.geojson"
+DIFF = "diff.json"
 VERDICT_ORDER = {"pass": 0, "undecided": 1, "fail": 2, "no-plan": 3, "error": 4}
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -175,6 +177,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
         tmp.mkdir(parents=True)
         write_atomic(tmp / REPORT, to_json(data))
         row["report"] = f"{task['site']}/{REPORT}"
+        _write_rooms_and_baseline_diff(run, task, options, tmp, row)
         if options.get("images"):
             try:
                 from ..render import render_run
@@ -199,6 +202,20 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_rooms_and_baseline_diff(run, task: dict[str, Any], options: dict[str, Any], folder: Path, row) -> None:
+    """rooms.geojson (room outlines, so that this folder can serve as a later run's baseline) and, with
+    --baseline, diff.json and the row's "changed since" cell."""
+    from .. import diff
+    from ..export import rooms_geojson
+
+    write_atomic(folder / ROOMS, rooms_geojson(run))
+    if options.get("baseline"):
+        row["changed_since"], d = diff.changed_since_baseline(options["baseline"], task["site"],
+                                                              diff.Revision.from_run(run), options.get("lang", "en"))
+        if d is not None:
+            write_atomic(folder / DIFF, diff.to_json(d))
 
 
 def load_done(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any] | None:

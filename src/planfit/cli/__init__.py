@@ -7,6 +7,8 @@ import click
 from .. import __version__
 from .batch import batch_cmd
 from .check import check_cmd
+from .diff import diff_cmd
+from .export import export_cmd
 from .render import render_cmd
 from .rules import rules_cmd
 
@@ -22,6 +24,8 @@ cli.add_command(check_cmd)
 cli.add_command(rules_cmd)
 cli.add_command(render_cmd)
 cli.add_command(batch_cmd)
+cli.add_command(diff_cmd)
+cli.add_command(export_cmd)
 
 
 def main() -> None:

@@ -75,8 +75,11 @@ def _progress(total: int, lang: str):
 @lang_option
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
               help="Lowest severity that makes a site count as failing (default: error).")
+@click.option("--baseline", default=None, metavar="OLD_OUTDIR", type=click.Path(exists=True, file_okay=False),
+              help="An earlier batch output folder: add a changed_since column (rooms added, removed, changed; "
+                   "findings fixed, new) and a diff.json per site.")
 def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, style, units, reader, profile_path,
-              vocabulary, lang, fail_on):
+              vocabulary, lang, fail_on, baseline):
     """Check many sites: DXF files, directories (searched recursively), site files
     (.toml with plans) or sites files (.csv or .toml naming each site with its
     plans and facts). Sidecar facts are honoured as in planfit check.
@@ -116,7 +119,8 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
     options = {"outdir": str(out.resolve()), "profile": str(Path(profile_path).resolve()) if profile_path else None,
                "vocabulary": [str(Path(v).resolve()) for v in vocabulary], "units": units, "lang": lang,
                "style": style if not style or not Path(style).is_file() else str(Path(style).resolve()),
-               "images": images, "fail_on": fail_on, "reader": reader}
+               "images": images, "fail_on": fail_on, "reader": reader,
+               "baseline": str(Path(baseline).resolve()) if baseline else None}
     options["options_hash"] = options_hash(options)
     tasks = collect(list(inputs))
     try:

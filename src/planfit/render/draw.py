@@ -354,7 +354,7 @@ class PageDrawer:
 
     def _label(self, ax, r, ptm, batch):
         lb = self.st.labels
-        name = r.name or msg("render.unnamed_room", self.lang)
+        name = r.name or r.number or msg("render.unnamed_room", self.lang)
         lines = [name]
         if lb.area:
             area = f"{r.area:,.2f} m²"

@@ -61,6 +61,15 @@ def _graph(c: Context) -> _Graph:
     return c.cache["access"]
 
 
+def _unaligned(c: Context, floor: str, entrance_floor: str) -> Both | None:
+    """Why stairs cannot reach a floor: it is not aligned with the entrance floor (None when it is)."""
+    where = {a.floor: a for a in c.layout.access.alignments}
+    a, e = where.get(floor), where.get(entrance_floor)
+    if a is None or e is None or floor == entrance_floor or (a.group == e.group and a.group >= 0):
+        return None
+    return text("rule.G101.unaligned", floor=floor, entrance_floor=entrance_floor)
+
+
 @rule("G101")
 def zones_reachable(c: Context):
     zone_rooms = [r for r in c.meas.rooms if r.zones]
@@ -75,7 +84,8 @@ def zones_reachable(c: Context):
         if r.id not in reach:
             nbrs = gr.neighbours(r.id)
             how = text("reason.G101_connects", neighbours=nbrs) if nbrs.en else text("reason.G101_no_door")
-            c.finding(reason=text("reason.G101_unreachable", name=r.name, how=how), name=r.name, **room_place(r))
+            c.finding(reason=text("reason.G101_unreachable", name=r.name, how=how), name=r.name, **room_place(r),
+                      detail=_unaligned(c, r.floor, gr.ent.floor))
         elif not is_private(r, c.settings.private_zones) and gr.public_path(r.id) is None:
             path = nx.shortest_path(gr.g, gr.ent.room, r.id)
             offices = [gr.rooms[n].name for n in path[1:-1] if n in gr.private]

@@ -29,7 +29,8 @@ def _floors_detail(c: Context) -> Both:
     for f in c.meas.floors:
         key = f"floor_method.{f.outline_method}"
         method = Both(msg(key, "zh") if has(key) else f.outline_method, f.outline_method)
-        parts.append(text("rule.A101.floor", id=f.id, area=fmt(f.building_area), method=method,
+        storeys = text("rule.A101.storeys", n=f.storeys) if f.storeys > 1 else Both("", "")
+        parts.append(text("rule.A101.floor", id=f.id, area=fmt(f.building_area), storeys=storeys, method=method,
                           detail=Both(f.outline_detail_zh or f.outline_detail, f.outline_detail)))
     return Both("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))
 

@@ -1,10 +1,11 @@
 """Drawing quality, rooms: D101 written areas, D102 unlabelled rooms, D103 overlapping rooms, D104 units,
-D108 room names outside the vocabulary."""
+D108 room names outside the vocabulary, D110 a label given a wall face far larger than its outline."""
 
 from __future__ import annotations
 
 from ..messages import quote
 from ..tolerances import tolerances
+from ..units import is_questionable, override_area_note
 from .context import Both, Context, fmt, not_applicable, room_place, text
 from .registry import rule
 
@@ -74,12 +75,25 @@ def overlapping_rooms(c: Context):
 
 @rule("D104")
 def units_checked(c: Context):
+    """Flagged when the unit is taken from the geometry, assumed, weak, partly contradicted, or forced against
+    the evidence."""
     for p in c.plans:
         u = p.units
-        contradicted = u.source == "override" and "fits" in u.reason_en
-        if u.source in ("geometry", "default") or contradicted:
-            sev = "info" if (u.source == "geometry" and u.header == "unitless") else None
-            c.finding(severity=sev, reason=Both(u.reason_zh, u.reason_en), file=p.path)
+        if not is_questionable(u):
+            continue
+        reason = Both(u.reason_zh, u.reason_en)
+        if u.source == "override":  # forced against the evidence: the areas both units give
+            area = sum(fl.building_area for fl in c.meas.floors if fl.file == p.path)
+            reason = Both(f"{u.reason_zh}；{override_area_note(u, area, 'zh')}",
+                          f"{u.reason_en}; {override_area_note(u, area, 'en')}")
+            sev = "warning"
+        elif u.source == "geometry" and u.header == "unitless" and u.confidence == "strong":
+            sev = "info"
+        elif u.source == "header":
+            sev = "info"  # the header is kept; the evidence is weak or partly disagrees
+        else:
+            sev = None
+        c.finding(severity=sev, reason=reason, file=p.path)
     return None
 
 
@@ -90,4 +104,15 @@ def room_name_recognised(c: Context):
     for r in c.meas.rooms:
         if r.category == "unknown":
             c.finding(name=r.name, **room_place(r))
+    return None
+
+
+@rule("D110")
+def label_face_plausible(c: Context):
+    """A label sitting in an outline inside a wall face many times larger: the outline is taken as the room."""
+    for n in c.meas.label_notes:
+        ratio = n.face_area / n.outline_area if n.outline_area else 0.0
+        c.finding(name=n.text, measured=round(n.face_area, 4), unit="m²", file=n.file, location=n.point,
+                  handles=(n.handle,), layers=(n.layer,), outline=fmt(n.outline_area), face=fmt(n.face_area),
+                  ratio=f"{ratio:.0f}")
     return None

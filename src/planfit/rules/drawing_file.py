@@ -22,7 +22,7 @@ def presence(plans, meas) -> tuple:
         elif not drawn and not loose:
             out.append((p, False, ("no_plan", sum(n for _, n in p.entity_counts), sorted({r.name for r in rooms})[:5])))
         else:
-            out.append((p, True, ("no_rooms", walls, len(loose))))
+            out.append((p, True, ("no_rooms", walls, len(loose), drawn)))
     return tuple(out)
 
 
@@ -55,10 +55,13 @@ def rooms_found(c: Context):
                 else Both("", "")
             reason = text("reason.D106_no_plan", total=total, inside=inside)
         else:
-            _, walls, loose = why
+            _, walls, loose, drawn = why
             reason = text("reason.D106_no_rooms", walls=walls, loose=loose,
                           room_layers=Both("、".join(layers["room"][:4]), ", ".join(layers["room"][:4])),
                           wall_layers=Both("、".join(layers["wall"][:4]), ", ".join(layers["wall"][:4])))
+            if drawn and not loose:  # walls nobody labelled: a plan, but its rooms cannot be told
+                c.finding(reason=reason, file=p.path, undecided=True)
+                continue
         c.finding(reason=reason, file=p.path)
 
 

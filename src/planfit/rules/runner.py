@@ -97,7 +97,8 @@ def _margin(main: Context) -> Margin:
                     findings=[], changes=[])
         run_rules(c, center_rules)
         failing = tuple(sorted({f.code for f in c.findings if f.severity == "error" and f.code != "S103"}))
-        rows.append((t, main.plan_found and not failing, failing))
+        # a tier is met only by a plan with rooms: without rooms nothing is shown to meet it
+        rows.append((t, main.plan_found and bool(main.meas.rooms) and not failing, failing))
     highest = next((t for t, met, _ in rows if met), None)
     changes = tuple(dict.fromkeys((code, zh, en) for code, zh, en in main.changes
                                   if profile.rules[code]["family"] != "drawing"))
