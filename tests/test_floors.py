@@ -166,11 +166,6 @@ def test_one_outline_on_several_floor_layers_is_one_plan_for_those_floors(plan):
     assert data["building_area"]["value"] == 680.0
 
 
-def walls_around(b, x, y, w, h, t=0.2):
-    """A closed room of double-line walls: inner face at (x, y, w, h), outer face t further out."""
-    b.wall_rect(x, y, w, h).wall_rect(x - t, y - t, w + 2 * t, h + 2 * t)
-
-
 def test_a_unit_outline_holding_rooms_found_from_walls_is_not_a_room(plan):
     # two rooms from walls inside a flat outline (on a layer of no room role, taking in an open
     # balcony) that carries the flat's label on the balcony

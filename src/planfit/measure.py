@@ -956,12 +956,6 @@ def _linework_bounds(plan: Plan, walls: _WallResult):
     return bounds(line_array([lw.points for lw in plan.linework]))
 
 
-def _bounds(pts) -> tuple[float, float, float, float]:
-    xs = [p[0] for p in pts]
-    ys = [p[1] for p in pts]
-    return (min(xs), min(ys), max(xs), max(ys))
-
-
 def _reconcile(gross: float, rooms, faces, outline=None) -> tuple[tuple[str, float], ...]:
     """Rooms + walls + unlabelled faces against the gross outline; the rest is stated.
 

@@ -61,7 +61,6 @@ class SortedTexts:
     candidates: tuple[tuple[Text, LabelParts], ...]  # room names and written areas, for rooms
     numbers: tuple[Text, ...]  # texts that are only a room number
     unused: tuple[tuple[str, str], ...]  # (text handle, reason)
-    room_height: float | None  # the drawing's room text height (m), when known
 
 
 @lru_cache(maxsize=8)
@@ -182,7 +181,7 @@ def sort_texts(plan: Plan, vocab, skip: set[str], parsed: dict[str, LabelParts])
             else:
                 kept_numbers.append(t)
         numbers = kept_numbers
-    return SortedTexts(tuple(cands), tuple(numbers), tuple(unused), height)
+    return SortedTexts(tuple(cands), tuple(numbers), tuple(unused))
 
 
 def _spot(t: Text) -> tuple[float, float]:
