@@ -57,6 +57,9 @@ def test_the_text_report_says_how_each_floor_was_aligned(tmp_path):
     assert "    alignment: reference floor for the others" in out
     assert ("    alignment: aligned to sheet#1, offset to sheet#1 (-60.00, +0.00) m — based on stairs and lifts, building outline; "
             "axis labels 0/0, stairs and lifts 1/1, outline overlap (IoU) 1.00") in out
+    zh = run_cli("check", two_floor_sheet(tmp_path / "sheet.dxf"), *STREET, "--lang", "zh").stdout
+    assert ("    楼层对齐：与 sheet#1 对齐，相对 sheet#1 偏移（-60.00，+0.00）m — 依据楼梯与电梯、建筑外轮廓；"
+            "轴号吻合 0/0，楼梯与电梯吻合 1/1，外轮廓重合度 1.00") in zh
 
 
 def test_floors_that_cannot_be_aligned_are_reported_and_not_linked(tmp_path):
@@ -73,6 +76,8 @@ def test_floors_that_cannot_be_aligned_are_reported_and_not_linked(tmp_path):
     assert {f["detail_en"] for f in data["findings"] if f["code"] == "G101"} == {
         f"floor {upper['id']} could not be aligned with the entrance floor {ground['id']} (see the floor's alignment): "
         "no stair or lift connects them"}
+    assert {f["detail_zh"] for f in data["findings"] if f["code"] == "G101"} == {
+        f"楼层 {upper['id']} 未能与主入口所在楼层 {ground['id']} 对齐（见该楼层的对齐说明）：楼梯、电梯无法连通"}
     out = run_cli("check", two_floor_sheet(tmp_path / "sheet2.dxf", scale=0.8), *STREET, "--lang", "en").stdout
     assert ("alignment: not aligned: no shift onto sheet2#1 is borne out; its stairs and lifts connect no other "
             "floor; axis labels 0/0, stairs and lifts 1/1, outline overlap (IoU) 0.64") in out
@@ -150,8 +155,11 @@ def test_a_typical_floor_counts_once_for_each_floor_it_serves(plan):
             typical["building_area_counted"]) == ("二~四层平面图", 3, ["2", "3", "4"], 100.0, 300.0)
     assert data["building_area"]["value"] == 500.0
     out = run_cli("check", b.path.as_posix(), "--lang", "en").stdout
-    assert "Building area 100.00 m² × 3 storeys (二~四层: 2, 3, 4) = 300.00 m²" in out
+    assert "building area 100.00 m² × 3 storeys (二~四层: 2, 3, 4) = 300.00 m²" in out
     assert "Building area: 500.00 m² (sum over 4 floor(s)" in out
+    zh = run_cli("check", b.path.as_posix(), "--lang", "zh").stdout
+    assert "建筑面积 100.00 m² × 3 层（“二~四层”：2、3、4 层）= 300.00 m²" in zh
+    assert "建筑面积：500.00 m²（4 层合计" in zh
 
 
 def test_one_outline_on_several_floor_layers_is_one_plan_for_those_floors(plan):
@@ -194,6 +202,8 @@ def test_an_off_reconciliation_names_the_overlapping_rooms(plan):
     assert fl["overlaps"] == [{"rooms": ["R1", "R2"], "area": 10.0}]
     out = run_cli("check", b.path.as_posix(), "--lang", "en").stdout
     assert "    overlapping rooms: R1 会议室 / R2 办公室 10.00 m²" in out
+    zh = run_cli("check", b.path.as_posix(), "--lang", "zh").stdout
+    assert "    重叠的房间：R1 会议室 与 R2 办公室 重叠 10.00 m²" in zh
 
 
 def test_faces_outside_the_gross_outline_are_not_in_the_reconciliation(plan):
