@@ -8,6 +8,7 @@ from .. import __version__
 from .batch import batch_cmd
 from .check import check_cmd
 from .render import render_cmd
+from .report import report_cmd
 from .rules import rules_cmd
 
 
@@ -21,6 +22,7 @@ def cli() -> None:
 cli.add_command(check_cmd)
 cli.add_command(rules_cmd)
 cli.add_command(render_cmd)
+cli.add_command(report_cmd)
 cli.add_command(batch_cmd)
 
 

@@ -19,7 +19,7 @@ from .style import StyleError, load_style
 
 FORMATS = ("png", "svg", "pdf")
 
-__all__ = ["render_run", "output_paths", "image_format", "load_style", "StyleError", "FORMATS"]
+__all__ = ["render_run", "render_png_pages", "output_paths", "image_format", "load_style", "StyleError", "FORMATS"]
 
 
 def image_format(output: str) -> str:
@@ -65,7 +65,7 @@ def _atomic(target: str, write) -> None:
         raise
 
 
-def render_run(run, output: str, style=None, lang: str = "zh"):
+def render_run(run, output: str, style=None, lang: str = "zh", progress=None):
     """Render a checked run (read with backdrop=True) to output; returns the Pages written."""
     fmt = image_format(output)
     st = style if hasattr(style, "values") else load_style(style)
@@ -89,6 +89,8 @@ def render_run(run, output: str, style=None, lang: str = "zh"):
     with matplotlib.rc_context(rc):
         figs = []
         for i, (floor, plan) in enumerate(pages_in, 1):
+            if progress is not None:
+                progress(f"drawing floor {i}/{len(pages_in)}")
             fig, page = drawer.draw(floor, plan, i, len(pages_in))
             figs.append(fig)
             pages.append(page)
@@ -116,3 +118,34 @@ def render_run(run, output: str, style=None, lang: str = "zh"):
                 _atomic(path, write)
                 page.path = path
     return pages
+
+
+def render_png_pages(run, style=None, lang: str = "zh", progress=None) -> list[tuple[str, bytes]]:
+    """Each floor's page as PNG bytes, with the floor's name (for the review report; nothing is written)."""
+    import io
+
+    import matplotlib
+
+    from .draw import PageDrawer
+    from .fonts import find_cjk_font
+
+    st = style if hasattr(style, "values") else load_style(style)
+    font = find_cjk_font(tuple(st.page.fonts))
+    floors = list(run.result.measurement.floors)
+    plans = {p.path: p for p in run.plans}
+    pages_in: list[tuple[object, object]] = [(f, plans.get(f.file)) for f in floors]
+    covered = {f.file for f in floors}
+    pages_in += [(None, p) for p in run.plans if p.path not in covered]
+    rc = {"path.simplify": True, "font.family": [font.family, "DejaVu Sans"], "hatch.linewidth": 0.6}
+    drawer = PageDrawer(run, st, lang, font, glyph_text=True)
+    out = []
+    with matplotlib.rc_context(rc):
+        for i, (floor, plan) in enumerate(pages_in, 1):
+            if progress is not None:
+                progress(f"drawing floor {i}/{len(pages_in)}")
+            fig, _ = drawer.draw(floor, plan, i, len(pages_in))
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", metadata={"Software": "planfit"}, facecolor=fig.get_facecolor())
+            name = (floor.name or floor.id) if floor is not None else Path(plan.path).stem
+            out.append((name, buf.getvalue()))
+    return out
