@@ -50,6 +50,14 @@ def output_paths(output: str, floor_ids: list[str]) -> list[str]:
     return out
 
 
+def continuation_path(path: str, k: int) -> str:
+    """Where the k-th continuation page of a floor's panel goes: FILE, then <stem>-cont<k>.<ext>."""
+    if k == 0:
+        return path
+    p = Path(path)
+    return str(p.with_name(f"{p.stem}-cont{k}{p.suffix}"))
+
+
 def _atomic(target: str, write) -> None:
     t = Path(target)
     fd, tmp = tempfile.mkstemp(dir=t.parent if str(t.parent) else ".", prefix=f".{t.name}.", suffix=".tmp")
@@ -80,7 +88,7 @@ def render_run(run, output: str, style=None, lang: str = "zh", progress=None):
     pages_in: list[tuple[object, object]] = [(f, plans.get(f.file)) for f in floors]
     covered = {f.file for f in floors}
     pages_in += [(None, p) for p in run.plans if p.path not in covered]
-    paths = output_paths(output, [f.id if f else Path(p.path).stem for f, p in pages_in])
+    floor_paths = output_paths(output, [f.id if f else Path(p.path).stem for f, p in pages_in])
     rc = {"svg.fonttype": "none" if st.page.svg_text == "text" else "path", "svg.hashsalt": "planfit",
           "pdf.fonttype": 3, "path.simplify": True, "font.family": [font.family, "DejaVu Sans"],
           "hatch.linewidth": 0.6}
@@ -91,9 +99,9 @@ def render_run(run, output: str, style=None, lang: str = "zh", progress=None):
         for i, (floor, plan) in enumerate(pages_in, 1):
             if progress is not None:
                 progress(f"drawing floor {i}/{len(pages_in)}")
-            fig, page = drawer.draw(floor, plan, i, len(pages_in))
-            figs.append(fig)
-            pages.append(page)
+            for fig, page in drawer.draw_pages(floor, plan, i, len(pages_in)):
+                figs.append(fig)
+                pages.append(page)
         if drawer.glyphs is not None:
             for page in pages:
                 page.missing_glyphs = sorted(drawer.glyphs.missing)
@@ -109,6 +117,10 @@ def render_run(run, output: str, style=None, lang: str = "zh", progress=None):
             for page in pages:
                 page.path = output
         else:
+            paths, k = [], -1
+            for page in pages:
+                k += page.continues == 0
+                paths.append(continuation_path(floor_paths[k], page.continues))
             for fig, page, path in zip(figs, pages, paths):
                 meta = {"Date": None} if fmt == "svg" else {"Software": "planfit"}
 
@@ -143,9 +155,9 @@ def render_png_pages(run, style=None, lang: str = "zh", progress=None) -> list[t
         for i, (floor, plan) in enumerate(pages_in, 1):
             if progress is not None:
                 progress(f"drawing floor {i}/{len(pages_in)}")
-            fig, _ = drawer.draw(floor, plan, i, len(pages_in))
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", metadata={"Software": "planfit"}, facecolor=fig.get_facecolor())
             name = (floor.name or floor.id) if floor is not None else Path(plan.path).stem
-            out.append((name, buf.getvalue()))
+            for fig, page in drawer.draw_pages(floor, plan, i, len(pages_in)):
+                buf = io.BytesIO()
+                fig.savefig(buf, format="png", metadata={"Software": "planfit"}, facecolor=fig.get_facecolor())
+                out.append((name if not page.continues else f"{name} ({page.continues + 1})", buf.getvalue()))
     return out
