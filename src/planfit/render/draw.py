@@ -95,14 +95,17 @@ def _width_em(s: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.56 for c in s)
 
 
-def _wrap(s: str, width_em: float) -> list[str]:
-    """Wrap by display width (CJK characters count as one em, Latin as about half)."""
+def _wrap(s: str, width_em: float, measure=None) -> list[str]:
+    """Wrap by display width in ems: measured with the font when measure is given, else estimated
+    (CJK characters count as one em, Latin as about half)."""
+    width = measure or _width_em
     out, line, w = [], "", 0.0
     for word in _tokens(s):
-        ww = _width_em(word)
+        ww = width(word)
         if line and w + ww > width_em:
             out.append(line.rstrip())
-            line, w = word.lstrip(), _width_em(word.lstrip())
+            line = word.lstrip()
+            w = width(line)
         else:
             line, w = line + word, w + ww
     if line.strip():
@@ -631,7 +634,8 @@ class PageDrawer:
         x0, y0, x1, y1 = view
         items = {}
         for it in (self.run.data.get("blocks") or {}).get("items", []):
-            if it.get("point"):
+            # equipment, signs and windows a finding names; doors and openings are drawn as its route
+            if it.get("point") and it.get("role") not in ("door", "opening"):
                 items.setdefault(it["handle"], it)
         for f in self._placed(floor):
             pts = [tuple(f["location"])]
@@ -721,8 +725,8 @@ class PageDrawer:
             if route and f["floor"] == floor.id and self.run.profile.rules.get(f["code"], {}).get("family") == "access":
                 routes.append(np.asarray([(ex, ey)] + route + [tuple(f["location"])]))
         if routes:
-            ax.add_collection(LineCollection(routes, colors=mk.error_colour, linewidths=1.6, linestyles=(0, (4, 2)),
-                                             zorder=8.5), autolim=False)
+            ax.add_collection(LineCollection(routes, colors=mk.error_colour, linewidths=1.2, linestyles=(0, (4, 2)),
+                                             alpha=0.7, zorder=6.8), autolim=False)
         half = 0.55 * mk.size_pt / ptm
         box = (ex - half, ey - half, ex + half, ey + half)
         self.occupied.add(box)
@@ -808,13 +812,13 @@ class PageDrawer:
         c = data["center"]
         prof = self.run.profile
         title_em = (width_mm - 2 * pad) / (st.title_pt * PT_MM)
-        for s in _wrap(c["name"] or ui["unnamed"], title_em)[:2]:
+        for s in _wrap(c["name"] or ui["unnamed"], title_em, self._em):
             line(s, size=st.title_pt, bold=True)
         tier = c["tier"]
         tier_txt = prof.tiers[tier][lang] if tier in prof.tiers else ui["unknown"]
-        for s in _wrap(f"{ui['tier']}: {tier_txt}", wrap_em):
+        for s in _wrap(f"{ui['tier']}: {tier_txt}", wrap_em, self._em):
             line(s)
-        for s in _wrap(f"{t['profile']}: " + (prof.title_zh if lang == "zh" else prof.title_en), wrap_em)[:2]:
+        for s in _wrap(f"{t['profile']}: " + (prof.title_zh if lang == "zh" else prof.title_en), wrap_em, self._em):
             line(s)
         v = data["verdict"]
         vtxt = ui["undecided_v"] if v == "undecided" else ui[v]
@@ -832,7 +836,7 @@ class PageDrawer:
                      f"$INSUNITS {UNIT_ZH.get(u.header, u.header)}）")
             else:
                 line(f"{t['units']}: {u.name} ({u.source}; $INSUNITS {u.header})")
-            for s in _wrap(f"{t['file']}: {Path(plan.path).name}", wrap_em)[:2]:
+            for s in _wrap(f"{t['file']}: {Path(plan.path).name}", wrap_em, self._em):
                 line(s)
             line(f"{t['date']}: {file_date(plan.path) or '—'}")
         line(f"planfit {__version__}", size=st.text_pt * 0.85, colour=st.rule_colour)
@@ -900,7 +904,7 @@ class PageDrawer:
             out.append((title, st.text_pt, None, 0.0, None))
             for f in items:
                 msg = f"[{f['n']}] {SEV[lang][f['severity']]} {f['code']}: {f['message_' + lang]}"
-                for k, s in enumerate(_wrap(msg, wrap_em * 0.98)):
+                for k, s in enumerate(_wrap(msg, wrap_em * 0.98 - 2.0 / (st.text_pt * PT_MM), self._em)):
                     out.append((s, st.text_pt, None, 0.0 if k == 0 else 2.0, f["n"]))
         # rooms outside every floor plan (no page shows them): listed once, on the first page of their file
         known = self._floor_ids()
@@ -913,14 +917,14 @@ class PageDrawer:
                 self.listed.add(r.id)
                 self.outside_rooms.append(r.id)
                 s = f"{r.id} {r.name or t['unnamed_room']} {r.area:,.2f} m²"
-                for k, w in enumerate(_wrap(s, wrap_em * 0.98)):
+                for k, w in enumerate(_wrap(s, wrap_em * 0.98 / 0.9 - 1.0, self._em)):
                     out.append((w, st.text_pt * 0.9, None, 0.0 if k == 0 else 2.0, None))
         if self.unlabelled:
             out.append((t["rooms_listed"], st.text_pt, None, 0.0, None))
             for r, tagged in sorted(self.unlabelled, key=lambda x: _natural(x[0].id)):
                 name = r.name or t["unnamed_room"]
                 s = f"{r.id} {name} {r.area:,.2f} m² — {t['tagged'] if tagged else t['not_tagged']}"
-                for k, w in enumerate(_wrap(s, wrap_em * 0.98)):
+                for k, w in enumerate(_wrap(s, wrap_em * 0.98 / 0.9 - 1.0, self._em)):
                     out.append((w, st.text_pt * 0.9, None, 0.0 if k == 0 else 2.0, None))
         return out
 
@@ -981,7 +985,7 @@ class PageDrawer:
             if col == 0:
                 name = floor.name if floor is not None else ""
                 head = (name + " · " if name else "") + self.t["continued"].format(k=k - 1)
-                for s in _wrap(head, (P - 2 * pad) / (st.panel.title_pt * PT_MM)):
+                for s in _wrap(head, (P - 2 * pad) / (st.panel.title_pt * PT_MM), self._em):
                     y -= st.panel.title_pt * PT_MM * 1.45
                     put((s, st.panel.title_pt, None, 0.0, None), y)
             rest = self._flow(rest, put, y, pad, page)
