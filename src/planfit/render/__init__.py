@@ -5,7 +5,9 @@ Nothing here imports matplotlib until an image is asked for.
 Output naming: a PDF is one file with one page per floor. PNG and SVG are
 one file per floor: the name given when there is one floor, else
 ``<stem>-<floor>.<ext>`` (the floor id with characters other than letters,
-digits, ``.``, ``_`` and ``-`` replaced by ``_``), in floor order.
+digits, ``.``, ``_`` and ``-`` replaced by ``_``), in floor order. When a
+floor's panel list goes on past its page, the continuation pages follow it:
+more PDF pages, or ``<name>-cont<k>.<ext>`` beside that floor's file.
 """
 
 from __future__ import annotations
