@@ -456,7 +456,7 @@ tr{break-inside:avoid}
  @bottom-center{content:%(counter)s;font-size:9pt;color:#555}
  @bottom-left{content:"planfit";font-size:8pt;color:#888}}
 @media print{body{max-width:none;padding:0;font-size:10pt}.tbl{overflow:visible}h2{break-after:avoid}
- figure img{max-height:140mm;width:auto;margin:0 auto}}
+ figure img{max-height:%(img_mm)dmm;width:auto;margin:0 auto}}
 """
 
 
@@ -465,7 +465,9 @@ def to_html(data: dict, profile, lang: str = "zh", images: list[tuple[str, bytes
     """The review report as one HTML document (a string; nothing read or written)."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, got {paper!r}")
-    css = CSS % {"fonts": FONT_STACK, "paper": paper, "counter": _page_counter_css(lang)}
+    # a floor image fills a landscape page below its heading and above its caption
+    img_mm = {"A4": 210, "A3": 297}[paper] - 70
+    css = CSS % {"fonts": FONT_STACK, "paper": paper, "counter": _page_counter_css(lang), "img_mm": img_mm}
     name = data["center"].get("name") or _msg("review.unnamed", lang)
     body = "".join([
         _title_block(data, profile, lang, date),
