@@ -8,6 +8,7 @@ block, the legend and the findings without a place on the plan.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import sys
@@ -196,14 +197,15 @@ class Occupied:
 
     def _cells(self, box):
         c = self.cell
-        for i in range(int(math.floor(box[0] / c)), int(math.floor(box[2] / c)) + 1):
-            for j in range(int(math.floor(box[1] / c)), int(math.floor(box[3] / c)) + 1):
-                yield i, j
+        i0, i1 = int(math.floor(box[0] / c)), int(math.floor(box[2] / c))
+        j0, j1 = int(math.floor(box[1] / c)), int(math.floor(box[3] / c))
+        return [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]
 
     def hits(self, box) -> bool:
         x0, y0, x1, y1 = box
+        grid = self.grid
         for key in self._cells(box):
-            for b in self.grid.get(key, ()):
+            for b in grid.get(key, ()):
                 if x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1:
                     return True
         return False
@@ -594,7 +596,7 @@ class PageDrawer:
         size = min_pt
         w = em * size / ptm + 1.0 / ptm
         h = spacing * n * size / ptm
-        for cx, cy in _rings(px, py, max(w, h), 10):
+        for cx, cy in _rings(px, py, max(w, h), 5):
             box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             if _within((cx, cy), w, h, view) and not self.occupied.hits(box):
                 self.occupied.add(box)
@@ -675,7 +677,7 @@ class PageDrawer:
                 half = _marker_half(getattr(mk, f"{sev}_shape")) * mk.size_pt / ptm + 0.8 / ptm
                 want = (p[0] + (i - (k - 1) / 2) * step, p[1])
                 spot = None
-                for c in [want] + list(_rings(want[0], want[1], 2 * half, 12)):
+                for c in itertools.chain([want], _rings(want[0], want[1], 2 * half, 6)):
                     box = (c[0] - half, c[1] - half, c[0] + half, c[1] + half)
                     if not self.occupied.hits(box):
                         spot = c
