@@ -554,8 +554,10 @@ class PageDrawer:
         """Write text centred on (x, y); returns its ink box (data units) when drawn from glyphs."""
         if batch is not None:
             return batch.add(text, x, y, size / ptm, 0.0, spacing)
+        effects = [patheffects.withStroke(linewidth=size * 0.25, foreground=self.st.page.background)] \
+            if self.st.labels.halo else None
         ax.text(x, y, text, fontsize=size, color=colour, ha="center", va="center", family=self.family,
-                zorder=zorder, clip_on=True, linespacing=spacing)
+                zorder=zorder, clip_on=True, linespacing=spacing, path_effects=effects)
         return None
 
     def _place_text(self, lines, point, poly, size_pt, min_pt, ptm, view, spacing, outside=False):
