@@ -201,3 +201,30 @@ def test_progress_shows_steps_on_a_terminal_only_after_the_delay():
     with Progress("check", stream=pipe, delay=0.0) as progress:
         progress("reading plan.dxf", 3)
     assert pipe.getvalue() == ""
+
+
+def test_what_must_change_lists_errors_and_warnings_not_information(plan):
+    from planfit.profile import Profile
+    from planfit.review import to_html
+
+    p = plan()
+    for i, name in enumerate(SIX_ZONES[:5]):  # no co-governance zone: Z101 fails with an error
+        p.room(name, i * 5, 0, 5, 6)
+    p.room("杂物间甲", 25, 0, 3, 6)  # a name no vocabulary knows: D108, information
+    data = report_json(p.save(), "--tier", "community", "--built-before-2015")
+    codes = {f["code"]: f["severity"] for f in data["findings"]}
+    assert codes["Z101"] == "error" and codes["D108"] == "info"
+    page = to_html(data, Profile.load(), "en")
+    changes = page[page.index("<section id=changes>"):page.index("</section>")]
+    assert "Z101" in changes and "D108" not in changes
+    n_info = sum(f["severity"] == "info" for f in data["findings"])
+    assert f"{n_info} more finding(s) for information" in changes
+    # a rule that cannot be decided asks for the fact, not for a change to the plan
+    data = report_json(p.save())
+    undecided = [f for f in data["findings"] if f["undecided"]]
+    assert undecided
+    page = to_html(data, Profile.load(), "en")
+    for f in undecided:
+        row = page[page.index(f'<tr id="f{f["n"]}">'):]
+        row = row[:row.index("</tr>")]
+        assert row.endswith('<td data-label="Remedy"></td>')

@@ -22,6 +22,7 @@ from .datafiles import load_packaged
 from .facts import CHECKLIST
 
 PAPERS = ("A4", "A3")
+SEVERITIES = ("error", "warning", "info")
 # Chinese first with fonts each system ships (macOS, Windows, Linux), then the packaged one
 FONT_STACK = ('"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
               '"WenQuanYi Micro Hei", "Noto Sans SC", "Droid Sans Fallback", system-ui, sans-serif')
@@ -62,6 +63,8 @@ def _remedy(f: dict, data: dict, profile, lang: str) -> str:
     own = f.get("remedy_" + lang)
     if own:
         return own
+    if f.get("undecided"):
+        return ""  # nothing to change in the plan: the finding says which fact to give
     changes = [m[lang] for m in (data.get("margin") or {}).get("missing", []) if m["code"] == f["code"]]
     if changes:
         return "；".join(changes) if lang == "zh" else "; ".join(changes)
@@ -134,7 +137,13 @@ def _gap(f: dict) -> str | None:
 
 def _changes(data: dict, profile, lang: str) -> str:
     findings = data.get("findings", [])
-    failed = [r for r in data.get("rules", []) if r["status"] == "failed"]
+    worst = {}
+    for f in findings:
+        worst[f["code"]] = min(worst.get(f["code"], 2), SEVERITIES.index(f["severity"]))
+    # rules that fail with an error or a warning, errors first; information is listed with all findings
+    failed = sorted((r for r in data.get("rules", []) if r["status"] == "failed" and worst.get(r["code"], 2) < 2),
+                    key=lambda r: worst[r["code"]])
+    infos = [f for f in findings if f["severity"] == "info" and not f.get("undecided")]
     out = [f'<section id=changes><h2>{_e(_msg("changes.heading", lang))}</h2>']
     margin = data.get("margin")
     if margin is not None:
@@ -149,7 +158,7 @@ def _changes(data: dict, profile, lang: str) -> str:
             rule = profile.rules.get(r["code"], {})
             title = rule.get("title_" + lang, r["slug"])
             items = []
-            for f in (f for f in findings if f["code"] == r["code"]):
+            for f in (f for f in findings if f["code"] == r["code"] and f["severity"] != "info"):
                 gap = _gap(f)
                 gap_html = (f'<div class=gap><b>{_e(_msg("changes.gap", lang) + _msg("sep.colon", lang))}</b>'
                             f'{_e(_msg("changes.gap_value", lang, measured=_value(f["measured"], f.get("unit", "")), required=_value(f["required"], f.get("unit", "")), gap=gap))}</div>'
@@ -160,6 +169,8 @@ def _changes(data: dict, profile, lang: str) -> str:
             out.append(f'<li><h3>{_e(r["code"])} · {_e(title)} <span class=clause>({_e(r["clause"])})</span></h3>'
                        f'<ul>{"".join(items)}</ul></li>')
         out.append("</ol>")
+    if infos:
+        out.append(f'<p class=note>{_e(_msg("changes.infos", lang, n=len(infos)))}</p>')
     undecided = [r for r in data.get("rules", []) if r["status"] == "undecided"]
     if undecided:
         out.append(f'<p>{_e(_msg("changes.undecided", lang))}</p><ul>')
