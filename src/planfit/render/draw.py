@@ -942,9 +942,13 @@ class PageDrawer:
             while n is not None and j < len(entries) and entries[j][4] == n and entries[j][3] > 0:
                 j += 1
             need = sum(e[1] * PT_MM * 1.45 for e in entries[i:j])
-            # a heading stays with the line after it
+            # a heading stays with the finding (all its lines) or the line after it
             if entries[i][4] is None and j < len(entries):
-                need += entries[j][1] * PT_MM * 1.45
+                k = j + 1
+                while entries[j][4] is not None and k < len(entries) and entries[k][4] == entries[j][4] \
+                        and entries[k][3] > 0:
+                    k += 1
+                need += sum(e[1] * PT_MM * 1.45 for e in entries[j:k])
             if y - need < bottom + self.st.panel.text_pt * PT_MM * 1.45 * 1.5:
                 return entries[i:]
             for e in entries[i:j]:
