@@ -625,6 +625,14 @@ def _item_place(it: Item, rid: str, rooms: dict[str, Room]) -> dict:
     return {"location": it.point, "file": it.file, "floor": floor, "handles": (it.handle,), "layers": (it.layer,)}
 
 
+def _every_item(placed, rooms: dict[str, Room]) -> dict:
+    """The place of the first item, with the handles and layers of every item the finding is about."""
+    place = _item_place(*placed[0], rooms)
+    place["handles"] = tuple(it.handle for it, _ in placed)
+    place["layers"] = tuple(dict.fromkeys(it.layer for it, _ in placed))
+    return place
+
+
 def _window_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
     facts, profile, s = ctx.facts, ctx.profile, lay.settings
     rooms = _rooms_by_id(meas)
@@ -690,7 +698,7 @@ def _equipment_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
             bad += 1
             label_zh, label_en = blocks.label(kinds[0], "zh"), blocks.label(kinds[0], "en")
             else_en, else_zh = _found_elsewhere(placed, rooms)
-            place = _item_place(*placed[0], rooms) if placed else _room_place(hall[0])
+            place = _every_item(placed, rooms) if placed else _room_place(hall[0])
             ctx.finding("E101", kind_zh=label_zh, kind_en=label_en, zone_zh=zone_zh, zone_en=zone_en,
                         elsewhere_en=f" (found {else_en})" if placed else "",
                         elsewhere_zh=f"（现有：{else_zh}）" if placed else "", **place)
@@ -706,7 +714,7 @@ def _equipment_rules(ctx: _Ctx, lay: Layout, meas: Measurement) -> None:
                 continue
             bad += 1
             else_en, else_zh = _found_elsewhere(placed, rooms)
-            place = _item_place(*placed[0], rooms) if placed else {}
+            place = _every_item(placed, rooms) if placed else {}
             ctx.finding("E102", kind_zh=blocks.label(kind, "zh"), kind_en=blocks.label(kind, "en"),
                         elsewhere_en=f" (found {else_en})" if placed else "",
                         elsewhere_zh=f"（现有：{else_zh}）" if placed else "", **place)

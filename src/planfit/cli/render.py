@@ -27,11 +27,11 @@ def load_image_style(style: str | None, output: str):
         raise UserError.from_error(exc) from None
 
 
-def write_images(run, output: str, style, lang: str) -> list[str]:
+def write_images(run, output: str, style, lang: str, progress=None) -> list[str]:
     from ..render import render_run
 
     try:
-        pages = render_run(run, output, style=style, lang=lang)
+        pages = render_run(run, output, style=style, lang=lang, progress=progress)
     except PlanfitError as exc:
         raise UserError.from_error(exc) from None
     except OSError as exc:
@@ -60,18 +60,22 @@ def render_cmd(plans, output, floor, style, tier, name, built_before_2015, hoste
     Exit codes: 0 images written, 2 usage, input, profile or style error.
     """
     from ..pipeline import run_check
+    from .progress import Progress
 
     lang = lang or default_lang()
     st = load_image_style(style, output)
     cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
-    try:
-        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=True, floor=floor)
-    except PlanfitError as exc:
-        raise UserError.from_error(exc) from None
-    except Exception as exc:
-        if os.environ.get("PLANFIT_DEBUG"):
-            raise
-        raise UserError(f"internal error while checking {', '.join(plans)}: {type(exc).__name__}: {exc} "
-                        "(set PLANFIT_DEBUG=1 for details)") from None
-    for path in write_images(run, output, st, lang):
+    with Progress("render") as progress:
+        try:
+            run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=True,
+                            floor=floor, progress=progress)
+        except PlanfitError as exc:
+            raise UserError.from_error(exc) from None
+        except Exception as exc:
+            if os.environ.get("PLANFIT_DEBUG"):
+                raise
+            raise UserError(f"internal error while checking {', '.join(plans)}: {type(exc).__name__}: {exc} "
+                            "(set PLANFIT_DEBUG=1 for details)") from None
+        paths = write_images(run, output, st, lang, progress)
+    for path in paths:
         click.echo(path)
