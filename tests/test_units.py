@@ -476,3 +476,27 @@ def test_areas_written_with_their_unit_just_outside_each_room_are_read_as_that_r
     written = next(c for c in u.evidence if c.kind == "written_area")
     assert (written.count, written.used, written.value) == (3, True, pytest.approx(0.0254))
     assert (u.name, u.source) == ("in", "geometry")
+
+
+def test_the_dense_metre_drawing_forced_to_mm_still_ends_in_bounded_time_and_memory(tmp_path):
+    # --units mm against the evidence: the whole drawing is 0.2 m across, so every entity's box overlaps every
+    # other once grown by the gap that separates drawings; telling drawings apart must not list all those pairs
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    path = walls_only(tmp_path / "dense.dxf", "m", 4, nx=50, ny=30, room=4.0, thickness=0.2)
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "planfit", "check", str(path), "--format", "json", "--units", "mm"],
+                          capture_output=True, text=True, timeout=120, preexec_fn=limit)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert time.perf_counter() - start <= 20.0
+    data = json.loads(done.stdout)
+    assert data["files"][0]["units"]["name"] == "mm" and data["verdict"] != "pass"
+    d104 = next(f for f in data["findings"] if f["code"] == "D104")
+    assert d104["severity"] == "warning"

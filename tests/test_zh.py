@@ -6,11 +6,12 @@ GB/T, planfit, PLANFIT_DEBUG, $INSUNITS)."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 KEPT = {"DXF", "ezdxf", "GB", "planfit", "PLANFIT_DEBUG", "INSUNITS", "JSON", "AUDIT", "RECOVER", "TEXPLODE", "CAD",
-        "mm", "cm", "ft", "in", "m²"}
+        "mm", "cm", "ft", "in", "m²", "SHA"}
 CJK = "\u4e00-\u9fff"
 
 
@@ -23,6 +24,7 @@ def _drawn_names(run) -> set[str]:
         names |= {t.text for t in p.texts} | {i.name for i in p.inserts} | {i.raw_name for i in p.inserts}
         names |= {lw.layer for lw in p.linework} | {o.layer for o in p.outlines}
     names |= {v for v in d["center"]["sources"].values()}
+    names |= {f["sha256"] for f in d["files"] if f.get("sha256")}
     for f in d["floors"]:
         names |= {f["id"], f["name"], *f["outline_handles"]}
     for r in d["rooms"]:
@@ -117,6 +119,19 @@ def test_the_chinese_batch_table_and_page_have_no_stray_english(all_runs):
     allowed = set().union(*(_drawn_names(run) for _, run in all_runs)) | {f"s{i}" for i in range(len(all_runs))}
     words = set().union(*(latin_words(t, allowed) for t in _batch_texts(all_runs)))
     assert sorted(words) == []
+
+
+def test_the_chinese_review_report_has_no_stray_english(all_runs):
+    from planfit.review import to_html
+
+    stray = {}
+    for target, run in all_runs:
+        page = to_html(run.data, run.profile, "zh", [], "2026-01-01")
+        page = html.unescape(re.sub(r"<script>.*?</script>|<style>.*?</style>|<[^>]*>", " ", page, flags=re.S))
+        words = latin_words(page, _drawn_names(run))
+        if words:
+            stray[Path(target).name] = sorted(words)
+    assert stray == {}
 
 
 def test_the_chinese_report_puts_no_ascii_punctuation_beside_chinese(all_runs):

@@ -7,7 +7,7 @@ where it came from; a missing fact stays missing (None), never defaulted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,10 @@ from .errors import FactsError
 TIERS = ("county", "street", "community", "rural")
 HOSTED = ("standalone", "government-service-center", "office-building")
 KEYS = ("name", "tier", "built_before_2015", "hosted_in")
+# The areas of the standard a drawing cannot show, as keys of an optional [checklist] table in a site
+# file or sidecar, with their clause: what the center declares there is reported, never measured.
+CHECKLIST = {"organisation": "2", "staff": "4", "service_items": "5", "management_rules": "6",
+             "service_process": "7", "funding": "9"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,9 @@ class Facts:
     built_before_2015: bool | None = None
     hosted_in: str | None = None
     sources: tuple[tuple[str, str], ...] = field(default=())
+    # declared answers of the [checklist] table: (area, true/false or the declaration's text), and its file
+    checklist: tuple[tuple[str, bool | str], ...] = field(default=())
+    checklist_source: str = ""
 
     def source(self, key: str) -> str:
         return dict(self.sources).get(key, "")
@@ -47,6 +54,9 @@ def validate(raw: dict[str, Any], where: str, allow_plans: bool = False) -> dict
     for key, value in raw.items():
         if key == "plans" and allow_plans:
             continue
+        if key == "checklist":
+            out[key] = _checklist(value, where)
+            continue
         if key not in KEYS:
             raise FactsError(where, f"unknown key {key!r} (known: {', '.join(KEYS)}{', plans' if allow_plans else ''})")
         if key == "tier":
@@ -63,6 +73,23 @@ def validate(raw: dict[str, Any], where: str, allow_plans: bool = False) -> dict
             out[key] = _bool(value, where, key)
         else:
             out[key] = str(value).strip()
+    return out
+
+
+def _checklist(value: Any, where: str) -> dict[str, bool | str]:
+    """A [checklist] table: each area of CHECKLIST declared met (true), not met (false) or described (text)."""
+    if not isinstance(value, dict):
+        raise FactsError(where, "checklist: expected a table of areas (" + ", ".join(CHECKLIST) + ")")
+    out: dict[str, bool | str] = {}
+    for area, v in value.items():
+        if area not in CHECKLIST:
+            raise FactsError(where, f"checklist: unknown area {area!r} (known: {', '.join(CHECKLIST)})")
+        if isinstance(v, bool):
+            out[area] = v
+        elif isinstance(v, str) and v.strip():
+            out[area] = v.strip()
+        else:
+            raise FactsError(where, f"checklist.{area}: expected true, false or a text, got {v!r}")
     return out
 
 
@@ -106,6 +133,12 @@ def facts_for(plans: list[str], cli: dict[str, Any], site_facts: dict[str, Any] 
                 data = load_toml(sc, error=lambda p, k, m: FactsError(p, m))
                 file_facts.update(validate(data, str(sc)))
                 file_source = str(sc)
+    file_facts = dict(file_facts)
+    checklist = file_facts.pop("checklist", {})
     header = validate(header_facts, "DXF header custom properties") if header_facts else {}
-    return gather({k: v for k, v in cli.items() if v is not None}, file_facts, file_source, header,
-                  "DXF header custom properties")
+    header.pop("checklist", None)
+    facts = gather({k: v for k, v in cli.items() if v is not None}, file_facts, file_source, header,
+                   "DXF header custom properties")
+    if checklist:
+        facts = replace(facts, checklist=tuple(sorted(checklist.items())), checklist_source=file_source)
+    return facts

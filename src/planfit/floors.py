@@ -322,7 +322,23 @@ def _one_cluster(boxes) -> bool:
 
     if len(boxes) < 2:
         return True
-    i, j = STRtree(boxes).query(boxes)  # boxes: envelope overlap is overlap
+    import shapely
+
+    b = shapely.bounds(boxes)
+    if (b[:, 2].max() - b[:, 0].min() <= 2 * (b[:, 2] - b[:, 0]).min()
+            and b[:, 3].max() - b[:, 1].min() <= 2 * (b[:, 3] - b[:, 1]).min()):
+        return True  # every box reaches past the middle of the whole: all overlap (a drawing smaller than the gap)
+    tree = STRtree(boxes)
+    pairs_i, pairs_j, n_pairs = [], [], 0
+    chunk, max_pairs = SETTINGS["clusters"]["query_chunk"], SETTINGS["clusters"]["max_pairs"]
+    for start in range(0, len(boxes), chunk):  # overlap pairs counted as they come: dense boxes stop early
+        ci, cj = tree.query(boxes[start:start + chunk])  # boxes: envelope overlap is overlap
+        pairs_i.append(ci + start)
+        pairs_j.append(cj)
+        n_pairs += len(ci)
+        if n_pairs > max_pairs:
+            return len(getattr(shapely.union_all(boxes), "geoms", [None])) == 1
+    i, j = np.concatenate(pairs_i), np.concatenate(pairs_j)
     label = np.arange(len(boxes))
     while True:
         low = label.copy()

@@ -40,24 +40,31 @@ def expand_targets(targets: list[str]) -> tuple[list[str], dict[str, Any] | None
 
 def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str | None = None,
               vocabulary: tuple[str, ...] = (), units: str | None = None, backdrop: bool = False,
-              floor: str | None = None, reader: str = "fast") -> Run:
+              floor: str | None = None, reader: str = "fast", progress=None) -> Run:
+    """progress, when given, is called with the message key of each step as it starts and its values (and
+    the number of steps)."""
+    step = progress or (lambda key, total=None, **values: None)
     profile = Profile.load(profile_path)
     vocab = Vocabulary.load(vocabulary)
     paths, site_facts, site_path = expand_targets(targets)
     # a check allocates millions of small objects that live until it ends: collecting cycles on the way
     # would walk them all again and again for nothing (the collector runs again afterwards)
     with no_gc():
-        plans = [read_plan(p, units=units, layers=vocab.layers, backdrop=backdrop, reader=reader)
-                 for p in paths]
+        plans = []
+        for i, p in enumerate(paths):
+            step("progress.reading", len(paths) + 2 if i == 0 else None, file=Path(p).name)
+            plans.append(read_plan(p, units=units, layers=vocab.layers, backdrop=backdrop, reader=reader))
         header: dict[str, str] = {}
         for p in plans:
             header.update(dict(p.header_facts))
         facts = facts_for(paths, cli_facts, site_facts, site_path, header)
+        step("progress.measuring")
         meas = measure(plans, vocab)
         if floor:
             try:
                 meas = select_floors(meas, floor)
             except LookupError as exc:
                 raise SelectionError(", ".join(paths), f"--floor: {exc}") from None
+        step("progress.checking")
         result = check(plans, meas, facts, profile, vocab)
         return Run(plans, result, to_data(result, plans, profile, vocab), profile, vocab)

@@ -50,6 +50,7 @@ def to_data(result: CheckResult, plans: list[Plan], profile: Profile, vocab: Voc
         "center": {
             "name": facts.name, "tier": facts.tier, "built_before_2015": facts.built_before_2015,
             "hosted_in": facts.hosted_in, "sources": dict(facts.sources),
+            "checklist": dict(facts.checklist), "checklist_source": facts.checklist_source or None,
         },
         "verdict": result.verdict,
         "counts": summary_counts(result.findings),
@@ -216,10 +217,22 @@ def _zone_order(profile: Profile, tier: str | None, vocab: Vocabulary) -> list[s
     return list(vocab.zones)
 
 
+def _sha256(path: str) -> str | None:
+    """The content hash of an input file, so that a report names exactly what was checked."""
+    import hashlib
+
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest() if hasattr(hashlib, "file_digest") \
+                else hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return None
+
+
 def _file_data(p: Plan) -> dict:
     u = p.units
     return {
-        "path": p.path, "dxf_version": p.dxf_version, "codepage": p.codepage, "reader": p.reader,
+        "path": p.path, "sha256": _sha256(p.path), "dxf_version": p.dxf_version, "codepage": p.codepage, "reader": p.reader,
         "recovered": p.recovered, "wall_source": p.wall_source,
         "units": _units_data(u),
         "entities": sum(n for _, n in p.entity_counts),

@@ -10,6 +10,7 @@ from .check import check_cmd
 from .diff import diff_cmd
 from .export import export_cmd
 from .render import render_cmd
+from .report import report_cmd
 from .rules import rules_cmd
 
 
@@ -23,6 +24,7 @@ def cli() -> None:
 cli.add_command(check_cmd)
 cli.add_command(rules_cmd)
 cli.add_command(render_cmd)
+cli.add_command(report_cmd)
 cli.add_command(batch_cmd)
 cli.add_command(diff_cmd)
 cli.add_command(export_cmd)

@@ -12,6 +12,7 @@ from .exits import FINDINGS, OK, UserError, checking
 from .options import (default_lang, fact_options, floor_option, lang_option, profile_option,
                       reader_option, units_option, vocabulary_option, write_output)
 from .render import load_image_style, style_option, write_images
+from .report import paper_option, report_format, write_report
 
 
 @click.command("check")
@@ -31,8 +32,11 @@ from .render import load_image_style, style_option, write_images
 @click.option("--image", default=None, metavar="FILE",
               help="Also draw the annotated plan to FILE (.png, .svg or .pdf), as planfit render does.")
 @style_option
+@click.option("--report", "report", default=None, metavar="FILE",
+              help="Also write the review report to FILE (.html or .pdf), as planfit report does.")
+@paper_option
 def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, reader, profile_path, vocabulary, fmt,
-              output, lang, fail_on, color, image, style):
+              output, lang, fail_on, color, image, style, report, paper):
     """Check PLAN (DXF files of one center, one per floor, or a site .toml file)
     against the standard.
 
@@ -41,22 +45,28 @@ def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, rea
     """
     from ..pipeline import run_check
     from ..report import to_json, to_text
+    from .progress import Progress
 
     lang = lang or default_lang()
-    if style and not image:
+    if style and not (image or report):
         raise UserError(msg("error.style_needs_image", lang), lang)
-    image_style = load_image_style(style, image, lang) if image else None
+    if report:
+        report_format(report, lang)
+    image_style = load_image_style(style, image or "x.png", lang) if (image or report) else None
     cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
-    with checking(plans, lang):
-        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=bool(image), floor=floor,
-                        reader=reader)
-    if fmt == "json":
-        text = to_json(run.data)
-    else:
-        use_colour = color if color is not None else (output in (None, "-") and sys.stdout.isatty())
-        text = to_text(run.data, run.profile, lang, click.style if use_colour else None)
-    if image:
-        write_images(run, image, image_style, lang)
+    with Progress("check", lang) as progress:
+        with checking(plans, lang):
+            run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units,
+                            backdrop=bool(image or report), floor=floor, reader=reader, progress=progress)
+        if fmt == "json":
+            text = to_json(run.data)
+        else:
+            use_colour = color if color is not None else (output in (None, "-") and sys.stdout.isatty())
+            text = to_text(run.data, run.profile, lang, click.style if use_colour else None)
+        if image:
+            write_images(run, image, image_style, lang, progress)
+        if report:
+            write_report(run, report, lang, paper, image_style, True, progress)
     write_output(text, output)
     if fail_on == "never":
         sys.exit(OK)

@@ -26,11 +26,11 @@ def load_image_style(style: str | None, output: str, lang: str = "en"):
         raise UserError.from_error(exc, lang) from None
 
 
-def write_images(run, output: str, style, lang: str) -> list[str]:
+def write_images(run, output: str, style, lang: str, progress=None) -> list[str]:
     from ..render import render_run
 
     try:
-        pages = render_run(run, output, style=style, lang=lang)
+        pages = render_run(run, output, style=style, lang=lang, progress=progress)
     except PlanfitError as exc:
         raise UserError.from_error(exc, lang) from None
     except OSError as exc:
@@ -60,11 +60,15 @@ def render_cmd(plans, output, floor, style, tier, name, built_before_2015, hoste
     error (a bug: please report it).
     """
     from ..pipeline import run_check
+    from .progress import Progress
 
     lang = lang or default_lang()
     st = load_image_style(style, output, lang)
     cli_facts = {"tier": tier, "name": name, "built_before_2015": built_before_2015, "hosted_in": hosted_in}
-    with checking(plans, lang):
-        run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=True, floor=floor)
-    for path in write_images(run, output, st, lang):
+    with Progress("render", lang) as progress:
+        with checking(plans, lang):
+            run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units, backdrop=True,
+                            floor=floor, progress=progress)
+        paths = write_images(run, output, st, lang, progress)
+    for path in paths:
         click.echo(path)

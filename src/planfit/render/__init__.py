@@ -5,7 +5,9 @@ Nothing here imports matplotlib until an image is asked for.
 Output naming: a PDF is one file with one page per floor. PNG and SVG are
 one file per floor: the name given when there is one floor, else
 ``<stem>-<floor>.<ext>`` (the floor id with characters other than letters,
-digits, ``.``, ``_`` and ``-`` replaced by ``_``), in floor order.
+digits, ``.``, ``_`` and ``-`` replaced by ``_``), in floor order. When a
+floor's panel list goes on past its page, the continuation pages follow it:
+more PDF pages, or ``<name>-cont<k>.<ext>`` beside that floor's file.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from .style import StyleError, load_style
 
 FORMATS = ("png", "svg", "pdf")
 
-__all__ = ["render_run", "output_paths", "image_format", "load_style", "StyleError", "FORMATS"]
+__all__ = ["render_run", "render_png_pages", "output_paths", "image_format", "load_style", "StyleError", "FORMATS"]
 
 
 def image_format(output: str) -> str:
@@ -50,6 +52,14 @@ def output_paths(output: str, floor_ids: list[str]) -> list[str]:
     return out
 
 
+def continuation_path(path: str, k: int) -> str:
+    """Where the k-th continuation page of a floor's panel goes: FILE, then <stem>-cont<k>.<ext>."""
+    if k == 0:
+        return path
+    p = Path(path)
+    return str(p.with_name(f"{p.stem}-cont{k}{p.suffix}"))
+
+
 def _atomic(target: str, write) -> None:
     t = Path(target)
     fd, tmp = tempfile.mkstemp(dir=t.parent if str(t.parent) else ".", prefix=f".{t.name}.", suffix=".tmp")
@@ -65,7 +75,7 @@ def _atomic(target: str, write) -> None:
         raise
 
 
-def render_run(run, output: str, style=None, lang: str = "zh"):
+def render_run(run, output: str, style=None, lang: str = "zh", progress=None):
     """Render a checked run (read with backdrop=True) to output; returns the Pages written."""
     fmt = image_format(output)
     st = style if hasattr(style, "values") else load_style(style)
@@ -80,7 +90,7 @@ def render_run(run, output: str, style=None, lang: str = "zh"):
     pages_in: list[tuple[object, object]] = [(f, plans.get(f.file)) for f in floors]
     covered = {f.file for f in floors}
     pages_in += [(None, p) for p in run.plans if p.path not in covered]
-    paths = output_paths(output, [f.id if f else Path(p.path).stem for f, p in pages_in])
+    floor_paths = output_paths(output, [f.id if f else Path(p.path).stem for f, p in pages_in])
     rc = {"svg.fonttype": "none" if st.page.svg_text == "text" else "path", "svg.hashsalt": "planfit",
           "pdf.fonttype": 3, "path.simplify": True, "font.family": [font.family, "DejaVu Sans"],
           "hatch.linewidth": 0.6}
@@ -89,9 +99,11 @@ def render_run(run, output: str, style=None, lang: str = "zh"):
     with matplotlib.rc_context(rc):
         figs = []
         for i, (floor, plan) in enumerate(pages_in, 1):
-            fig, page = drawer.draw(floor, plan, i, len(pages_in))
-            figs.append(fig)
-            pages.append(page)
+            if progress is not None:
+                progress("progress.drawing", i=i, n=len(pages_in))
+            for fig, page in drawer.draw_pages(floor, plan, i, len(pages_in)):
+                figs.append(fig)
+                pages.append(page)
         if drawer.glyphs is not None:
             for page in pages:
                 page.missing_glyphs = sorted(drawer.glyphs.missing)
@@ -107,6 +119,10 @@ def render_run(run, output: str, style=None, lang: str = "zh"):
             for page in pages:
                 page.path = output
         else:
+            paths, k = [], -1
+            for page in pages:
+                k += page.continues == 0
+                paths.append(continuation_path(floor_paths[k], page.continues))
             for fig, page, path in zip(figs, pages, paths):
                 meta = {"Date": None} if fmt == "svg" else {"Software": "planfit"}
 
@@ -116,3 +132,34 @@ def render_run(run, output: str, style=None, lang: str = "zh"):
                 _atomic(path, write)
                 page.path = path
     return pages
+
+
+def render_png_pages(run, style=None, lang: str = "zh", progress=None) -> list[tuple[str, bytes]]:
+    """Each floor's page as PNG bytes, with the floor's name (for the review report; nothing is written)."""
+    import io
+
+    import matplotlib
+
+    from .draw import PageDrawer
+    from .fonts import find_cjk_font
+
+    st = style if hasattr(style, "values") else load_style(style)
+    font = find_cjk_font(tuple(st.page.fonts))
+    floors = list(run.result.measurement.floors)
+    plans = {p.path: p for p in run.plans}
+    pages_in: list[tuple[object, object]] = [(f, plans.get(f.file)) for f in floors]
+    covered = {f.file for f in floors}
+    pages_in += [(None, p) for p in run.plans if p.path not in covered]
+    rc = {"path.simplify": True, "font.family": [font.family, "DejaVu Sans"], "hatch.linewidth": 0.6}
+    drawer = PageDrawer(run, st, lang, font, glyph_text=True)
+    out = []
+    with matplotlib.rc_context(rc):
+        for i, (floor, plan) in enumerate(pages_in, 1):
+            if progress is not None:
+                progress("progress.drawing", i=i, n=len(pages_in))
+            name = (floor.name or floor.id) if floor is not None else Path(plan.path).stem
+            for fig, page in drawer.draw_pages(floor, plan, i, len(pages_in)):
+                buf = io.BytesIO()
+                fig.savefig(buf, format="png", metadata={"Software": "planfit"}, facecolor=fig.get_facecolor())
+                out.append((name if not page.continues else f"{name} ({page.continues + 1})", buf.getvalue()))
+    return out

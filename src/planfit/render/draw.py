@@ -8,6 +8,7 @@ block, the legend and the findings without a place on the plan.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import sys
@@ -52,8 +53,13 @@ class Page:
     affine: tuple[float, float, float, float] = (1.0, 0.0, 1.0, 0.0)  # px = a*x+b, row = c*y+d
     legend: dict[str, tuple[float, float]] = field(default_factory=dict)  # swatch key -> pixel (col, row)
     markers: list[tuple[int, float, float]] = field(default_factory=list)  # (n, col, row)
-    panel_findings: list[int] = field(default_factory=list)
+    panel_findings: list[int] = field(default_factory=list)  # findings listed in the panel (on this page)
     missing_glyphs: list[str] = field(default_factory=list)  # characters no font could draw
+    marker_boxes: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)  # pixels
+    labels: list[tuple[str, tuple[float, float, float, float], float]] = field(default_factory=list)  # id, ink px, pt
+    listed_rooms: list[str] = field(default_factory=list)  # rooms named in the panel, not on the plan
+    entrance: tuple[float, float] | None = None
+    continues: int = 0  # 0 on a floor's first page, k on its k-th continuation page
 
     def to_pixel(self, x: float, y: float) -> tuple[float, float]:
         a, b, c, d = self.affine
@@ -64,14 +70,17 @@ def _width_em(s: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.56 for c in s)
 
 
-def _wrap(s: str, width_em: float) -> list[str]:
-    """Wrap by display width (CJK characters count as one em, Latin as about half)."""
+def _wrap(s: str, width_em: float, measure=None) -> list[str]:
+    """Wrap by display width in ems: measured with the font when measure is given, else estimated
+    (CJK characters count as one em, Latin as about half)."""
+    width = measure or _width_em
     out, line, w = [], "", 0.0
     for word in _tokens(s):
-        ww = _width_em(word)
+        ww = width(word)
         if line and w + ww > width_em:
             out.append(line.rstrip())
-            line, w = word.lstrip(), _width_em(word.lstrip())
+            line = word.lstrip()
+            w = width(line)
         else:
             line, w = line + word, w + ww
     if line.strip():
@@ -153,6 +162,99 @@ def _fit(box, aspect: float):
     return x0, y0, x1, y1
 
 
+class Occupied:
+    """Boxes already drawn on the plan (data units), in a grid for quick overlap tests."""
+
+    def __init__(self, cell: float):
+        self.cell = max(cell, 1e-6)
+        self.grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+
+    def _cells(self, box):
+        c = self.cell
+        i0, i1 = int(math.floor(box[0] / c)), int(math.floor(box[2] / c))
+        j0, j1 = int(math.floor(box[1] / c)), int(math.floor(box[3] / c))
+        return [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]
+
+    def hits(self, box) -> bool:
+        x0, y0, x1, y1 = box
+        grid = self.grid
+        for key in self._cells(box):
+            for b in grid.get(key, ()):
+                if x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1:
+                    return True
+        return False
+
+    def add(self, box) -> None:
+        for key in self._cells(box):
+            self.grid.setdefault(key, []).append(box)
+
+
+def _grid(x0, y0, x1, y1, dx, dy, centre, limit: int = 15):
+    """Points of a grid over a box, nearest to centre first (at most limit steps each way)."""
+    if x1 < x0 or y1 < y0 or dx <= 0 or dy <= 0:
+        return []
+    nx = min(int((x1 - x0) / dx) + 1, limit)
+    ny = min(int((y1 - y0) / dy) + 1, limit)
+    xs = np.linspace(x0, x1, nx) if nx > 1 else np.array([(x0 + x1) / 2])
+    ys = np.linspace(y0, y1, ny) if ny > 1 else np.array([(y0 + y1) / 2])
+    gx, gy = np.meshgrid(xs, ys)
+    pts = np.column_stack([gx.ravel(), gy.ravel()])
+    order = np.argsort((pts[:, 0] - centre[0]) ** 2 + (pts[:, 1] - centre[1]) ** 2, kind="stable")
+    return [tuple(p) for p in pts[order]]
+
+
+def _rings(x, y, step, rings: int):
+    """Points on rings around (x, y), nearest ring first, 8 more points on each ring further out."""
+    for k in range(1, rings + 1):
+        n = 8 * k
+        for i in range(n):
+            a = 2 * math.pi * i / n + math.pi / 2
+            yield x + k * step * math.cos(a), y + k * step * math.sin(a)
+
+
+def _within(c, w, h, view) -> bool:
+    return view[0] <= c[0] - w / 2 and c[0] + w / 2 <= view[2] and view[1] <= c[1] - h / 2 and c[1] + h / 2 <= view[3]
+
+
+def _box_edge_towards(box, p):
+    """The point of a box's edge nearest p (where a leader line meets the text)."""
+    return min(max(p[0], box[0]), box[2]), min(max(p[1], box[1]), box[3])
+
+
+def _px_box(page, box):
+    c0, r0 = page.to_pixel(box[0], box[1])
+    c1, r1 = page.to_pixel(box[2], box[3])
+    return min(c0, c1), min(r0, r1), max(c0, c1), max(r0, r1)
+
+
+def _natural(s: str):
+    """Sort key: R2 before R10."""
+    import re
+
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", s)]
+
+
+def _after_findings(entries, n: int) -> int:
+    """Index of the first entry after the first n findings of a panel list (the whole list if fewer)."""
+    seen: list[int] = []
+    for i, e in enumerate(entries):
+        if e[4] is not None and e[4] not in seen:
+            if len(seen) == n:
+                # the heading just before, if any, goes with it
+                return i - 1 if i and entries[i - 1][4] is None else i
+            seen.append(e[4])
+    return len(entries)
+
+
+def _marker_half(shape: str) -> float:
+    """Half the width of a marker of size 1, from matplotlib's own marker path."""
+    from matplotlib.markers import MarkerStyle
+
+    ms = MarkerStyle(shape)
+    ext = ms.get_path().transformed(ms.get_transform()).get_extents()
+    return max(abs(ext.x0), abs(ext.x1), abs(ext.y0), abs(ext.y1))
+
+
 def _text_rotation(t) -> float:
     """Rotation of a drawing text, recovered from its insertion point and estimated centre."""
     dx, dy = t.point[0] - t.insert[0], t.point[1] - t.insert[1]
@@ -197,10 +299,17 @@ class PageDrawer:
         self.zone_colour = {z: pal[i % len(pal)] for i, z in enumerate(self.zone_ids)}
         self.zone_hatch = {z: (hat[i] if i < len(hat) else "") for i, z in enumerate(self.zone_ids)}
         self.tol = run.profile.written_area_tolerance
+        self.listed: set[str] = set()  # rooms of no floor already listed in a panel
+        self.outside_rooms: list[str] = []
 
     # --- page ---------------------------------------------------------------------
 
     def draw(self, floor, plan, page_no: int, pages: int) -> tuple[Figure, Page]:
+        """The floor's first page (see draw_pages for the pages its panel continues on)."""
+        return self.draw_pages(floor, plan, page_no, pages)[0]
+
+    def draw_pages(self, floor, plan, page_no: int, pages: int) -> list[tuple[Figure, Page]]:
+        """The floor's page, then as many pages as its panel list needs to continue (nothing is cut off)."""
         st = self.st
         W, H = st.page.width_mm, st.page.height_mm
         m, P = st.page.margin_mm, st.page.panel_mm
@@ -227,16 +336,25 @@ class PageDrawer:
         d = page.height_px - m * px_per_mm + (H - 2 * m) * px_per_mm * view[1] / (view[3] - view[1])
         page.affine = (a, b, c, d)
 
-        self.marked = {tuple(f["location"]) for f in self._placed(floor)}
-        self.marked = {r.point for r in rooms if (round(r.point[0], 3), round(r.point[1], 3)) in self.marked}
+        # what is drawn on top claims its place first: markers, then the entrance, then room labels
+        self.occupied = Occupied(24.0 / ptm)
+        self.unlabelled: list[tuple[object, bool]] = []  # rooms whose label could not be placed, tagged or not
         self._backdrop(ax, plan, rooms, view, ptm)
         self._rooms(ax, floor, rooms, ptm)
         self._markers(ax, floor, view, ptm, page)
+        self._entrance(ax, floor, view, ptm, page)
+        self._labels(ax, rooms, view, ptm, page)
         if st.scalebar.show:
             self._scalebar(ax, view, ptm)
-        self._panel(pan, floor, plan, page_no, pages, page, (W - m - P) * px_per_mm, m * px_per_mm,
-                    P, H - 2 * m, px_per_mm)
-        return fig, page
+        rest = self._panel(pan, floor, plan, page_no, pages, page, (W - m - P) * px_per_mm, m * px_per_mm,
+                           P, H - 2 * m, px_per_mm)
+        page.listed_rooms += self.outside_rooms
+        self.outside_rooms = []
+        out = [(fig, page)]
+        while rest:
+            fig2, page2, rest = self._continuation(floor, rest, len(out) + 1)
+            out.append((fig2, page2))
+        return out
 
     # --- the drawing underneath ----------------------------------------------------
 
@@ -345,86 +463,267 @@ class PageDrawer:
             ax.add_collection(LineCollection([np.asarray(list(r) + [r[0]]) for r in floor.outline_rings],
                                              colors=z.floor_colour, linewidths=z.floor_width, zorder=6),
                               autolim=False)
-        batch = TextBatch(self.glyphs) if self.glyphs else None
-        for r in rooms:
-            self._label(ax, r, ptm, batch)
-        if batch is not None:
-            lb = self.st.labels
-            batch.draw(ax, lb.colour, 7, (self.st.page.background, lb.size_pt * 0.3) if lb.halo else None)
 
-    def _label(self, ax, r, ptm, batch):
-        lb = self.st.labels
+    # --- room labels: placed clear of markers and of each other, or listed in the panel -----------------
+
+    def _em(self, line: str) -> float:
+        return self.glyphs.width(line) if self.glyphs is not None else _width_em(line) * 1.05
+
+    def _label_lines(self, r) -> list[list[str]]:
+        """What a room's label may say, longest first: name and area, then the name alone."""
         name = r.name or r.number or msg("render.unnamed_room", self.lang)
-        lines = [name]
-        if lb.area:
-            area = f"{r.area:,.2f} m²"
-            w = r.written_area
-            if w is not None and r.area > 0 and abs(w - r.area) / r.area > self.tol:
-                area += msg("render.written", self.lang, area=f"{w:,.2f}")
-            lines.append(area)
-        a = np.asarray(r.ring)
-        wpt = (a[:, 0].max() - a[:, 0].min()) * ptm
-        hpt = (a[:, 1].max() - a[:, 1].min()) * ptm
-        while lines:
-            em = max(_width_em(s) for s in lines)
-            size = min(lb.size_pt, 0.9 * wpt / max(em, 1.0), 0.8 * hpt / (1.3 * len(lines)))
-            if size >= lb.min_size_pt:
-                break
-            lines.pop()
-        if not lines:
-            return
-        x, y = r.point
-        if r.point in self.marked:  # a marker sits on the point: the label goes just under it
-            y -= (self.st.markers.size_pt * 0.55 + size * 1.2 * len(lines) / 2) / ptm
+        if not self.st.labels.area:
+            return [[name]]
+        area = f"{r.area:,.2f} m²"
+        w = r.written_area
+        if w is not None and r.area > 0 and abs(w - r.area) / r.area > self.tol:
+            area += msg("render.written", self.lang, area=f"{w:,.2f}")
+        return [[name, area], [name]]
+
+    def _labels(self, ax, rooms, view, ptm, page: Page):
+        import shapely
+
+        lb = self.st.labels
+        batch = TextBatch(self.glyphs) if self.glyphs else None
+        tags = TextBatch(self.glyphs) if self.glyphs else None
+        leaders = []
+        # the smallest rooms first: they have the fewest places to go
+        for r in sorted(rooms, key=lambda r: (r.area, r.id)):
+            poly = shapely.Polygon(r.ring)
+            if not poly.is_valid:
+                poly = shapely.make_valid(poly)
+            shapely.prepare(poly)
+            placed = None
+            for lines in self._label_lines(r):
+                placed = self._place_text(lines, r.point, poly, lb.size_pt, lb.min_size_pt, ptm, view, 1.2)
+                if placed:
+                    break
+            if placed:
+                (x, y), size, box = placed
+                text = "\n".join(lines)
+                ink = self._put(ax, batch, text, x, y, size, ptm, lb.colour, 7, 1.2)
+                page.labels.append((r.id, _px_box(page, ink or box), size))
+                continue
+            # too small or too crowded to name legibly: a tag with the room's id, listed in the panel
+            spot = self._place_text([r.id], r.point, poly, lb.min_size_pt, lb.min_size_pt, ptm, view, 1.2,
+                                    outside=True)
+            if spot:
+                (x, y), size, box = spot
+                ink = self._put(ax, tags, r.id, x, y, size, ptm, lb.colour, 7, 1.2)
+                page.labels.append((r.id, _px_box(page, ink or box), size))
+                if not poly.contains(shapely.Point(x, y)):
+                    leaders.append([r.point, _box_edge_towards(box, r.point)])
+            self.unlabelled.append((r, bool(spot)))
+            page.listed_rooms.append(r.id)
+        halo = (self.st.page.background, lb.size_pt * 0.3) if lb.halo else None
+        for b in (batch, tags):
+            if b is not None:
+                b.draw(ax, lb.colour, 7, halo)
+        if leaders:
+            ax.add_collection(LineCollection([np.asarray(seg) for seg in leaders], colors=lb.colour, linewidths=0.4,
+                                             zorder=6.9), autolim=False)
+
+    def _put(self, ax, batch, text, x, y, size, ptm, colour, zorder, spacing):
+        """Write text centred on (x, y); returns its ink box (data units) when drawn from glyphs."""
         if batch is not None:
-            batch.add("\n".join(lines), x, y, size / ptm, 0.0, 1.2)
-            return
+            return batch.add(text, x, y, size / ptm, 0.0, spacing)
         effects = [patheffects.withStroke(linewidth=size * 0.25, foreground=self.st.page.background)] \
-            if lb.halo else None
-        ax.text(x, y, "\n".join(lines), fontsize=size, color=lb.colour, ha="center",
-                va="center", family=self.family, zorder=7, clip_on=True, linespacing=1.2, path_effects=effects)
+            if self.st.labels.halo else None
+        ax.text(x, y, text, fontsize=size, color=colour, ha="center", va="center", family=self.family,
+                zorder=zorder, clip_on=True, linespacing=spacing, path_effects=effects)
+        return None
+
+    def _place_text(self, lines, point, poly, size_pt, min_pt, ptm, view, spacing, outside=False):
+        """Where a block of text fits: inside poly (the room), at the largest size from size_pt down to
+        min_pt, nearest to point and clear of everything placed; with outside=True also around the room
+        (a leader line joins it). Returns ((x, y), size, box) and claims the box, or None."""
+        import shapely
+
+        em = max(self._em(s) for s in lines)
+        n = len(lines)
+        x0, y0, x1, y1 = poly.bounds
+        fit = min(0.95 * (x1 - x0) * ptm / max(em, 0.5), 0.9 * (y1 - y0) * ptm / (spacing * n))
+        size = min(size_pt, fit)
+        sizes = []
+        while size >= min_pt - 1e-9:
+            sizes.append(size)
+            size -= 0.5
+        px, py = point
+        for size in sizes:
+            w = em * size / ptm + 1.0 / ptm
+            h = spacing * n * size / ptm
+            cands = [(px, py)] + _grid(x0 + w / 2, y0 + h / 2, x1 - w / 2, y1 - h / 2, w / 3, h / 2, (px, py))
+            cands = [c for c in cands if _within(c, w, h, view)]
+            if not cands:
+                continue
+            arr = np.asarray(cands)
+            boxes = shapely.box(arr[:, 0] - w / 2, arr[:, 1] - h / 2, arr[:, 0] + w / 2, arr[:, 1] + h / 2)
+            inside = shapely.contains(poly, boxes)
+            for (cx, cy), ok in zip(cands, inside):
+                if not ok:
+                    continue
+                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                if not self.occupied.hits(box):
+                    self.occupied.add(box)
+                    return (cx, cy), size, box
+        if not outside:
+            return None
+        size = min_pt
+        w = em * size / ptm + 1.0 / ptm
+        h = spacing * n * size / ptm
+        for cx, cy in _rings(px, py, max(w, h), 5):
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if _within((cx, cy), w, h, view) and not self.occupied.hits(box):
+                self.occupied.add(box)
+                return (cx, cy), size, box
+        return None
 
     # --- findings -------------------------------------------------------------------
 
+    def _floor_ids(self) -> set[str]:
+        return {f.id for f in self.run.result.measurement.floors}
+
     def _placed(self, floor) -> list[dict]:
+        """Findings with a place on this floor's drawing (their own floor, or no known floor in its file)."""
         if floor is None:
             return []
+        known = self._floor_ids()
         return [f for f in self.run.data["findings"] if f["location"] and
-                (f["floor"] == floor.id or (not f["floor"] and f["file"] == floor.file))]
+                (f["floor"] == floor.id or (f["floor"] not in known and f["file"] in ("", floor.file)))]
 
     def _unplaced(self, floor) -> list[dict]:
+        """Findings listed in this page's panel only: without a place, or of no floor that has a page."""
         fid = floor.id if floor else ""
-        return [f for f in self.run.data["findings"] if not f["location"] and (not f["floor"] or f["floor"] == fid)]
+        known = self._floor_ids()
+        return [f for f in self.run.data["findings"]
+                if (not f["location"] and (f["floor"] == fid or f["floor"] not in known))
+                or (f["location"] and f["floor"] not in known and floor is None)]
+
+    def _area_family(self, f) -> bool:
+        """An area shortfall: a decided area finding whose measure is below what is required."""
+        return (self.run.profile.rules.get(f["code"], {}).get("family") == "area" and not f.get("undecided")
+                and f.get("measured") is not None and f.get("required") is not None and f["measured"] < f["required"])
+
+    def _targets(self, floor, view) -> list[tuple[dict, tuple[float, float]]]:
+        """Every place a finding is marked: its location, each block item it names, and for an area
+        shortfall the floor outline."""
+        out = []
+        x0, y0, x1, y1 = view
+        items = {}
+        for it in (self.run.data.get("blocks") or {}).get("items", []):
+            # equipment, signs and windows a finding names; doors and openings are drawn as its route
+            if it.get("point") and it.get("role") not in ("door", "opening"):
+                items.setdefault(it["handle"], it)
+        for f in self._placed(floor):
+            pts = [tuple(f["location"])]
+            for h in f["handles"]:
+                it = items.get(h)
+                if it and it["file"] in ("", floor.file) and tuple(it["point"]) not in pts:
+                    pts.append(tuple(it["point"]))
+            out += [(f, p) for p in pts if x0 <= p[0] <= x1 and y0 <= p[1] <= y1]
+        if floor is not None and floor.outline_rings:
+            for f in self.run.data["findings"]:
+                if not f["location"] and self._area_family(f) and f["floor"] in ("", floor.id):
+                    ring = max(floor.outline_rings, key=len)
+                    out.append((f, max(ring, key=lambda p: (p[0] + p[1], p[0]))))
+        return out
 
     def _markers(self, ax, floor, view, ptm, page: Page):
+        from matplotlib.markers import MarkerStyle
+
         mk = self.st.markers
-        x0, y0, x1, y1 = view
-        placed = [f for f in self._placed(floor)
-                  if x0 <= f["location"][0] <= x1 and y0 <= f["location"][1] <= y1]
-        at: dict[tuple[float, float], list[dict]] = {}
-        for f in placed:
-            at.setdefault((round(f["location"][0], 1), round(f["location"][1], 1)), []).append(f)
+        targets = self._targets(floor, view)
+        if floor is not None and floor.outline_rings and any(self._area_family(f) for f, _ in targets):
+            # an area shortfall: the measured outline is drawn again in the error colour
+            ax.add_collection(LineCollection([np.asarray(list(r) + [r[0]]) for r in floor.outline_rings],
+                                             colors=mk.error_colour, linewidths=self.st.zones.floor_width * 1.6,
+                                             linestyles="--", zorder=6.5), autolim=False)
+        at: dict[tuple[float, float], list] = {}
+        for f, p in targets:
+            at.setdefault((round(p[0], 1), round(p[1], 1)), []).append((f, p))
         step = mk.size_pt * 1.15 / ptm
         batch = TextBatch(self.glyphs) if self.glyphs else None
         by_sev: dict[str, list[tuple[float, float]]] = {}
+        leaders = []
         for group in at.values():
             k = len(group)
-            for i, f in enumerate(group):
-                x = f["location"][0] + (i - (k - 1) / 2) * step
-                y = f["location"][1]
-                by_sev.setdefault(f["severity"], []).append((x, y))
+            for i, (f, p) in enumerate(group):
+                sev = f["severity"]
+                half = _marker_half(getattr(mk, f"{sev}_shape")) * mk.size_pt / ptm + 0.8 / ptm
+                want = (p[0] + (i - (k - 1) / 2) * step, p[1])
+                spot = None
+                for c in itertools.chain([want], _rings(want[0], want[1], 2 * half, 6)):
+                    box = (c[0] - half, c[1] - half, c[0] + half, c[1] + half)
+                    if not self.occupied.hits(box):
+                        spot = c
+                        break
+                if spot is None:  # nowhere free near it: the panel lists it
+                    continue
+                x, y = spot
+                self.occupied.add((x - half, y - half, x + half, y + half))
+                if math.hypot(x - p[0], y - p[1]) > half:
+                    leaders.append([p, (x, y)])
+                by_sev.setdefault(sev, []).append((x, y))
                 if batch is not None:
                     batch.add(str(f["n"]), x, y, mk.font_pt / ptm)
                 else:
                     ax.text(x, y, str(f["n"]), fontsize=mk.font_pt, color=mk.text_colour, ha="center",
                             va="center", family=self.family, zorder=11, clip_on=True)
                 page.markers.append((f["n"],) + page.to_pixel(x, y))
+                page.marker_boxes.append((f["n"], _px_box(page, (x - half, y - half, x + half, y + half))))
+        if leaders:
+            ax.add_collection(LineCollection([np.asarray(seg) for seg in leaders], colors=mk.edge_colour,
+                                             linewidths=0.7, zorder=9.5), autolim=False)
+            ax.scatter([s[0][0] for s in leaders], [s[0][1] for s in leaders], s=9, c=[mk.edge_colour],
+                       zorder=9.5, linewidths=0)
         for sev, pts in by_sev.items():
             a = np.asarray(pts)
-            ax.scatter(a[:, 0], a[:, 1], s=mk.size_pt ** 2, marker=getattr(mk, f"{sev}_shape"),
+            ax.scatter(a[:, 0], a[:, 1], s=mk.size_pt ** 2, marker=MarkerStyle(getattr(mk, f"{sev}_shape")),
                        c=[getattr(mk, f"{sev}_colour")], edgecolors=mk.edge_colour, linewidths=0.8, zorder=10)
         if batch is not None:
             batch.draw(ax, mk.text_colour, 11)
+
+    def _entrance(self, ax, floor, view, ptm, page: Page):
+        """The main entrance as an arrowhead and a label, and the route of each finding about a route
+        (the doors it names, from the entrance to the room)."""
+        acc = self.run.data.get("access") or {}
+        ent = acc.get("entrance")
+        if floor is None or not ent or ent.get("floor") != floor.id or not ent.get("point"):
+            return
+        mk = self.st.markers
+        ex, ey = ent["point"]
+        doors = {}
+        for e in acc.get("edges", []):
+            if e.get("handle") and e.get("point"):
+                doors.setdefault(e["handle"], e["point"])
+        routes = []
+        for f in self._placed(floor):
+            route = [tuple(doors[h]) for h in f["handles"] if h in doors]
+            if route and f["floor"] == floor.id and self.run.profile.rules.get(f["code"], {}).get("family") == "access":
+                routes.append(np.asarray([(ex, ey)] + route + [tuple(f["location"])]))
+        if routes:
+            ax.add_collection(LineCollection(routes, colors=mk.error_colour, linewidths=1.2, linestyles=(0, (4, 2)),
+                                             alpha=0.7, zorder=6.8), autolim=False)
+        half = 0.55 * mk.size_pt / ptm
+        box = (ex - half, ey - half, ex + half, ey + half)
+        self.occupied.add(box)
+        ax.scatter([ex], [ey], s=(mk.size_pt * 0.9) ** 2, marker="^", c=[self.st.panel.pass_colour],
+                   edgecolors=mk.edge_colour, linewidths=0.8, zorder=10)
+        page.entrance = page.to_pixel(ex, ey)
+        label = msg("render.entrance", self.lang)
+        size = self.st.labels.size_pt
+        w = self._em(label) * size / ptm
+        h = 1.2 * size / ptm
+        for cx, cy in _rings(ex, ey, max(w, h) * 0.8, 8):
+            b = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if _within((cx, cy), w, h, view) and not self.occupied.hits(b):
+                self.occupied.add(b)
+                batch = TextBatch(self.glyphs) if self.glyphs else None
+                ink = self._put(ax, batch, label, cx, cy, size, ptm, self.st.labels.colour, 10, 1.2)
+                if batch is not None:
+                    batch.draw(ax, self.st.panel.pass_colour, 10)
+                page.labels.append(("#entrance", _px_box(page, ink or b), size))
+                break
 
     # --- scale bar -------------------------------------------------------------------
 
@@ -448,9 +747,11 @@ class PageDrawer:
     # --- side panel --------------------------------------------------------------------
 
     def _panel(self, pan, *args):
-        batches = self._panel_body(pan, *args)
+        """The side panel; returns the list entries that did not fit (they continue on further pages)."""
+        batches, rest = self._panel_body(pan, *args)
         for colour, b in batches.items():
             b.draw(pan, colour, 5)
+        return rest
 
     def _panel_body(self, pan, floor, plan, page_no, pages, page: Page, px0, py0, width_mm, height_mm, px_per_mm):
         st, lang = self.st.panel, self.lang
@@ -487,11 +788,11 @@ class PageDrawer:
         prof = self.run.profile
         header = panel_header(data, prof, floor, plan, page_no, pages, lang)
         title_em = (width_mm - 2 * pad) / (st.title_pt * PT_MM)
-        for s in _wrap(header["name"], title_em)[:2]:
+        for s in _wrap(header["name"], title_em, self._em):
             line(s, size=st.title_pt)
-        for s in _wrap(header["tier"], wrap_em):
+        for s in _wrap(header["tier"], wrap_em, self._em):
             line(s)
-        for s in _wrap(header["profile"], wrap_em)[:2]:
+        for s in _wrap(header["profile"], wrap_em, self._em):
             line(s)
         v = data["verdict"]
         vcol = {"pass": st.pass_colour, "fail": st.fail_colour}.get(v, st.undecided_colour)
@@ -500,7 +801,7 @@ class PageDrawer:
             if key in header:
                 line(header[key])
         if "file" in header:
-            for s in _wrap(header["file"], wrap_em)[:2]:
+            for s in _wrap(header["file"], wrap_em, self._em):
                 line(s)
             line(header["date"])
         line(f"planfit {__version__}", size=st.text_pt * 0.85, colour=st.rule_colour)
@@ -541,32 +842,126 @@ class PageDrawer:
         page.legend["severity"] = (px0 + (pad + sw * 0.7) * px_per_mm,
                                    page.height_px - (py0 + (y + sw * 0.35) * px_per_mm))
         rule()
-        # findings
+        # findings and unnamed rooms: every one listed, in full; what does not fit continues on a further page
+        entries = self._list_entries(floor, wrap_em)
+        cut = _after_findings(entries, st.max_findings)
+        entries, later = entries[:cut], entries[cut:]
+        rest = self._flow(entries, lambda e, yy: put(e[0], pad + e[3], yy, e[1], e[2]), y, pad, page)
+        rest = rest + later
+        if rest:
+            put(msg("render.continues", lang), pad, pad + lh * 0.3, st.text_pt, st.rule_colour)
+        return batches, rest
+
+    def _list_entries(self, floor, wrap_em: float) -> list[tuple[str, float, str | None, float, int | None]]:
+        """The panel list as lines: (text, size, colour, indent, number of the finding it belongs to)."""
+        st, lang = self.st.panel, self.lang
+        out = []
+        marked = set()
         placed = self._placed(floor)
         unplaced = self._unplaced(floor)
-        budget = st.max_findings
-        shown = 0
-        for title, items in ((msg("render.findings_here", lang), placed),
-                             (msg("render.findings_elsewhere", lang), unplaced)):
+        if floor is not None:
+            marked = {f["n"] for f in placed} | {f["n"] for f in self.run.data["findings"]
+                                                 if not f["location"] and self._area_family(f)}
+        here = placed + [f for f in unplaced if f["n"] in marked]
+        elsewhere = [f for f in unplaced if f["n"] not in marked]
+        for title, items in ((msg("render.findings_here", lang), here), (msg("render.findings_elsewhere", lang), elsewhere)):
             if not items:
                 continue
-            if y < lh * 3:
-                break
-            line(title)
+            out.append((title, st.text_pt, None, 0.0, None))
             for f in items:
-                wrapped = _wrap(finding_text(f, lang), wrap_em * 0.98)
-                if shown >= budget or y - lh * (min(len(wrapped), 3) + 1) < pad:
-                    rest = len(placed) + len(unplaced) - shown
-                    line(msg("render.more", lang, n=rest), colour=st.rule_colour)
-                    return batches
-                for k, s in enumerate(wrapped[:3]):
-                    if k == 2 and len(wrapped) > 3:
-                        s = s[:-1] + "…"
-                    line(s, indent=0 if k == 0 else 2.0)
-                shown += 1
-                if items is unplaced:
-                    page.panel_findings.append(f["n"])
-        return batches
+                for k, s in enumerate(_wrap(finding_text(f, lang), wrap_em * 0.98 - 2.0 / (st.text_pt * PT_MM), self._em)):
+                    out.append((s, st.text_pt, None, 0.0 if k == 0 else 2.0, f["n"]))
+        # rooms outside every floor plan (no page shows them): listed once, on the first page of their file
+        known = self._floor_ids()
+        file = floor.file if floor is not None else ""
+        outside = [r for r in self.run.result.measurement.rooms if r.floor not in known and r.id not in self.listed
+                   and (not file or r.file in ("", file))]
+        if outside:
+            out.append((msg("render.rooms_outside", lang), st.text_pt, None, 0.0, None))
+            for r in sorted(outside, key=lambda r: _natural(r.id)):
+                self.listed.add(r.id)
+                self.outside_rooms.append(r.id)
+                s = msg("render.room_line", lang, id=r.id, name=r.name or msg("render.unnamed_room", lang),
+                        area=f"{r.area:,.2f}")
+                for k, w in enumerate(_wrap(s, wrap_em * 0.98 / 0.9 - 1.0, self._em)):
+                    out.append((w, st.text_pt * 0.9, None, 0.0 if k == 0 else 2.0, None))
+        if self.unlabelled:
+            out.append((msg("render.rooms_listed", lang), st.text_pt, None, 0.0, None))
+            for r, tagged in sorted(self.unlabelled, key=lambda x: _natural(x[0].id)):
+                s = msg("render.room_listed", lang, id=r.id, name=r.name or msg("render.unnamed_room", lang),
+                        area=f"{r.area:,.2f}", how=msg("render.tagged" if tagged else "render.not_tagged", lang))
+                for k, w in enumerate(_wrap(s, wrap_em * 0.98 / 0.9 - 1.0, self._em)):
+                    out.append((w, st.text_pt * 0.9, None, 0.0 if k == 0 else 2.0, None))
+        return out
+
+    def _flow(self, entries, put, y: float, bottom: float, page: Page):
+        """Write entries downwards from y until bottom; a finding is never split between columns.
+        Returns the entries left over."""
+        i = 0
+        while i < len(entries):
+            n = entries[i][4]
+            j = i + 1
+            while n is not None and j < len(entries) and entries[j][4] == n and entries[j][3] > 0:
+                j += 1
+            need = sum(e[1] * PT_MM * 1.45 for e in entries[i:j])
+            # a heading stays with the finding (all its lines) or the line after it
+            if entries[i][4] is None and j < len(entries):
+                k = j + 1
+                while entries[j][4] is not None and k < len(entries) and entries[k][4] == entries[j][4] \
+                        and entries[k][3] > 0:
+                    k += 1
+                need += sum(e[1] * PT_MM * 1.45 for e in entries[j:k])
+            if y - need < bottom + self.st.panel.text_pt * PT_MM * 1.45 * 1.5:
+                return entries[i:]
+            for e in entries[i:j]:
+                y -= e[1] * PT_MM * 1.45
+                put(e, y)
+            if n is not None and n not in page.panel_findings:
+                page.panel_findings.append(n)
+            i = j
+        return []
+
+    def _continuation(self, floor, entries, k: int):
+        """A page that continues a floor's panel list, in columns as wide as the panel."""
+        st = self.st
+        W, H = st.page.width_mm, st.page.height_mm
+        m, P = st.page.margin_mm, st.page.panel_mm
+        fig = Figure(figsize=(W * MM, H * MM), dpi=st.page.dpi, facecolor=st.page.background)
+        FigureCanvasAgg(fig)
+        page = Page(floor.id if floor else "", "", int(round(W * MM * st.page.dpi)), int(round(H * MM * st.page.dpi)))
+        page.continues = k - 1
+        cols = max(int((W - 2 * m + 4.0) // (P + 4.0)), 1)
+        pad = 3.0
+        batches: dict[str, TextBatch] = {}
+        rest = entries
+        for col in range(cols):
+            if not rest:
+                break
+            pan = fig.add_axes(((m + col * (P + 4.0)) / W, m / H, P / W, (H - 2 * m) / H))
+            pan.set_axis_off()
+            pan.set_xlim(0, P)
+            pan.set_ylim(0, H - 2 * m)
+
+            def put(e, y_, pan=pan):
+                colour = e[2] or st.panel.colour
+                if self.glyphs is not None:
+                    batches.setdefault((id(pan), colour), (pan, TextBatch(self.glyphs)))[1].add(
+                        e[0], pad + e[3], y_, e[1] * PT_MM, left=True)
+                else:
+                    pan.text(pad + e[3], y_, e[0], fontsize=e[1], color=colour, va="baseline", ha="left",
+                             family=self.family)
+
+            y = H - 2 * m - pad
+            if col == 0:
+                name = floor.name if floor is not None else ""
+                head = (name + " · " if name else "") + msg("render.continued", self.lang, k=k - 1)
+                for s in _wrap(head, (P - 2 * pad) / (st.panel.title_pt * PT_MM), self._em):
+                    y -= st.panel.title_pt * PT_MM * 1.45
+                    put((s, st.panel.title_pt, None, 0.0, None), y)
+            rest = self._flow(rest, put, y, pad, page)
+        for (_, colour), (pan, b) in batches.items():
+            b.draw(pan, colour, 5)
+        return fig, page, rest
 
 
 def panel_header(data: dict, prof, floor, plan, page_no: int, pages: int, lang: str) -> dict[str, str]:

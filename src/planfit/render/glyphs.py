@@ -97,11 +97,14 @@ class TextBatch:
         self.codes: list[np.ndarray] = []
 
     def add(self, text: str, x: float, y: float, size: float, rotation: float = 0.0, linespacing: float = 1.25,
-            left: bool = False):
+            left: bool = False) -> tuple[float, float, float, float] | None:
+        """Add a text; returns the box of its ink (data units), None for blank text."""
         v, c = self.cache.layout(text, x, y, size, rotation, linespacing, left)
         if len(v):
             self.verts.append(v)
             self.codes.append(c)
+            return float(v[:, 0].min()), float(v[:, 1].min()), float(v[:, 0].max()), float(v[:, 1].max())
+        return None
 
     def draw(self, ax, colour, zorder: float, halo: tuple[str, float] | None = None) -> None:
         from matplotlib.patches import PathPatch

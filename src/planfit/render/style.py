@@ -69,7 +69,7 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
     },
     "labels": {
         "size_pt": ("float+", 7.0, "largest size of room labels, points"),
-        "min_size_pt": ("float+", 3.5, "labels that would need to be smaller to fit their room are left out"),
+        "min_size_pt": ("float+", 6.0, "smallest room label, points: a room whose label does not fit at this size without overlapping gets its id, and the panel names it"),
         "colour": ("colour", "#000000", "colour of room labels"),
         "area": ("bool", True, "show the measured area under the name (and the written area when it differs)"),
         "halo": ("bool", False, "draw a thin background-coloured outline around label text (slower: text drawn as outlines)"),
@@ -94,7 +94,7 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "pass_colour": ("colour", "#009E73", "colour of the verdict when it passes"),
         "fail_colour": ("colour", "#D55E00", "colour of the verdict when it fails"),
         "undecided_colour": ("colour", "#B8860B", "colour of an undecided verdict"),
-        "max_findings": ("int+", 18, "findings listed in the panel at most; the rest are counted"),
+        "max_findings": ("int+", 18, "findings listed in the side panel at most; the list continues on a further page"),
     },
     "scalebar": {
         "show": ("bool", True, "draw a scale bar"),

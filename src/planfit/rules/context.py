@@ -149,6 +149,14 @@ def item_place(it, rid: str, rooms: dict[str, Room]) -> dict:
     return {"location": it.point, "file": it.file, "floor": floor, "handles": (it.handle,), "layers": (it.layer,)}
 
 
+def every_item(items, rooms: dict[str, Room]) -> dict:
+    """The place of the first item, with the handles and layers of every item the finding is about."""
+    place = item_place(*items[0], rooms)
+    place["handles"] = tuple(it.handle for it, _ in items)
+    place["layers"] = tuple(dict.fromkeys(it.layer for it, _ in items))
+    return place
+
+
 def placed(c: Context, kinds) -> list[tuple[Any, str]]:
     """Recognised items of these kinds, each with the id of the room holding it ("" when outside every room)."""
     lay = c.layout

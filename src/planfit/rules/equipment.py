@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .context import (NO_LAYOUT, Both, Context, is_public, item_place, joined, not_applicable, passed, placed,
+from .context import (NO_LAYOUT, Both, Context, every_item, is_public, joined, not_applicable, passed, placed,
                       room_place, text, where)
 from .registry import rule
 
@@ -39,7 +39,7 @@ def surveillance_in_service_zone(c: Context):
         items = placed(c, kinds)
         if any(rid and zone in rooms[rid].zones for _, rid in items):
             continue
-        place = item_place(*items[0], rooms) if items else room_place(hall[0])
+        place = every_item(items, rooms) if items else room_place(hall[0])
         c.finding(kind=_kind(c, kinds[0]), zone=c.zone(zone), elsewhere=_elsewhere(c, items), **place)
     return None
 
@@ -54,7 +54,7 @@ def supervision_desk_and_complaint_box(c: Context):
         items = placed(c, (kind,))
         if any(rid and is_public(rooms[rid], s.private_zones) for _, rid in items):
             continue
-        place = item_place(*items[0], rooms) if items else {}
+        place = every_item(items, rooms) if items else {}
         c.finding(kind=_kind(c, kind), elsewhere=_elsewhere(c, items), **place)
     return None
 
