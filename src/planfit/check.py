@@ -350,8 +350,9 @@ def _drawing_rules(ctx: _Ctx, plans: list[Plan], meas: Measurement) -> bool:
         notes = [(p, n) for p in plans for n in p.notes if n.code == code]
         for p, n in notes:
             ctx.finding(code, severity=n.severity, reason_en=n.message_en, reason_zh=n.message_zh, file=p.path,
-                        handles=n.handles)
-        ctx.outcome(code, "failed" if notes else "passed", len(notes))
+                        handles=n.handles, undecided=n.undecided)
+        ctx.outcome(code, "undecided" if any(n.undecided for _p, n in notes) else "failed" if notes else "passed",
+                    len(notes))
 
     # D106 rooms found / a building plan at all
     plan_found = False
