@@ -241,3 +241,110 @@ def test_a_malformed_vocabulary_is_a_profile_error(tmp_path):
     got = planfit("check", PASSING, "--vocabulary", vocab)
     assert got.returncode == 2
     assert got.stderr.startswith(f"Error: profile error: {vocab}: malformed vocabulary (")
+
+
+# --- plausibility before verdict --------------------------------------------------------------------
+
+
+def test_a_building_area_orders_of_magnitude_off_is_undecided_never_a_pass(tmp_path):
+    # every room of a passing center, inside a building outline of 3 x 3 km (9 km², within the
+    # coordinate limits): the area rule cannot be decided on such a building
+    def add(doc):
+        doc.modelspace().add_lwpolyline([(-1e6, -1e6), (2e6, -1e6), (2e6, 2e6), (-1e6, 2e6)], close=True,
+                                        dxfattribs={"layer": "A-AREA-BNDY"})
+    code, report = check_json(hostile(tmp_path, "big", add))
+    assert report["verdict"] == "undecided"
+    a101 = [f for f in report["findings"] if f["code"] == "A101"]
+    assert [(f["severity"], f["undecided"]) for f in a101] == [("error", True)]
+    assert a101[0]["message_en"].startswith("cannot decide: the building area measured (9,000,000.00 m²) is not "
+                                            "plausible for a building (limits 1.00–1,000,000.00 m²)")
+
+
+# --- what planfit writes ------------------------------------------------------------------------------
+
+
+def test_the_report_is_written_through_a_symlink_readable_under_the_users_umask(tmp_path):
+    real = tmp_path / "reports" / "report.json"
+    real.parent.mkdir()
+    real.write_text("old", encoding="utf-8")
+    os.chmod(real, 0o640)
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    got = planfit("check", PASSING, "--format", "json", "-o", link)
+    assert got.returncode == 0, got.stderr
+    assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8"))["verdict"] == "pass"
+    assert oct(real.stat().st_mode & 0o777) == oct(0o640)  # the mode of the file replaced is kept
+    new = tmp_path / "new.json"
+    got = planfit("check", PASSING, "--format", "json", "-o", new, preexec_fn=lambda: os.umask(0o022))
+    assert oct(new.stat().st_mode & 0o777) == oct(0o644)  # not 0600: colleagues can open it
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_report_is_written_into_a_fifo_not_over_it(tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([sys.executable, "-m", "planfit", "check", str(PASSING), "--format", "json", "-o",
+                             str(fifo)], stderr=subprocess.PIPE, text=True)
+    with open(fifo, encoding="utf-8") as fh:  # the reader of the pipe
+        report = json.loads(fh.read())
+    assert proc.wait(timeout=60) == 0
+    assert report["verdict"] == "pass"
+    assert fifo.is_fifo()  # still the pipe, not replaced by a regular file
+
+
+def test_gbk_text_that_does_not_decode_is_replaced_when_written(tmp_path):
+    # text in GBK bytes in a drawing declaring UTF-8 (AC1021+): the undecodable bytes reach the report
+    path = hostile(tmp_path, "gbk", lambda doc: doc.modelspace().add_text("GBKMARK", height=350,
+                                                                          dxfattribs={"layer": "PUB_TEXT"}))
+    path.write_bytes(path.read_bytes().replace(b"GBKMARK", "办公室".encode("gbk")))
+    for fmt in ("text", "json"):
+        out = tmp_path / f"report.{fmt}"
+        got = planfit("check", path, "--format", fmt, "-o", out)
+        assert "Error" not in got.stderr and got.returncode in (0, 1), got.stderr
+        out.read_text(encoding="utf-8")  # valid UTF-8
+        got = planfit("check", path, "--format", fmt)
+        assert "Error" not in got.stderr and got.returncode in (0, 1), got.stderr
+
+
+def test_control_characters_in_drawing_text_never_reach_the_terminal(tmp_path):
+    path = hostile(tmp_path, "esc", lambda doc: doc.modelspace().add_mtext(
+        "办公室\x1b]0;pwned\x07\x1b[2J", dxfattribs={"layer": "PUB_TEXT", "char_height": 350, "insert": (0, 0)}))
+    got = planfit("check", path)
+    assert "\x1b" not in got.stdout and "\x07" not in got.stdout
+    code, report = check_json(path)
+    assert not any("\x1b" in (t.get("name") or "") for t in report["loose_labels"] + report["rooms"])
+
+
+def test_a_closed_pipe_on_stdout_is_one_line(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "planfit", "check", str(PASSING), "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # planfit check … | head -c 0
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 2
+    assert err == "Error: output error: stdout: the reading end of the pipe was closed\n"
+
+
+def test_a_full_disk_is_one_line(tmp_path, monkeypatch):
+    import errno
+
+    from click.testing import CliRunner
+
+    from planfit.cli import cli
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("planfit.files.os.replace", full)
+    got = CliRunner().invoke(cli, ["check", str(PASSING), "-o", str(tmp_path / "r.txt")])
+    assert (got.exit_code, got.output) == (2, f"Error: output error: {tmp_path / 'r.txt'}: No space left on device\n")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr("planfit.cli.options.click.echo", full)
+    got = CliRunner().invoke(cli, ["check", str(PASSING)])
+    assert (got.exit_code, got.output) == (2, "Error: output error: stdout: No space left on device\n")
+
+
+def test_summary_cells_that_a_spreadsheet_would_run_are_quoted():
+    from planfit.files import csv_cell
+
+    assert [csv_cell(v) for v in ("=HYPERLINK(1)", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "-119.49", "办公室")] \
+        == ["'=HYPERLINK(1)", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", "-119.49", "办公室"]

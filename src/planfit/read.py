@@ -551,8 +551,17 @@ def _may_be_wall(layers: LayerRoles, layer: str) -> bool:
                 or layers.is_("door", layer))
 
 
+# control characters (ESC and other C0/C1 codes) in drawing text would reach a terminal as commands
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(txt: str) -> str:
+    """Drawing text without control characters (line breaks and tabs kept)."""
+    return CONTROL_RE.sub("", txt.replace("\r\n", "\n"))
+
+
 def _add_text(raw: _Raw, handle, layer, kind, txt, box, ins, h, block="", tag="") -> None:
-    txt = txt.replace("\r\n", "\n").strip()
+    txt = clean_text(txt).strip()
     if not txt:
         return
     if not abs(h) <= limits().max_text_height:
@@ -647,7 +656,7 @@ def insert_record(doc, raw: _Raw, layers: LayerRoles, handle, layer, rawname, in
     name = resolve_block_name(doc, rawname)
     out_attribs = []
     for a_handle, a_layer, tag, value, height, ains, a_rot, attachment, width, flags in attribs:
-        out_attribs.append((tag, value))
+        out_attribs.append((clean_text(tag), clean_text(value)))
         if not flags & 1:  # visible attributes can be labels
             h = float(height or 0)
             centre = _text_centre(value, ains, h, a_rot, attachment, width)
