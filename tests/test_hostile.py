@@ -348,3 +348,17 @@ def test_summary_cells_that_a_spreadsheet_would_run_are_quoted():
 
     assert [csv_cell(v) for v in ("=HYPERLINK(1)", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "-119.49", "办公室")] \
         == ["'=HYPERLINK(1)", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", "-119.49", "办公室"]
+
+
+def test_text_that_does_not_decode_is_drawn_as_replacement_characters(tmp_path):
+    # a room label in GBK bytes in a drawing that declares UTF-8
+    path = tmp_path / "latin.dxf"
+    path.write_bytes(PASSING.read_bytes().replace("办公室".encode(), "办公室".encode("gbk") + b"\xb2", 1))
+    shutil.copy(PASSING.with_suffix(".planfit.toml"), path.with_suffix(".planfit.toml"))
+    got = planfit("check", path, "--format", "json", "--image", tmp_path / "plan.svg")
+    assert got.returncode in (0, 1) and got.stderr == "", got.stderr
+    # undecodable bytes reach the reader as lone surrogates, which no font draws and no encoder writes
+    from planfit.read import clean_text
+
+    assert clean_text("98.84m\udcb2\x1b[2J") == "98.84m\ufffd[2J"
+    assert (tmp_path / "plan.svg").stat().st_size > 0

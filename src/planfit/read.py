@@ -555,9 +555,14 @@ def _may_be_wall(layers: LayerRoles, layer: str) -> bool:
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# bytes that did not decode in the file's code page reach the text as lone surrogates
+SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+
 def clean_text(txt: str) -> str:
-    """Drawing text without control characters (line breaks and tabs kept)."""
-    return CONTROL_RE.sub("", txt.replace("\r\n", "\n"))
+    """Drawing text without control characters (line breaks and tabs kept); bytes that did not decode
+    become the replacement character U+FFFD, which every output can encode and every font can draw."""
+    return SURROGATE_RE.sub("\ufffd", CONTROL_RE.sub("", txt.replace("\r\n", "\n")))
 
 
 def _add_text(raw: _Raw, handle, layer, kind, txt, box, ins, h, block="", tag="") -> None:
