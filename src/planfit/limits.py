@@ -34,7 +34,6 @@ class Limits:
     max_minsert_cells: int
     max_virtual_entities: int
     max_nested_names: int
-    max_pairs: int
     min_building_area: float
     max_building_area: float
     timeout: float
