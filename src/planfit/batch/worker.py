@@ -253,7 +253,7 @@ def run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
             try:
                 row = process_site(task, options)
             except MemoryError:
-                row = dict(base_row(task), error=f"internal error: out of memory")
+                row = dict(base_row(task), error="internal error: out of memory")
             data = pickle.dumps(row)
             view = memoryview(data)
             while view:
@@ -295,7 +295,7 @@ def run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
             why = "internal error: the site's result was damaged"
     if why is None:
         sig = -os.waitstatus_to_exitcode(status) if os.WIFSIGNALED(status) else 0
-        why = f"internal error: the process checking the site ended without a result" + \
+        why = "internal error: the process checking the site ended without a result" + \
             (f" (signal {sig})" if sig else "")
     # what the stopped process had begun in the output folder is removed; the last complete folder stays
     outdir = Path(options["outdir"])
