@@ -362,3 +362,30 @@ def test_text_that_does_not_decode_is_drawn_as_replacement_characters(tmp_path):
 
     assert clean_text("98.84m\udcb2\x1b[2J") == "98.84m\ufffd[2J"
     assert (tmp_path / "plan.svg").stat().st_size > 0
+
+
+def test_blocks_nested_10_deep_are_drawn_within_the_expansion_limit(tmp_path):
+    # every block reference met counts against the limit, not only the entities at the leaves
+    def add(doc):
+        prev = None
+        for level in range(10):
+            block = doc.blocks.new(f"DEEP{level}")
+            for k in range(10):
+                if prev is None:
+                    block.add_line((k, 0), (k, 1))
+                else:
+                    block.add_blockref(prev, (k * 10, 0))
+            prev = block.name
+        doc.modelspace().add_blockref(prev, (0, 0))
+    code, report = check_json(hostile(tmp_path, "deep", add), "--image", tmp_path / "plan.svg", timeout=90)
+    undecided_with(report, "block contents beyond the expansion limit")
+
+
+def test_a_not_finite_vertex_in_a_block_is_counted_not_ignored_by_its_extents(tmp_path):
+    def add(doc):
+        doc.blocks.new("SIGNX").add_lwpolyline([(0, 0), (1200.0, 0), (1200.0, 100), (0, 100)], close=True)
+        doc.modelspace().add_blockref("SIGNX", (0, 0))
+    path = hostile(tmp_path, "nanblock", add)
+    path.write_bytes(path.read_bytes().replace(b"\n1200.0\n", b"\nnan\n", 1))
+    code, report = check_json(path)
+    undecided_with(report, "1 coordinates not finite")

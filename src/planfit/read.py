@@ -323,6 +323,10 @@ def _decompose(entities, depth: int, budget: list[int], skipped: Counter):
     lies beyond max_virtual_entities expanded entities are skipped and counted."""
     lim = limits()
     for e in entities:
+        budget[0] -= 1  # every entity met counts, block references too (a tree of references is no cheaper)
+        if budget[0] < 0:
+            skipped["block expansion over the limit"] += 1
+            return
         if e.dxftype() == "INSERT":
             if depth >= lim.max_depth:
                 skipped["block nesting too deep"] += 1
@@ -343,10 +347,6 @@ def _decompose(entities, depth: int, budget: list[int], skipped: Counter):
                 if budget[0] < 0:
                     return
             continue
-        budget[0] -= 1
-        if budget[0] < 0:
-            skipped["block expansion over the limit"] += 1
-            return
         yield e
 
 
@@ -729,8 +729,13 @@ def _block_extents(doc, name: str, cache: dict, skipped: Counter | None = None
         block = None
     if block is not None:
         try:
-            # attribute definitions are not drawn in a block reference (its ATTRIBs are): left out
-            box = bbox.extents((e for e in block if e.dxftype() != "ATTDEF"), fast=True)
+            # attribute definitions are not drawn in a block reference (its ATTRIBs are): left out;
+            # an entity with a value that is not finite would be ignored silently by the extents: counted
+            drawn = [e for e in block if e.dxftype() != "ATTDEF"]
+            finite = [e for e in drawn if _finite(e)]
+            if len(finite) < len(drawn) and skipped is not None:
+                skipped["not finite"] += len(drawn) - len(finite)
+            box = bbox.extents(finite, fast=True)
             if box.has_data:
                 ext = (box.extmin.x, box.extmin.y, box.extmax.x, box.extmax.y)
         except Exception:
@@ -740,6 +745,21 @@ def _block_extents(doc, name: str, cache: dict, skipped: Counter | None = None
 
 
 MAX_NESTING = limits().max_depth
+
+
+def _finite(e) -> bool:
+    """Whether every number and point of an entity (and an LWPOLYLINE's vertices) is finite."""
+    try:
+        for v in e.dxf.all_existing_dxf_attribs().values():
+            if isinstance(v, float) and not math.isfinite(v):
+                return False
+            if hasattr(v, "x") and hasattr(v, "y") and not all(math.isfinite(c) for c in v):
+                return False
+        if e.dxftype() == "LWPOLYLINE":
+            return all(math.isfinite(c) for p in e.get_points("xyb") for c in p)
+    except Exception:
+        return True  # what cannot be inspected is left to the extents as before
+    return True
 
 
 def _expanded_size(doc, name: str, cache: dict, depth: int) -> int:
@@ -774,9 +794,11 @@ def _expanded_size(doc, name: str, cache: dict, depth: int) -> int:
 
 
 def _nested_blocks(doc, name: str, cache: dict, depth: int) -> tuple[str, ...]:
-    """Real names of the blocks inside a block, at any depth, with repeats (cached per drawing)."""
+    """Real names of the blocks inside a block, at any depth, with repeats (cached per drawing); one more
+    than max_nested_names at most (the caller counts a list cut there)."""
     if name in cache:
         return cache[name]
+    cap = limits().max_nested_names + 1
     out: list[str] = []
     block = doc.blocks.get(name)
     if block is not None and depth < MAX_NESTING:
@@ -785,8 +807,10 @@ def _nested_blocks(doc, name: str, cache: dict, depth: int) -> tuple[str, ...]:
             if e.dxftype() == "INSERT":
                 inner = e.dxf.name
                 out.append(resolve_block_name(doc, inner))
-                out.extend(_nested_blocks(doc, inner, cache, depth + 1))
-    cache[name] = tuple(out)
+                out.extend(_nested_blocks(doc, inner, cache, depth + 1)[: cap - len(out)])
+                if len(out) >= cap:
+                    break
+    cache[name] = tuple(out[:cap])
     return cache[name]
 
 
