@@ -3,6 +3,7 @@ failed, not applicable or undecided, and findings as plain values."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -190,6 +191,21 @@ def _matches(m: Minimum, facts: Facts) -> bool | None:
     return True
 
 
+def _implausible_area(area: float) -> tuple[str, str] | None:
+    """Why a building area cannot be a building's (not finite, or outside the bounds of
+    src/planfit/data/limits.toml), in English and Chinese; None when it can."""
+    from .limits import limits
+
+    lim = limits()
+    if math.isfinite(area) and lim.min_building_area <= area <= lim.max_building_area:
+        return None
+    return (f"the building area measured ({_fmt(area) if math.isfinite(area) else area} m²) is not plausible for a "
+            f"building (limits {_fmt(lim.min_building_area)}–{_fmt(lim.max_building_area)} m²): check the drawing's "
+            "units and outlines",
+            f"测得建筑面积（{_fmt(area) if math.isfinite(area) else area} m²）不符合建筑尺度（限值 "
+            f"{_fmt(lim.min_building_area)}–{_fmt(lim.max_building_area)} m²）：请检查图纸单位和轮廓")
+
+
 def _area_rules(ctx: _Ctx, meas: Measurement, sa_area: float, plan_found: bool) -> None:
     facts, profile = ctx.facts, ctx.profile
     detail_en = "; ".join(f"{f.id}: {_fmt(f.building_area)} m²{f' × {f.storeys} storeys' if f.storeys > 1 else ''} "
@@ -216,6 +232,12 @@ def _area_rules(ctx: _Ctx, meas: Measurement, sa_area: float, plan_found: bool) 
             continue
         if not plan_found:
             ctx.outcome(code, "undecided", 0, "no building plan found", "未找到建筑平面")
+            continue
+        implausible = _implausible_area(meas.building_area)
+        if implausible:
+            ctx.outcome(code, "undecided", 1, *implausible)
+            ctx.finding(code, undecided=True, severity=profile.strengths["required"], reason_en=implausible[0],
+                        reason_zh=implausible[1], detail_en=detail_en, detail_zh=detail_zh)
             continue
         if decided:
             m = decided[0]
@@ -374,8 +396,9 @@ def _drawing_rules(ctx: _Ctx, plans: list[Plan], meas: Measurement) -> bool:
         notes = [(p, n) for p in plans for n in p.notes if n.code == code]
         for p, n in notes:
             ctx.finding(code, severity=n.severity, reason_en=n.message_en, reason_zh=n.message_zh, file=p.path,
-                        handles=n.handles)
-        ctx.outcome(code, "failed" if notes else "passed", len(notes))
+                        handles=n.handles, undecided=n.undecided)
+        ctx.outcome(code, "undecided" if any(n.undecided for _p, n in notes) else "failed" if notes else "passed",
+                    len(notes))
 
     # D106 rooms found / a building plan at all
     plan_found = False

@@ -45,7 +45,20 @@ def profile_option(f):
 def write_output(text: str, output: str | None) -> None:
     """Write to stdout, or atomically to a file (never half-written)."""
     if not output or output == "-":
-        click.echo(text, nl=False)
+        import sys
+
+        enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+        try:
+            # what does not encode (undecodable bytes of a drawing kept as surrogates) is replaced
+            click.echo(text.encode(enc, errors="replace").decode(enc), nl=False)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # the reader went away (planfit check … | head): nothing more can be written there
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise UserError("output error: stdout: the reading end of the pipe was closed") from None
+        except OSError as exc:
+            raise UserError(f"output error: stdout: {exc.strerror or exc}") from None
         return
     from ..files import write_atomic
 

@@ -36,6 +36,11 @@ def write_images(run, output: str, style, lang: str, progress=None) -> list[str]
         raise UserError.from_error(exc) from None
     except OSError as exc:
         raise UserError(f"output error: {output}: {exc.strerror or exc}") from None
+    except Exception as exc:  # an unexpected failure while drawing a strange file: one line
+        if os.environ.get("PLANFIT_DEBUG"):
+            raise
+        raise UserError(f"internal error while drawing {output}: {type(exc).__name__}: "
+                        f"{str(exc).splitlines()[0] if str(exc) else ''} (set PLANFIT_DEBUG=1 for details)") from None
     return list(dict.fromkeys(p.path for p in pages))
 
 
