@@ -128,7 +128,7 @@ def test_dwg_content_under_a_dxf_name_is_still_refused_as_dwg(tmp_path):
     assert info.value.problem.startswith("is a DWG file (AC1032), not DXF: convert DWG to DXF first")
 
 
-def test_dxf_truncated_in_the_entities_section_is_recovered_without_crashing(tmp_path):
+def test_dxf_truncated_in_the_entities_section_is_refused_with_exit_2(tmp_path):
     good = small_plan(tmp_path / "good.dxf", filler=200).read_bytes()
     start, end = good.index(b"ENTITIES"), good.index(b"ENDSEC", good.index(b"ENTITIES"))
     cut = int(len(good) * 0.6)
@@ -136,17 +136,11 @@ def test_dxf_truncated_in_the_entities_section_is_recovered_without_crashing(tmp
     path = tmp_path / "truncated.dxf"
     path.write_bytes(good[:cut])
     result = check(path, "--format", "json")
-    # ezdxf.readfile rejects the file, ezdxf.recover reads it: the header and tables survive, but the
-    # unterminated ENTITIES section is dropped entirely (0 entities). So the run does not stop with
-    # exit 2; it reports the repair (D105) and, having no rooms, error findings (exit 1).
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    data = json.loads(result.output)
-    f = data["files"][0]
-    assert (f["reader"], f["recovered"], f["entities"]) == ("ezdxf.recover", True, 0)
-    d105 = [x for x in data["findings"] if x["code"] == "D105"]
-    assert [(x["severity"], x["message_en"]) for x in d105] == [
-        ("warning", "the file is damaged; it was read with ezdxf's recover module")]
+    # ezdxf's recover module would read the header and tables and drop the unterminated ENTITIES section:
+    # a drawing without its end is refused before that (README: truncated files, exit 2)
+    assert result.exit_code == 2, result.output
+    assert result.output == f"Error: input error: {path}: is truncated: a DXF drawing ends with an EOF marker " \
+                            "and this file does not (copy or export it again)\n"
 
 
 def test_truncated_binary_dxf_is_refused_as_damaged_beyond_recovery(tmp_path):
@@ -160,13 +154,12 @@ def test_truncated_binary_dxf_is_refused_as_damaged_beyond_recovery(tmp_path):
                                     "damaged beyond recovery (")
 
 
-def test_dxf_that_stops_after_its_first_section_line_goes_through_recover(tmp_path):
+def test_dxf_that_stops_after_its_first_section_line_is_refused_as_truncated(tmp_path):
     path = tmp_path / "stub.dxf"
     path.write_bytes(b"  0\nSECTION\n")
     result = check(path, "--format", "json")
-    assert "internal error" not in result.output
-    assert result.exit_code == 1
-    assert json.loads(result.output)["files"][0]["reader"] == "ezdxf.recover"
+    assert result.exit_code == 2
+    assert "is truncated" in result.output
 
 
 def test_dxf_starting_with_a_utf8_byte_order_mark_is_read(tmp_path):

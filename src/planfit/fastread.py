@@ -58,6 +58,7 @@ from ezdxf.tools.text import plain_text
 
 from .datafiles import LayerRoles
 from .model import Plan
+from .limits import Implausible
 from .read import (
     _collect,
     _is_window,
@@ -783,6 +784,8 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
         counts[t] += 1
         try:
             _collect(doc, e, t, layers, raw)
+        except Implausible as exc:  # beyond planfit's limits: skipped and counted (as on the full path)
+            raw.skipped[exc.reason] += 1
         except Exception:  # one odd entity never stops the read; it is counted (as on the full path)
             counts["(unreadable " + t + ")"] += 1
         return i
@@ -862,6 +865,7 @@ EVIDENCE_LISTS = ("text_height", "door_width", "door_swing", "room_area", "dimen
 
 
 def _merge(raw, part) -> None:
+    raw.skipped.update(part.skipped)
     for name in RAW_LISTS:
         got = getattr(part, name)
         if got:

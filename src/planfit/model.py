@@ -115,6 +115,7 @@ class ReadNote:
     message_zh: str
     handles: tuple[str, ...] = ()
     severity: str = "info"
+    undecided: bool = False  # what the note concerns was not measured: the plan cannot pass
 
 
 @dataclass(frozen=True)

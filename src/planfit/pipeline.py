@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .rules import CheckResult, check
 from .facts import facts_for, load_site
-from .errors import SelectionError
+from .errors import InputError, SelectionError
 from .measure import measure, select_floors
-from .model import Plan
+from .model import Plan, ReadNote
 from .profile import Profile
 from .read import no_gc, read_plan
 from .report import to_data
@@ -38,6 +38,38 @@ def expand_targets(targets: list[str]) -> tuple[list[str], dict[str, Any] | None
     return list(targets), None, None
 
 
+def same_plans(paths: list[str]) -> dict[int, ReadNote]:
+    """The same file given twice is refused (its area would count twice); the same content under another
+    name is a warning on the later one (typical floors are often drawn as copies of one file)."""
+    import hashlib
+    import os
+
+    seen: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    notes: dict[int, ReadNote] = {}
+    for i, p in enumerate(paths):
+        real = os.path.realpath(p)
+        if real in seen:
+            raise InputError(p, f"is given twice (also as {seen[real]}): each floor's file once")
+        seen[real] = p
+        if not os.path.isfile(real):
+            continue  # the read names the problem
+        try:
+            with open(real, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+        except OSError:
+            continue
+        if digest and digest in digests:
+            other = digests[digest]
+            from .messages import msg
+
+            notes[i] = ReadNote("D105", msg("note.same_content", "en", other=other),
+                                msg("note.same_content", "zh", other=other), (), "warning")
+        else:
+            digests[digest] = p
+    return notes
+
+
 def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str | None = None,
               vocabulary: tuple[str, ...] = (), units: str | None = None, backdrop: bool = False,
               floor: str | None = None, reader: str = "fast", progress=None) -> Run:
@@ -46,7 +78,9 @@ def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str |
     step = progress or (lambda key, total=None, **values: None)
     profile = Profile.load(profile_path)
     vocab = Vocabulary.load(vocabulary)
+    profile.check_zones(vocab.zones)
     paths, site_facts, site_path = expand_targets(targets)
+    twins = same_plans(paths)
     # a check allocates millions of small objects that live until it ends: collecting cycles on the way
     # would walk them all again and again for nothing (the collector runs again afterwards)
     with no_gc():
@@ -54,6 +88,7 @@ def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str |
         for i, p in enumerate(paths):
             step("progress.reading", len(paths) + 2 if i == 0 else None, file=Path(p).name)
             plans.append(read_plan(p, units=units, layers=vocab.layers, backdrop=backdrop, reader=reader))
+        plans = [replace(p, notes=p.notes + (twins[i],)) if i in twins else p for i, p in enumerate(plans)]
         header: dict[str, str] = {}
         for p in plans:
             header.update(dict(p.header_facts))

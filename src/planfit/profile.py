@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +54,21 @@ class Profile:
     def load(cls, path: str | None = None) -> "Profile":
         if path is None:
             return _parse(load_packaged("yantai.toml"), packaged_path("yantai.toml"))
-        return _parse(load_toml(path), str(path))
+        try:
+            return _parse(load_toml(path), str(path))
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:  # a value of the wrong shape
+            raise ProfileError(str(path), "", f"malformed profile ({type(exc).__name__}: {exc})") from None
+
+    def check_zones(self, zones) -> None:
+        """Every zone a tier requires or the service and activity area counts must be a known zone id."""
+        for t, td in self.tiers.items():
+            for z in td["zones"]:
+                if z not in zones:
+                    raise ProfileError(self.path, f"tiers.{t}.zones", f"unknown zone {z!r} (known: "
+                                                                       f"{', '.join(sorted(zones))})")
+        for z in self.service_activity_zones:
+            if z not in zones:
+                raise ProfileError(self.path, "service_activity_zones", f"unknown zone {z!r}")
 
 
 def _need(d: dict, key: str, typ, path: str, where: str):
@@ -63,6 +79,8 @@ def _need(d: dict, key: str, typ, path: str, where: str):
         v = float(v)
     if not isinstance(v, typ) or isinstance(v, bool) and typ is not bool:
         raise ProfileError(path, f"{where}{key}", f"must be {typ.__name__}, got {type(v).__name__}")
+    if typ is float and not math.isfinite(v):
+        raise ProfileError(path, f"{where}{key}", f"must be a finite number, got {v}")
     return v
 
 
@@ -130,7 +148,8 @@ def _parse(d: dict[str, Any], path: str) -> Profile:
         title_zh=head.get("title_zh", ""),
         title_en=head.get("title_en", ""),
         written_area_tolerance=tol,
-        overlap_min_area=float(head.get("overlap_min_area", 0.5)),
+        overlap_min_area=_need(head, "overlap_min_area", float, path, "profile.") if "overlap_min_area" in head
+        else 0.5,
         strengths=dict(strengths),
         tiers=tiers,
         service_activity_zones=tuple(_need(d, "service_activity_zones", list, path, "")),

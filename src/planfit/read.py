@@ -15,12 +15,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import logging
+
 from .datafiles import LayerRoles
 from .errors import InputError
+from .limits import Implausible, limits, plausible_points, skipped_note
 from .model import Insert, Linework, Outline, Plan, ReadNote, Stroke, Text
 from .unit_evidence import gather_evidence
 from .units import KINDS as UNIT_KINDS
 from .units import SCALE, UnitEvidence, choose_units
+
+# ezdxf logs what it repairs (hundreds of lines on a damaged file): planfit reports repairs itself (D105)
+logging.getLogger("ezdxf").addHandler(logging.NullHandler())
 
 BINARY_DXF_MAGIC = b"AutoCAD Binary DXF"
 DOOR_NAME_PREFIXES = ("M", "DOOR", "门", "FM", "TLM")
@@ -35,9 +41,13 @@ def sniff(path: str) -> None:
         raise InputError(path, "no such file")
     if p.is_dir():
         raise InputError(path, "is a directory, not a DXF file")
+    if not p.is_file():  # opening a FIFO waits for a writer; a device never ends
+        raise InputError(path, "is not a regular file (a pipe, device or socket), not a DXF drawing")
     try:
         with p.open("rb") as fh:
             head = fh.read(512)
+            fh.seek(max(0, p.stat().st_size - 64))
+            tail = fh.read(64)
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     if not head.strip():
@@ -54,6 +64,9 @@ def sniff(path: str) -> None:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not (text.startswith(b"0") or text.startswith(b"999")):
         raise InputError(path, "is not a DXF drawing (it does not start with a DXF group code)")
+    if not tail.rstrip(b" \t\r\n\x00\x1a").upper().endswith(b"EOF"):
+        raise InputError(path, "is truncated: a DXF drawing ends with an EOF marker and this file does not "
+                               "(copy or export it again)")
 
 
 @dataclass
@@ -68,6 +81,7 @@ class _Raw:
     evidence: UnitEvidence = field(default_factory=UnitEvidence)
     block_extents: dict = field(default_factory=dict)
     block_children: dict = field(default_factory=dict)
+    skipped: Counter = field(default_factory=Counter)  # entities beyond planfit's limits, by reason
 
 
 def load(path: str):
@@ -132,6 +146,8 @@ def _read_full(path: str, units: str | None, layers: LayerRoles, backdrop: bool)
         counts[t] += 1
         try:
             _collect(doc, e, t, layers, raw)
+        except Implausible as exc:  # beyond planfit's limits: skipped and counted
+            raw.skipped[exc.reason] += 1
         except Exception:  # one odd entity never stops the read; it is counted
             counts["(unreadable " + t + ")"] += 1
     return build_plan(path, doc, raw, counts, list(_audit_notes(auditor, recovered)), units, layers,
@@ -162,9 +178,8 @@ def build_plan(path: str, doc, raw: _Raw, counts: Counter, notes: list[ReadNote]
 
     `doc` is the ezdxf document holding at least the header and the layer table;
     `backdrop` holds strokes in drawing units (or None)."""
+    _drop_implausible(raw)
     _drop_markup(raw, layers)
-    if backdrop:
-        backdrop = [st for st in backdrop if not layers.is_("markup", st.layer)]
     wall_source = "wall layers"
     if not raw.linework and raw.other_linework:
         # no wall layer in this file: every line of no known role may be a wall (reported)
@@ -195,6 +210,14 @@ def build_plan(path: str, doc, raw: _Raw, counts: Counter, notes: list[ReadNote]
         for h, lay, name, rawname, p, rot, attribs, fp, nested in raw.inserts
     )
     notes = list(notes)
+    if backdrop:
+        backdrop, skipped_strokes = backdrop
+        backdrop = [st for st in backdrop if not layers.is_("markup", st.layer)]
+        for reason, n in skipped_strokes.items():  # mostly the same entities as the read skipped
+            raw.skipped[reason] = max(raw.skipped[reason], n)
+    note = skipped_note(raw.skipped)
+    if note is not None:
+        notes.append(note)
     proxies = sum(n for t, n in counts.items() if t in PROXY_TYPES or t.startswith("TCH_"))
     if proxies:
         notes.append(ReadNote(
@@ -248,17 +271,45 @@ def _drop_markup(raw: _Raw, layers: LayerRoles) -> None:
         raw.evidence.text_height = [t[6] for t in raw.texts if t[6] > 0]
 
 
+def _drop_implausible(raw: _Raw) -> None:
+    """Whatever still holds a point that is not finite or beyond max_coordinate (a LINE read straight
+    from its tags, a ring after closing) is left out and counted, so that nothing downstream meets it."""
+    def ok(pts) -> bool:
+        try:
+            plausible_points(pts)
+            return True
+        except Implausible as exc:
+            raw.skipped[exc.reason] += 1
+            return False
+
+    raw.outlines = [o for o in raw.outlines if ok(o[3]) and all(ok(hole) for hole in o[4])]
+    raw.linework = [lw for lw in raw.linework if ok(lw[2])]
+    raw.other_linework = [lw for lw in raw.other_linework if ok(lw[2])]
+    raw.texts = [t for t in raw.texts if ok([t[4], t[5]])]
+    kept = []
+    for ins in raw.inserts:
+        if not ok([ins[4]]):
+            continue
+        if ins[7] and not ok(ins[7]):
+            ins = ins[:7] + ((),) + ins[8:]
+        kept.append(ins)
+    raw.inserts = kept
+
+
 # --- collecting raw geometry -------------------------------------------------
 
 BACKDROP_SKIP = {"TEXT", "MTEXT", "ATTRIB", "ATTDEF", "DIMENSION", "LEADER", "MULTILEADER", "VIEWPORT", "IMAGE",
                  "WIPEOUT", "POINT", "ACAD_PROXY_ENTITY"}
 
 
-def _backdrop(msp, scale: float) -> tuple[Stroke, ...]:
-    """The drawing as flattened strokes in metres (blocks exploded recursively)."""
+def _backdrop(msp, scale: float) -> tuple[tuple[Stroke, ...], Counter]:
+    """The drawing as flattened strokes in metres (blocks exploded recursively, within the limits on
+    nesting, MINSERT cells and expanded entities), and what was skipped at a limit."""
     from ezdxf import disassemble
 
-    entities = (e for e in disassemble.recursive_decompose(msp) if e.dxftype() not in BACKDROP_SKIP)
+    skipped: Counter = Counter()
+    budget = [limits().max_virtual_entities]
+    entities = (e for e in _decompose(msp, 0, budget, skipped) if e.dxftype() not in BACKDROP_SKIP)
     out: list[Stroke] = []
     for prim in disassemble.to_primitives(entities):
         try:
@@ -276,23 +327,66 @@ def _backdrop(msp, scale: float) -> tuple[Stroke, ...]:
                 for face in prim.mesh.faces_as_vertices():
                     pts = [(v.x * scale, v.y * scale) for v in face]
                     if len(pts) >= 2:
+                        plausible_points(pts)
                         out.append(Stroke(layer, "fill", tuple(pts + pts[:1])))
+        except Implausible as exc:
+            skipped[exc.reason] += 1
         except Exception:  # an odd entity is left out of the picture, never fatal
             continue
-    return tuple(out)
+    return tuple(out), skipped
+
+
+def _decompose(entities, depth: int, budget: list[int], skipped: Counter):
+    """Entities with block references exploded recursively, as ezdxf's recursive_decompose, but bounded:
+    references nested deeper than max_depth, MINSERTs of more than max_minsert_cells cells and whatever
+    lies beyond max_virtual_entities expanded entities are skipped and counted."""
+    lim = limits()
+    for e in entities:
+        budget[0] -= 1  # every entity met counts, block references too (a tree of references is no cheaper)
+        if budget[0] < 0:
+            skipped["block expansion over the limit"] += 1
+            return
+        if e.dxftype() == "INSERT":
+            if depth >= lim.max_depth:
+                skipped["block nesting too deep"] += 1
+                continue
+            try:
+                cells = int(e.mcount)
+            except Exception:
+                cells = 1
+            if cells > lim.max_minsert_cells:
+                skipped["too many MINSERT cells"] += 1
+                continue
+            for ref in (e.multi_insert() if cells > 1 else (e,)):
+                try:
+                    children = list(ref.virtual_entities())
+                except Exception:
+                    continue
+                yield from _decompose(children, depth + 1, budget, skipped)
+                if budget[0] < 0:
+                    return
+            continue
+        yield e
 
 
 def _flatten(path_obj) -> list[tuple[float, float]]:
     """Flatten an ezdxf path with a chord error relative to its size."""
     from ezdxf import path as ezpath
 
+    from itertools import islice
+
+    cap = limits().max_points_per_entity
     if not path_obj.has_curves:
-        pts = [(v.x, v.y) for v in path_obj.control_vertices()]
+        pts = [(v.x, v.y) for v in islice(path_obj.control_vertices(), cap + 1)]
+        plausible_points(pts)
     else:
+        plausible_points((v.x, v.y) for v in path_obj.control_vertices())
         box = ezpath.bbox([path_obj], fast=True)
         size = max(box.size.x, box.size.y) if box.has_data else 1.0
         dist = max(size * 1e-6, 1e-9)
-        pts = [(v.x, v.y) for v in path_obj.flattening(dist, segments=8)]
+        pts = [(v.x, v.y) for v in islice(path_obj.flattening(dist, segments=8), cap + 1)]
+    if len(pts) > cap:
+        raise Implausible("too many points")
     return pts
 
 
@@ -309,6 +403,11 @@ def _polyline_points(e, t: str, closed: bool) -> tuple[list[tuple[float, float]]
     n = len(verts)
     if n < 2:
         return [], False
+    lim = limits()
+    plausible_points(verts)
+    if any(not abs(v[2]) <= lim.max_bulge for v in verts):
+        raise Implausible("bulge beyond plausible scale")
+    budget = lim.max_points_per_entity
     xs = [v[0] for v in verts]
     ys = [v[1] for v in verts]
     size = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
@@ -322,9 +421,14 @@ def _polyline_points(e, t: str, closed: bool) -> tuple[list[tuple[float, float]]
         if b and (x1, y1) != (x2, y2):
             arcs = True
             c, a0, a1, r = bulge_to_arc((x1, y1), (x2, y2), b)
+            if not r <= lim.max_radius:
+                raise Implausible("radius beyond plausible scale")
             sweep = (a1 - a0) % math.tau
             step = 2 * math.acos(max(-1.0, 1 - sagitta / r)) if r > sagitta else sweep
             k = max(2, math.ceil(sweep / max(step, 1e-9)))
+            budget -= k
+            if budget < 0:
+                raise Implausible("too many points")
             arc = [(c.x + r * math.cos(a0 + sweep * j / k), c.y + r * math.sin(a0 + sweep * j / k))
                    for j in range(1, k)]
             pts.extend(arc if b > 0 else arc[::-1])
@@ -470,6 +574,9 @@ def _curve_points(e, t: str) -> list[tuple[float, float]]:
     """Points of a curve in WCS; arcs and circles on the true circle (not a Bézier approximation)."""
     if t in ("ARC", "CIRCLE"):
         r = float(e.dxf.radius)
+        if not abs(r) <= limits().max_radius:
+            raise Implausible("radius beyond plausible scale")
+        plausible_points([e.dxf.center])
         sagitta = max(r * 1e-6, 1e-9)
         return [(v.x, v.y) for v in e.flattening(sagitta)]
     from ezdxf import path as ezpath
@@ -483,9 +590,31 @@ def _may_be_wall(layers: LayerRoles, layer: str) -> bool:
                 or layers.is_("door", layer))
 
 
+# control characters (ESC and other C0/C1 codes) in drawing text would reach a terminal as commands
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+# bytes that did not decode in the file's code page reach the text as lone surrogates
+SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(txt: str) -> str:
+    """Drawing text without control characters (line breaks and tabs kept); bytes that did not decode
+    become the replacement character U+FFFD, which every output can encode and every font can draw."""
+    return SURROGATE_RE.sub("\ufffd", CONTROL_RE.sub("", txt.replace("\r\n", "\n")))
+
+
 def _add_text(raw: _Raw, handle, layer, kind, txt, box, ins, h, block="", tag="") -> None:
-    txt = txt.replace("\r\n", "\n").strip()
+    txt = clean_text(txt).strip()
     if not txt:
+        return
+    if not abs(h) <= limits().max_text_height:
+        raw.skipped["text height beyond plausible scale"] += 1
+        return
+    try:
+        plausible_points([box, ins])
+    except Implausible as exc:
+        raw.skipped[exc.reason] += 1
         return
     raw.texts.append((handle, layer, kind, txt, box, ins, h, block, tag))
     if h > 0:
@@ -567,16 +696,17 @@ def insert_record(doc, raw: _Raw, layers: LayerRoles, handle, layer, rawname, in
     transformation matrix, and its attributes as (handle, layer, tag, text, height, insert, rotation,
     attachment, width, flags). `entity` (the ezdxf INSERT) is needed only for window blocks, whose
     lines are exploded into the wall linework."""
+    plausible_points([ins])
     name = resolve_block_name(doc, rawname)
     out_attribs = []
     for a_handle, a_layer, tag, value, height, ains, a_rot, attachment, width, flags in attribs:
-        out_attribs.append((tag, value))
+        out_attribs.append((clean_text(tag), clean_text(value)))
         if not flags & 1:  # visible attributes can be labels
             h = float(height or 0)
             centre = _text_centre(value, ains, h, a_rot, attachment, width)
             _add_text(raw, a_handle or handle, a_layer, "ATTRIB", value, centre, (ains.x, ains.y), h, name, tag)
     footprint: tuple = ()
-    ext = _block_extents(doc, rawname, raw.block_extents)
+    ext = _block_extents(doc, rawname, raw.block_extents, raw.skipped)
     if ext is not None:
         from ezdxf.math import Vec3
 
@@ -587,6 +717,9 @@ def insert_record(doc, raw: _Raw, layers: LayerRoles, handle, layer, rawname, in
         except Exception:
             footprint = ()
     nested = _nested_blocks(doc, rawname, raw.block_children, 0)
+    if len(nested) > limits().max_nested_names:
+        raw.skipped["nested block list over the limit"] += 1
+        nested = nested[:limits().max_nested_names]
     raw.inserts.append((handle, layer, name, rawname, (ins.x, ins.y), float(rotation),
                         tuple(out_attribs), footprint, nested))
     upper = name.upper()
@@ -596,7 +729,11 @@ def insert_record(doc, raw: _Raw, layers: LayerRoles, handle, layer, rawname, in
 
         for ve in entity.virtual_entities():
             if ve.dxftype() in ("LINE", "LWPOLYLINE", "POLYLINE", "ARC"):
-                pts = _flatten(ezpath.make_path(ve))
+                try:
+                    pts = _flatten(ezpath.make_path(ve))
+                except Implausible as exc:
+                    raw.skipped[exc.reason] += 1
+                    continue
                 if len(pts) >= 2:
                     raw.linework.append((handle, layer, pts))
     if layers.is_("door", layer) or upper.startswith(DOOR_NAME_PREFIXES):
@@ -613,18 +750,31 @@ def _is_window(name: str, layer: str) -> bool:
     return bool(WINDOW_NAME_RE.match(name)) or "WINDOW" in up or "GLAZ" in up or "窗" in layer
 
 
-def _block_extents(doc, name: str, cache: dict) -> tuple[float, float, float, float] | None:
-    """A block's extents in block coordinates, cached per drawing."""
+def _block_extents(doc, name: str, cache: dict, skipped: Counter | None = None
+                   ) -> tuple[float, float, float, float] | None:
+    """A block's extents in block coordinates, cached per drawing. A block that would expand into more
+    than max_virtual_entities entities (or nests deeper than max_depth) has none: skipped and counted."""
     if name in cache:
         return cache[name]
     from ezdxf import bbox
 
     ext = None
     block = doc.blocks.get(name)
+    # expanded sizes share the drawing's cache under a key no block name can take
+    size = _expanded_size(doc, name, cache.setdefault(("#size",), {}), 0)
+    if block is not None and size > limits().max_virtual_entities:
+        if skipped is not None:
+            skipped["block expansion over the limit"] += 1
+        block = None
     if block is not None:
         try:
-            # attribute definitions are not drawn in a block reference (its ATTRIBs are): left out
-            box = bbox.extents((e for e in block if e.dxftype() != "ATTDEF"), fast=True)
+            # attribute definitions are not drawn in a block reference (its ATTRIBs are): left out;
+            # an entity with a value that is not finite would be ignored silently by the extents: counted
+            drawn = [e for e in block if e.dxftype() != "ATTDEF"]
+            finite = [e for e in drawn if _finite(e)]
+            if len(finite) < len(drawn) and skipped is not None:
+                skipped["not finite"] += len(drawn) - len(finite)
+            box = bbox.extents(finite, fast=True)
             if box.has_data:
                 ext = (box.extmin.x, box.extmin.y, box.extmax.x, box.extmax.y)
         except Exception:
@@ -633,13 +783,61 @@ def _block_extents(doc, name: str, cache: dict) -> tuple[float, float, float, fl
     return ext
 
 
-MAX_NESTING = 8
+MAX_NESTING = limits().max_depth
+
+
+def _finite(e) -> bool:
+    """Whether every number and point of an entity (and an LWPOLYLINE's vertices) is finite."""
+    try:
+        for v in e.dxf.all_existing_dxf_attribs().values():
+            if isinstance(v, float) and not math.isfinite(v):
+                return False
+            if hasattr(v, "x") and hasattr(v, "y") and not all(math.isfinite(c) for c in v):
+                return False
+        if e.dxftype() == "LWPOLYLINE":
+            return all(math.isfinite(c) for p in e.get_points("xyb") for c in p)
+    except Exception:
+        return True  # what cannot be inspected is left to the extents as before
+    return True
+
+
+def _expanded_size(doc, name: str, cache: dict, depth: int) -> int:
+    """How many entities a block expands into, nested references and MINSERT cells multiplied out,
+    counted without expanding it (cached per drawing); over the limit for nesting beyond max_depth or
+    a block referencing itself."""
+    if name in cache:
+        return cache[name]
+    lim = limits()
+    over = lim.max_virtual_entities + 1
+    block = doc.blocks.get(name)
+    if block is None:
+        return 0
+    if depth > lim.max_depth:
+        return over
+    cache[name] = over  # a block reached again while being counted references itself
+    n = 0
+    for e in block:
+        if e.dxftype() == "INSERT":
+            try:
+                cells = max(1, int(e.dxf.get("row_count", 1))) * max(1, int(e.dxf.get("column_count", 1)))
+            except Exception:
+                cells = 1
+            n += cells * _expanded_size(doc, e.dxf.name, cache, depth + 1)
+        else:
+            n += 1
+        if n > over:
+            n = over
+            break
+    cache[name] = n
+    return n
 
 
 def _nested_blocks(doc, name: str, cache: dict, depth: int) -> tuple[str, ...]:
-    """Real names of the blocks inside a block, at any depth, with repeats (cached per drawing)."""
+    """Real names of the blocks inside a block, at any depth, with repeats (cached per drawing); one more
+    than max_nested_names at most (the caller counts a list cut there)."""
     if name in cache:
         return cache[name]
+    cap = limits().max_nested_names + 1
     out: list[str] = []
     block = doc.blocks.get(name)
     if block is not None and depth < MAX_NESTING:
@@ -648,8 +846,10 @@ def _nested_blocks(doc, name: str, cache: dict, depth: int) -> tuple[str, ...]:
             if e.dxftype() == "INSERT":
                 inner = e.dxf.name
                 out.append(resolve_block_name(doc, inner))
-                out.extend(_nested_blocks(doc, inner, cache, depth + 1))
-    cache[name] = tuple(out)
+                out.extend(_nested_blocks(doc, inner, cache, depth + 1)[: cap - len(out)])
+                if len(out) >= cap:
+                    break
+    cache[name] = tuple(out[:cap])
     return cache[name]
 
 

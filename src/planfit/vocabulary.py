@@ -80,7 +80,11 @@ class Vocabulary:
         sources: tuple[str, ...] = ("planfit:vocabulary.toml",)
         for p in extra_paths:
             extra = load_toml(p)
-            _validate(extra, str(p))
+            try:
+                _validate(extra, str(p))
+                cls([datas[0], extra], sources)  # a value of the wrong shape fails here, naming its file
+            except (AttributeError, TypeError, ValueError, KeyError) as exc:
+                raise ProfileError(str(p), "", f"malformed vocabulary ({type(exc).__name__}: {exc})") from None
             datas.append(extra)
             sources += (str(p),)
         return cls(datas, sources)

@@ -25,13 +25,22 @@ from ..facts import KEYS, load_site, sidecar_path, validate
 SITE_KEYS = ("site", "name", "plans", "tier", "built_before_2015", "hosted_in")
 
 
+# names of the files beside the site folders: no site folder may take them
+RESERVED = frozenset({"summary.csv", "summary.json", "index.html"})
+MAX_SITE_BYTES = 120  # a site folder's name in UTF-8, leaving room for its temporary names within 255 bytes
+
+
 def slug(text: str) -> str:
     s = re.sub(r"[^\w.\-]", "_", text, flags=re.UNICODE).strip("._")
-    return s or "site"
+    while len(s.encode("utf-8")) > MAX_SITE_BYTES:
+        s = s[:-1]
+    return s.rstrip("._") or "site"
 
 
 def file_hash(path: Path) -> str:
     h = hashlib.sha256()
+    if path.exists() and not path.is_file():  # a FIFO or a device is never opened here (the check refuses it)
+        return "not a regular file"
     try:
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -183,7 +192,7 @@ def collect(inputs: list[str]) -> list[dict[str, Any]]:
             tasks.append(_task(p.stem, [shown], plans=[shown]))
     out: list[dict[str, Any]] = []
     seen_plans: set[tuple[str, ...]] = set()
-    used: set[str] = set()
+    used: set[str] = set(RESERVED)
     for t in tasks:
         key = tuple(t["plans"]) if t["plans"] and not t["site_file"] and not t["facts_source"] else None
         if key is not None:

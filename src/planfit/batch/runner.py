@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..files import write_atomic  # noqa: F401 (used by the batch command)
+from ..messages import msg
 
-from .worker import load_done, process_site
+from .worker import die_with_parent, load_done, run_site
 
 
 class Interrupted(Exception):
@@ -58,7 +59,9 @@ def _preload(options: dict[str, Any]) -> None:
 
 
 def _ignore_sigint() -> None:
+    """Pool workers: Ctrl-C is the parent's to handle, and a worker ends with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
 
 
 def _clean_leftovers(outdir: Path) -> None:
@@ -91,20 +94,34 @@ def _run_pool(todo: list[dict[str, Any]], options: dict[str, Any], jobs: int,
         context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=context,
                                initializer=_ignore_sigint)
+    reported: set = set()
+
+    def report(fut) -> None:
+        t = futures[fut]
+        reported.add(fut)
+        try:
+            row = fut.result()
+        except BrokenProcessPool:
+            broken.append(t)
+            return
+        except Exception as exc:  # a failure outside process_site's own guard
+            row = dict(base_row(t), error=_error_text(exc))
+        done(t, row)
+
+    futures: dict = {}
     try:
-        futures = {pool.submit(process_site, t, options): t for t in todo}
+        futures = {pool.submit(run_site, t, options): t for t in todo}
         for fut in as_completed(futures):
-            t = futures[fut]
-            try:
-                row = fut.result()
-            except BrokenProcessPool:
-                broken.append(t)
-                continue
-            except Exception as exc:  # a failure outside process_site's own guard
-                row = dict(base_row(t), error=_error_text(exc))
-            done(t, row)
+            report(fut)
     except KeyboardInterrupt:
         pool.shutdown(wait=True, cancel_futures=True)
+        # the sites that were running have finished their folders: they count as done
+        for fut in futures:
+            if fut not in reported and fut.done() and not fut.cancelled():
+                try:
+                    report(fut)
+                except Exception:
+                    pass
         raise
     pool.shutdown(wait=True)
     return broken
@@ -114,7 +131,7 @@ def _run_local(todo: list[dict[str, Any]], options: dict[str, Any], jobs: int,
                done: Callable[[dict[str, Any], dict[str, Any]], None]) -> None:
     if jobs <= 1:
         for t in todo:
-            done(t, process_site(t, options))
+            done(t, run_site(t, options))
         return
     if not todo:
         return
@@ -124,8 +141,7 @@ def _run_local(todo: list[dict[str, Any]], options: dict[str, Any], jobs: int,
         if _run_pool([t], options, 1, done):
             from .worker import base_row
 
-            done(t, dict(base_row(t), error="internal error: the worker process died "
-                                            "(out of memory or a crash in a library)"))
+            done(t, dict(base_row(t), error=msg("batch.stop.worker_died", options.get("lang", "en"))))
 
 
 def _run_dask(todo: list[dict[str, Any]], options: dict[str, Any], scheduler: str,
@@ -135,7 +151,7 @@ def _run_dask(todo: list[dict[str, Any]], options: dict[str, Any], scheduler: st
     from .worker import _error_text, base_row
 
     with Client(scheduler) as client:
-        futures = {client.submit(process_site, t, options, pure=False): t for t in todo}
+        futures = {client.submit(run_site, t, options, pure=False): t for t in todo}
         try:
             for fut in as_completed(list(futures)):
                 t = futures[fut]

@@ -13,7 +13,7 @@ import csv
 import io
 from typing import Any
 
-from ..files import json_text
+from ..files import csv_cell, json_text
 from . import SCHEMA
 from .worker import VERDICT_ORDER
 
@@ -121,5 +121,5 @@ def to_csv(rows: list[dict[str, Any]], zone_ids: list[str], lang: str, zones: di
                 out.append(";".join(r.get(c) or []))
             else:
                 out.append(_num(r.get(c)))
-        w.writerow(out)
+        w.writerow([csv_cell(v) if isinstance(v, str) else v for v in out])
     return "\ufeff" + buf.getvalue()

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import PlanfitError
 from ..files import json_text, write_atomic
+from ..messages import msg
 
 MANIFEST = "manifest.json"
 REPORT = "report.json"
@@ -234,3 +235,110 @@ def load_done(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any] |
     if not all(f and (Path(options["outdir"]) / f).is_file() for f in files):
         return None
     return row
+
+
+# --- one site under a time limit and a memory ceiling ------------------------------------------------
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this process when the process that started it ends (Linux), so that no
+    worker outlives a batch that was killed."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's watch (a closed pipe) still ends the site
+        pass
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of a process in bytes (0 when unknown)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _size_text(n: int) -> str:
+    return f"{n / 1e9:g} GB" if n >= 1e9 else f"{n / 1e6:g} MB"
+
+
+def run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """process_site in a child process stopped when it runs past options["timeout"] seconds or uses more
+    than options["max_memory"] bytes: the site is an error row saying why, and the batch goes on."""
+    import pickle
+    import select
+    import signal
+    import time
+
+    timeout = options.get("timeout")
+    ceiling = options.get("max_memory")
+    if not (timeout or ceiling) or not hasattr(os, "fork"):
+        return process_site(task, options)
+    lang = options.get("lang", "en")
+    r, w = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: check the site, send its row, end without running the parent's exit code
+        code = 0
+        try:
+            os.close(r)
+            die_with_parent()
+            if os.getppid() != parent:
+                os._exit(1)
+            try:
+                row = process_site(task, options)
+            except MemoryError:
+                row = dict(base_row(task), error=msg("batch.stop.out_of_memory", lang))
+            data = pickle.dumps(row)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(w, view):]
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(w)
+    deadline = time.monotonic() + timeout if timeout else None
+    chunks: list[bytes] = []
+    why = None
+    try:
+        while True:
+            wait = 0.2 if deadline is None else min(0.2, deadline - time.monotonic())
+            if deadline is not None and wait <= 0:
+                why = msg("batch.stop.timeout", lang, seconds=f"{timeout:g}")
+                break
+            if select.select([r], [], [], max(wait, 0))[0]:
+                chunk = os.read(r, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            if ceiling and _rss(pid) > ceiling:
+                why = msg("batch.stop.memory", lang, size=_size_text(ceiling))
+                break
+    finally:
+        if why is not None or not chunks:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.close(r)
+        _, status = os.waitpid(pid, 0)
+    if why is None and chunks:
+        try:
+            return pickle.loads(b"".join(chunks))
+        except Exception:
+            why = msg("batch.stop.damaged", lang)
+    if why is None:
+        sig = -os.waitstatus_to_exitcode(status) if os.WIFSIGNALED(status) else 0
+        why = msg("batch.stop.signal" if sig else "batch.stop.no_result", lang, signal=sig)
+    # what the stopped process had begun in the output folder is removed; the last complete folder stays
+    outdir = Path(options["outdir"])
+    for leftover in outdir.glob(f".{task['site']}.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    return dict(base_row(task), error=why)

@@ -31,6 +31,13 @@ cli.add_command(export_cmd)
 
 
 def main() -> None:
+    import os
+    import warnings
+
+    if not os.environ.get("PLANFIT_DEBUG"):
+        # numeric warnings of numpy or shapely on odd geometry are not the user's to read: what matters
+        # is reported as findings or as one line
+        warnings.simplefilter("ignore")
     try:
         cli(prog_name="planfit")
     finally:

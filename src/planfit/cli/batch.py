@@ -50,6 +50,47 @@ def _progress(total: int, lang: str):
     return line, lambda: None
 
 
+def parse_size(text: str, lang: str = "en") -> int:
+    """Bytes from '2GB', '500MB', '1.5G' or a plain number of bytes."""
+    import re
+
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)i?b?\s*", str(text), re.IGNORECASE)
+    if not m or float(m.group(1)) <= 0:
+        raise UserError(msg("error.max_memory", lang, text=text), lang)
+    return int(float(m.group(1)) * {"": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}[m.group(2).lower()])
+
+
+LOCK_NAME = ".planfit-batch.lock"
+
+
+def _lock(out: Path, lang: str):
+    """An exclusive lock on the output folder: a second batch writing there refuses with one line
+    instead of removing the first one's work in flight. Held while the returned file stays open."""
+    import fcntl
+
+    try:
+        fh = open(out / LOCK_NAME, "a+")
+    except OSError as exc:
+        raise output_error(out, exc, lang) from None
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.seek(0)
+        who = fh.read().strip()
+        fh.close()
+        raise UserError(msg("error.locked_by" if who else "error.locked", lang, path=out, pid=who), lang) from None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(str(os.getpid()))
+    fh.flush()
+
+    def release() -> None:
+        (out / LOCK_NAME).unlink(missing_ok=True)
+        fh.close()
+
+    return release
+
+
 @click.command("batch")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", "outdir", required=True, metavar="OUTDIR",
@@ -78,8 +119,12 @@ def _progress(total: int, lang: str):
 @click.option("--baseline", default=None, metavar="OLD_OUTDIR", type=click.Path(exists=True, file_okay=False),
               help="An earlier batch output folder: add a changed_since column (rooms added, removed, changed; "
                    "findings fixed, new) and a diff.json per site.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stop a site that takes longer (default: 300); it becomes an error row and the run goes on.")
+@click.option("--max-memory", default=None, metavar="SIZE",
+              help="Stop a site that uses more memory, e.g. 2GB or 500MB (default: 2GB); it becomes an error row.")
 def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, style, units, reader, profile_path,
-              vocabulary, lang, fail_on, baseline):
+              vocabulary, lang, fail_on, baseline, timeout, max_memory):
     """Check many sites: DXF files, directories (searched recursively), site files
     (.toml with plans) or sites files (.csv or .toml naming each site with its
     plans and facts). Sidecar facts are honoured as in planfit check.
@@ -102,9 +147,14 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
         raise UserError(msg("error.not_a_folder", lang, path=outdir), lang)
     if style and not images:
         raise UserError(msg("error.style_needs_images", lang), lang)
+    from ..limits import limits
+
+    timeout = timeout if timeout is not None else float(limits().timeout)
+    max_memory = parse_size(max_memory if max_memory is not None else limits().max_memory, lang)
     try:
         profile = Profile.load(profile_path)
         vocab = Vocabulary.load(tuple(vocabulary))
+        profile.check_zones(vocab.zones)
         if images:
             from ..render import load_style
 
@@ -122,60 +172,64 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
                "images": images, "fail_on": fail_on, "reader": reader,
                "baseline": str(Path(baseline).resolve()) if baseline else None}
     options["options_hash"] = options_hash(options)
+    options["timeout"], options["max_memory"] = timeout, max_memory  # limits, not results: outside the hash
     tasks = collect(list(inputs))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise output_error(outdir, exc, lang) from None
-
-    step, close = _progress(len(tasks), lang)
+    release = _lock(out, lang)
     try:
-        rows = run_batch(tasks, options, jobs=jobs or _default_jobs(), scheduler=scheduler, resume=resume,
-                         progress=step)
-    except Interrupted as exc:
+        step, close = _progress(len(tasks), lang)
+        try:
+            rows = run_batch(tasks, options, jobs=jobs or _default_jobs(), scheduler=scheduler, resume=resume,
+                             progress=step)
+        except Interrupted as exc:
+            close()
+            click.echo(msg("batch.interrupted", lang, done=exc.done, total=exc.total), err=True)
+            sys.exit(INTERRUPTED)
+        except OSError as exc:  # e.g. the scheduler cannot be reached
+            close()
+            raise UserError(msg("error.batch", lang, path=scheduler or outdir, problem=exc), lang) from None
         close()
-        click.echo(msg("batch.interrupted", lang, done=exc.done, total=exc.total), err=True)
-        sys.exit(INTERRUPTED)
-    except OSError as exc:  # e.g. the scheduler cannot be reached
-        close()
-        raise UserError(msg("error.batch", lang, path=scheduler or outdir, problem=exc), lang) from None
-    close()
 
-    ordered = summary.rank(rows, sort, reverse)
-    zones = {z: dict(v) for z, v in vocab.zones.items()}
-    tiers = {t: {"zh": v.get("zh", t), "en": v.get("en", t)} for t, v in profile.tiers.items()}
-    from .. import __version__
+        ordered = summary.rank(rows, sort, reverse)
+        zones = {z: dict(v) for z, v in vocab.zones.items()}
+        tiers = {t: {"zh": v.get("zh", t), "en": v.get("en", t)} for t, v in profile.tiers.items()}
+        from .. import __version__
 
-    meta = {"planfit": __version__, "profile": profile.id, "sort": sort, "reverse": reverse, "fail_on": fail_on}
-    findings = {}
-    for r in ordered:
-        if r.get("report"):
-            try:
-                findings[r["site"]] = json.loads((out / r["report"]).read_text(encoding="utf-8")).get("findings", [])
-            except (OSError, ValueError):
-                findings[r["site"]] = []
-    title = profile.title_zh if lang == "zh" else profile.title_en
-    counts = json.loads(summary.to_json(ordered, meta))["counts"]
-    subtitle = msg("batch.subtitle", lang, version=__version__, title=title, counts=join(
-        (msg("batch.count", lang, verdict=msg(f"batch.verdict.{k}", lang) if has(f"batch.verdict.{k}") else k, n=v)
-         for k, v in counts.items()), lang))
-    try:
-        write_atomic(out / "summary.json", summary.to_json(ordered, meta))
-        write_atomic(out / "summary.csv", summary.to_csv(ordered, list(zones), lang, zones, tiers))
-        write_atomic(out / "index.html", html.page(ordered, findings, zones, tiers, lang, subtitle))
-    except OSError as exc:
-        raise output_error(outdir, exc, lang) from None
+        meta = {"planfit": __version__, "profile": profile.id, "sort": sort, "reverse": reverse, "fail_on": fail_on}
+        findings = {}
+        for r in ordered:
+            if r.get("report"):
+                try:
+                    findings[r["site"]] = json.loads((out / r["report"]).read_text(encoding="utf-8")).get("findings", [])
+                except (OSError, ValueError):
+                    findings[r["site"]] = []
+        title = profile.title_zh if lang == "zh" else profile.title_en
+        counts = json.loads(summary.to_json(ordered, meta))["counts"]
+        subtitle = msg("batch.subtitle", lang, version=__version__, title=title, counts=join(
+            (msg("batch.count", lang, verdict=msg(f"batch.verdict.{k}", lang) if has(f"batch.verdict.{k}") else k, n=v)
+             for k, v in counts.items()), lang))
+        try:
+            write_atomic(out / "summary.json", summary.to_json(ordered, meta))
+            write_atomic(out / "summary.csv", summary.to_csv(ordered, list(zones), lang, zones, tiers))
+            write_atomic(out / "index.html", html.page(ordered, findings, zones, tiers, lang, subtitle))
+        except OSError as exc:
+            raise output_error(outdir, exc, lang) from None
 
-    click.echo(msg("batch.row", lang, **{k: msg(f"batch.head.{k}", lang) for k in ("rank", "verdict", "area", "margin",
-                                                                                   "name")}))
-    for r in ordered:
-        verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict")
-        area = "" if r.get("building_area") is None else f"{r['building_area']:.2f}"
-        margin = "" if r.get("margin") is None else f"{r['margin']:+.2f}"
-        extra = f"  ({r['error']})" if r.get("error") else ""
-        click.echo(msg("batch.row", lang, rank=r["rank"], area=area, margin=margin, name=f"{r['name']}{extra}",
-                       verdict=msg(f"batch.verdict.{verdict}", lang) if lang == "zh" else verdict))
-    click.echo(msg("batch.wrote", lang, path=out / "index.html"), err=True)
-    if any(r.get("error") for r in rows):
-        sys.exit(SITE_ERRORS)
-    sys.exit(FINDINGS if any(r.get("failing") for r in rows) else OK)
+        click.echo(msg("batch.row", lang, **{k: msg(f"batch.head.{k}", lang) for k in ("rank", "verdict", "area",
+                                                                                       "margin", "name")}))
+        for r in ordered:
+            verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict")
+            area = "" if r.get("building_area") is None else f"{r['building_area']:.2f}"
+            margin = "" if r.get("margin") is None else f"{r['margin']:+.2f}"
+            extra = f"  ({r['error']})" if r.get("error") else ""
+            click.echo(msg("batch.row", lang, rank=r["rank"], area=area, margin=margin, name=f"{r['name']}{extra}",
+                           verdict=msg(f"batch.verdict.{verdict}", lang) if lang == "zh" else verdict))
+        click.echo(msg("batch.wrote", lang, path=out / "index.html"), err=True)
+        if any(r.get("error") for r in rows):
+            sys.exit(SITE_ERRORS)
+        sys.exit(FINDINGS if any(r.get("failing") for r in rows) else OK)
+    finally:
+        release()

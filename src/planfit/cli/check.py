@@ -67,7 +67,7 @@ def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, rea
             write_images(run, image, image_style, lang, progress)
         if report:
             write_report(run, report, lang, paper, image_style, True, progress)
-    write_output(text, output)
+    write_output(text, output, lang)
     if fail_on == "never":
         sys.exit(OK)
     threshold = SEVERITY_RANK[fail_on]

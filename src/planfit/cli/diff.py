@@ -71,5 +71,5 @@ def diff_cmd(old, new, tier, name, built_before_2015, hosted_in, units, reader, 
             raise UserError.from_error(exc, lang) from None
         except OSError as exc:
             raise output_error(image, exc, lang) from None
-    write_output(text, output)
+    write_output(text, output, lang)
     sys.exit(FINDINGS if d.failing(result, fail_on) else OK)

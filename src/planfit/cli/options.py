@@ -7,7 +7,8 @@ import os
 
 import click
 
-from .exits import output_error
+from ..messages import msg
+from .exits import UserError, output_error
 
 
 def default_lang() -> str:
@@ -32,17 +33,32 @@ def profile_option(f):
                         help="Profile TOML of the standard (default: the packaged Yantai profile).")(f)
 
 
-def write_output(text: str, output: str | None) -> None:
+def write_output(text: str, output: str | None, lang: str | None = None) -> None:
     """Write to stdout, or atomically to a file (never half-written)."""
+    lang = lang or default_lang()
     if not output or output == "-":
-        click.echo(text, nl=False)
+        import sys
+
+        enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+        try:
+            # what does not encode (undecodable bytes of a drawing kept as surrogates) is replaced
+            click.echo(text.encode(enc, errors="replace").decode(enc), nl=False)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # the reader went away (planfit check … | head): nothing more can be written there
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise UserError(msg("error.output", lang, path=msg("error.stdout", lang),
+                                problem=msg("problem.pipe_closed", lang)), lang) from None
+        except OSError as exc:
+            raise output_error(msg("error.stdout", lang), exc, lang) from None
         return
     from ..files import write_atomic
 
     try:
         write_atomic(output, text)
     except OSError as exc:
-        raise output_error(output, exc, default_lang()) from None
+        raise output_error(output, exc, lang) from None
 
 
 def _stack(*decorators):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from ..errors import PlanfitError
-from .exits import UserError, checking, output_error
+from ..messages import msg
+from .exits import InternalError, UserError, checking, output_error
 from .options import (default_lang, fact_options, floor_option, lang_option, profile_option,
                       units_option, vocabulary_option)
 
@@ -35,6 +38,11 @@ def write_images(run, output: str, style, lang: str, progress=None) -> list[str]
         raise UserError.from_error(exc, lang) from None
     except OSError as exc:
         raise output_error(output, exc, lang) from None
+    except Exception as exc:  # an unexpected failure while drawing a strange file: a defect, one line
+        if os.environ.get("PLANFIT_DEBUG"):
+            raise
+        raise InternalError(msg("error.internal_drawing", lang, path=output, kind=type(exc).__name__,
+                                problem=str(exc).splitlines()[0] if str(exc) else ""), lang) from None
     return list(dict.fromkeys(p.path for p in pages))
 
 

@@ -12,9 +12,7 @@ more PDF pages, or ``<name>-cont<k>.<ext>`` beside that floor's file.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from .style import StyleError, load_style
@@ -61,18 +59,9 @@ def continuation_path(path: str, k: int) -> str:
 
 
 def _atomic(target: str, write) -> None:
-    t = Path(target)
-    fd, tmp = tempfile.mkstemp(dir=t.parent if str(t.parent) else ".", prefix=f".{t.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an image is an ordinary file
-        os.replace(tmp, t)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from ..files import write_file
+
+    write_file(target, write)
 
 
 def render_run(run, output: str, style=None, lang: str = "zh", progress=None):

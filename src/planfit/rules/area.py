@@ -3,6 +3,8 @@ standalone preferred. The minimums, per tier and case, are the profile's [[minim
 
 from __future__ import annotations
 
+import math
+
 from ..findings import SEVERITY_RANK
 from ..messages import has, msg
 from ..profile import Minimum
@@ -35,6 +37,18 @@ def _floors_detail(c: Context) -> Both:
     return Both("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))
 
 
+def _implausible_area(area: float) -> Both | None:
+    """Why a building area cannot be a building's (not finite, or outside the bounds of data/limits.toml);
+    None when it can."""
+    from ..limits import limits
+
+    lim = limits()
+    if math.isfinite(area) and lim.min_building_area <= area <= lim.max_building_area:
+        return None
+    return text("reason.implausible_area_why", area=fmt(area) if math.isfinite(area) else str(area),
+                lo=fmt(lim.min_building_area), hi=fmt(lim.max_building_area))
+
+
 def _area_rule(c: Context, measure: str, value: float):
     facts, profile = c.facts, c.profile
     if facts.tier is None:
@@ -49,6 +63,10 @@ def _area_rule(c: Context, measure: str, value: float):
         return not_applicable("other_case")
     if not c.plan_found:
         return undecided("no_plan")
+    implausible = _implausible_area(c.meas.building_area)
+    if implausible is not None:
+        c.finding(undecided=True, severity=profile.strengths["required"], reason=implausible, detail=_floors_detail(c))
+        return undecided("implausible_area", reason=implausible)
     if decided:
         return _against(c, decided[0], value, value < decided[0].minimum)
     # a needed fact is missing: decide only if every open case agrees

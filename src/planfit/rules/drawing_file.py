@@ -3,7 +3,7 @@ D109 equipment and signs shown at all."""
 
 from __future__ import annotations
 
-from .context import Both, Context, not_applicable, text
+from .context import Both, Context, Outcome, not_applicable, text
 from .registry import rule
 
 
@@ -26,21 +26,26 @@ def presence(plans, meas) -> tuple:
     return tuple(out)
 
 
-def _notes(c: Context, code: str) -> None:
+def _notes(c: Context, code: str):
+    """The reader's notes of this rule as findings; undecided when a note says something was not measured."""
+    undecided = False
     for p in c.plans:
         for n in p.notes:
             if n.code == code:
-                c.finding(severity=n.severity, reason=Both(n.message_zh, n.message_en), file=p.path, handles=n.handles)
+                c.finding(severity=n.severity, reason=Both(n.message_zh, n.message_en), file=p.path, handles=n.handles,
+                          undecided=n.undecided)
+                undecided = undecided or n.undecided
+    return Outcome("undecided") if undecided else None
 
 
 @rule("D105")
 def file_repaired(c: Context):
-    _notes(c, "D105")
+    return _notes(c, "D105")
 
 
 @rule("D107")
 def tarch_proxy_objects(c: Context):
-    _notes(c, "D107")
+    return _notes(c, "D107")
 
 
 @rule("D106")
