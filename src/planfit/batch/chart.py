@@ -24,6 +24,7 @@ TOP_IN = 1.05  # titles and legends above the axes
 BOTTOM_IN = 0.35  # tick labels below
 WIDTH_IN = 11.0
 DPI = 100
+CLIP = 2.5  # areas beyond this times the largest minimum are cut at the axis
 
 
 def _label(r: dict[str, Any], width: int = 18) -> str:
@@ -32,16 +33,18 @@ def _label(r: dict[str, Any], width: int = 18) -> str:
 
 
 def _scale(rows: list[dict[str, Any]]) -> float:
-    """The axis end: the largest plausible area or minimum, plus room for the labels."""
+    """The axis end. The chart compares areas with minimums, so with minimums it ends a little beyond
+    the largest area up to CLIP times the largest minimum; a larger (or implausible) area is cut at the
+    axis and labelled. Without minimums, the largest plausible area."""
+    mins = [float(r["minimum"]) for r in rows if r.get("minimum") is not None]
+    cap = CLIP * max(mins) if mins else float("inf")
     vals = []
     for r in rows:
         bad = any(i.get("kind") == "building_area" for i in r.get("implausible") or [])
         for k in ("building_area", "service_activity_area"):
-            if r.get(k) is not None and not (bad and k == "building_area"):
+            if r.get(k) is not None and not (bad and k == "building_area") and float(r[k]) <= cap:
                 vals.append(float(r[k]))
-        if r.get("minimum") is not None:
-            vals.append(float(r["minimum"]))
-    return 1.15 * max(vals + [1.0])
+    return 1.1 * max(vals + mins + [1.0])
 
 
 def draw(rows: list[dict[str, Any]], zones: dict[str, dict[str, str]], lang: str):
@@ -58,7 +61,7 @@ def draw(rows: list[dict[str, Any]], zones: dict[str, dict[str, str]], lang: str
     font = find_cjk_font()
     palette = load_style(None).zones.palette
     n = max(len(rows), 1)
-    height = TOP_IN + BOTTOM_IN + ROW_IN * n
+    height = TOP_IN + BOTTOM_IN + ROW_IN * n + (0.2 if lang != "zh" else 0.0)
     fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI, facecolor="white")
     with matplotlib.rc_context({"font.family": [font.family, "DejaVu Sans"], "font.size": 9,
                                 "svg.hashsalt": "planfit"}):
@@ -84,15 +87,17 @@ def draw(rows: list[dict[str, Any]], zones: dict[str, dict[str, str]], lang: str
                 ax.text(xmax * 0.01, y, msg("chart.not_measured", lang), va="center", fontsize=8, color="#666")
         ax.set_xlim(0, xmax)
         ax.set_yticks(ys, [_label(r) for r in rows])
-        ax.invert_yaxis()
-        ax.set_title(msg("chart.areas", lang), fontsize=10, pad=40)
+        ax.set_ylim(n - 0.5, -0.6)
+        ncol = 3 if lang == "zh" else 2  # English names are longer
+        pad = 10 + 14 * max(-(-3 // ncol), -(-len(zones) // ncol))  # points: above the legend rows
+        ax.set_title(msg("chart.areas", lang), fontsize=10, pad=pad)
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
         ax.legend(handles=[Patch(color="#4C72B0", label=msg("chart.building_area", lang)),
                            Patch(color="#8FB3DE", label=msg("chart.service_activity_area", lang)),
                            Line2D([], [], color="black", lw=2, label=msg("chart.minimum", lang))],
-                  loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False)
+                  loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=ncol, fontsize=8, frameon=False)
         left = [0.0] * n
         handles = []
         for i, z in enumerate(zones):  # stacked, on the same scale as the areas (cut at the axis)
@@ -107,8 +112,8 @@ def draw(rows: list[dict[str, Any]], zones: dict[str, dict[str, str]], lang: str
             elif total > xmax:
                 az.text(xmax, y, f"→ {total:.0f}", ha="right", va="center", fontsize=7, color="white")
         az.set_xlim(0, xmax)
-        az.set_title(msg("chart.zones", lang), fontsize=10, pad=40)
-        az.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8,
+        az.set_title(msg("chart.zones", lang), fontsize=10, pad=pad)
+        az.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=ncol, fontsize=8,
                   frameon=False)
         for a in (ax, az):
             a.grid(axis="x", color="#ddd", lw=0.6)
