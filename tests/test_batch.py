@@ -370,7 +370,8 @@ def test_implausible_values_are_flagged(tmp_path):
         ("room", "room “办公室” 1800.00 m² is larger than the building area 200.00 m² it is counted in: probably a "
                  "site outline or a frame taken for a room")]
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "<div class=warn>implausible: room “办公室” 1800.00 m²" in _cells(page, "big")["Name"]
+    assert ('<div class=warn title="Values probably misread: check the drawing before deciding on them">implausible: '
+            'room “办公室” 1800.00 m²') in _cells(page, "big")["Name"]
 
     # a building area far outside what any tier needs (300–5000 m² in the Yantai profile): 30–50 000 m² is plausible
     profile = Profile.load(None)

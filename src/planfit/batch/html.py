@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from ..messages import msg, template
+from ..messages import join, msg, template
 from .summary import TIER_ORDER, zone_value
 from .worker import VERDICT_ORDER
 
@@ -58,6 +58,8 @@ figure{margin:1em 0} figure img{max-width:100%%;height:auto;border:1px solid #ee
      overflow-wrap:anywhere}
   td::before{content:attr(data-label);display:block;font-size:11px;color:#666}
   td.blank,td.empty{display:none}
+  tr{display:grid;grid-template-columns:1fr 1fr;column-gap:.6em}
+  td.thumb,td.name,td.changes,td.findings,td.files,td.tier{grid-column:1/-1;max-width:none;min-width:0;width:auto}
   td.thumb::before{display:none} img.thumb{width:100%%}
 }
 """ % FONTS
@@ -155,19 +157,28 @@ def _findings_html(findings: list[dict[str, Any]], lang: str) -> str:
 
 
 def _changes_html(r: dict[str, Any], verdict: str, lang: str) -> str:
-    """What must change: each change with its rule, the number of findings and the remedy."""
-    items = []
+    """What must change: each change with its rule, the number of findings and the remedy. A rule planfit
+    could not decide says what it needs instead of a remedy; rules undecided for the same reason are one
+    entry."""
+    items: list[tuple[list[str], str, str | None]] = []
     for c in r.get("changes_needed") or []:
         text = c.get(lang) or c.get("en") or ""
-        extra = msg("html.change_findings", lang, n=c["findings"]) if c.get("findings", 0) > 1 else ""
-        if c.get("undecided"):
-            extra += msg("html.change_undecided", lang)
-        remedy = c.get(f"remedy_{lang}") or c.get("remedy_en")
-        items.append(f"<li><b>{_e(c.get('code'))}</b> {_e(text)}{_e(extra)}"
-                     + (f"<br><small>{_e(msg('html.remedy', lang))}{_e(remedy)}</small>" if remedy else "") + "</li>")
-    if items:
-        return f"<ol class=ch>{''.join(items)}</ol>"
-    return _e(msg("html.no_changes", lang)) if verdict == "pass" else ""
+        if c.get("undecided"):  # the message says it could not be decided and what is needed
+            same = next((i for i in items if i[1] == text and i[2] is None), None)
+            if same:
+                same[0].append(str(c.get("code")))
+                continue
+            items.append(([str(c.get("code"))], text, None))
+            continue
+        if c.get("findings", 0) > 1:
+            text += msg("html.change_findings", lang, n=c["findings"])
+        items.append(([str(c.get("code"))], text, c.get(f"remedy_{lang}") or c.get("remedy_en")))
+    if not items:
+        return _e(msg("html.no_changes", lang)) if verdict == "pass" else ""
+    return "<ol class=ch>" + "".join(
+        f"<li><b>{_e(join(codes, lang))}</b> {_e(text)}"
+        + (f"<br><small>{_e(msg('html.remedy', lang))}{_e(remedy)}</small>" if remedy else "") + "</li>"
+        for codes, text, remedy in items) + "</ol>"
 
 
 def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], zones: dict[str, dict[str, str]],
@@ -211,7 +222,8 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
             mins += f'<br><small>{_e(msg("html.of_service", L))}</small>'
         flags = r.get("implausible") or []
         area_flag = next((f for f in flags if f.get("kind") == "building_area"), None)
-        warn = "".join(f'<div class=warn>{_e(msg("html.implausible_item", L, text=f.get(L) or f.get("en")))}</div>'
+        tip = _e(msg("html.implausible_tip", L))
+        warn = "".join(f'<div class=warn title="{tip}">{_e(msg("html.implausible_item", L, text=f.get(L) or f.get("en")))}</div>'
                        for f in flags)
         margin = r.get("margin")
         cells = [
