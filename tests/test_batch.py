@@ -130,6 +130,8 @@ def test_order_does_not_depend_on_jobs(tmp_path):
     assert ra.returncode == rb.returncode
     assert (a / "summary.json").read_bytes() == (b / "summary.json").read_bytes()
     assert (a / "summary.csv").read_bytes() == (b / "summary.csv").read_bytes()
+    for name in ("chart.png", "chart.svg", "index.html"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert [r["site"] for r in _rows(a)][:1] == ["s1"]  # largest margin first among equal verdicts
     assert ra.stdout == rb.stdout
 
@@ -438,6 +440,13 @@ def test_the_chart_is_the_same_for_the_same_rows_and_matplotlib_loads_only_to_dr
     write_chart(tmp_path / "1", rows, zones, "en")
     write_chart(tmp_path / "2", rows, zones, "en")
     assert (tmp_path / "1" / "chart.svg").read_bytes() == (tmp_path / "2" / "chart.svg").read_bytes()
+    # a large batch charts its first 80 sites by rank and says so
+    from planfit.batch.chart import draw
+
+    many = [dict(rows[0], rank=i + 1, site=f"s{i}") for i in range(100)]
+    fig = draw(many, zones, "en")
+    assert fig.axes[0].get_yticklabels()[-1].get_text() == "80. 甲"
+    assert fig._suptitle.get_text() == "the first 80 of 100 sites by rank; the table lists them all"
     code = ("import sys; import planfit.batch.html, planfit.batch.summary, planfit.batch.chart, planfit.cli.batch; "
             "print('matplotlib' in sys.modules)")
     res = subprocess.run([sys.executable, "-c", code], env=batch_env(), capture_output=True, text=True, timeout=120)

@@ -172,7 +172,7 @@ def test_the_page_at_phone_width_is_cards_without_horizontal_scrolling(page_dir,
             assert page.eval_on_selector("#sites thead", "h => getComputedStyle(h).display") == "none"
             cards = page.eval_on_selector_all("#sites tbody tr", "rs => rs.map(r => [getComputedStyle(r).display, "
                                                                  "r.getBoundingClientRect().right])")
-            assert cards and all(d == "block" and right <= 390 for d, right in cards)
+            assert cards and all(d == "grid" and right <= 390 for d, right in cards)
             label = page.eval_on_selector("#site-small td[data-label='What must change']",
                                           "c => getComputedStyle(c, '::before').content")
             assert label == '"What must change"'

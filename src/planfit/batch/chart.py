@@ -25,6 +25,7 @@ BOTTOM_IN = 0.35  # tick labels below
 WIDTH_IN = 11.0
 DPI = 100
 CLIP = 2.5  # areas beyond this times the largest minimum are cut at the axis
+MAX_SITES = 80  # a larger batch shows its first sites by rank (the table has them all)
 
 
 def _label(r: dict[str, Any], width: int = 18) -> str:
@@ -58,6 +59,8 @@ def draw(rows: list[dict[str, Any]], zones: dict[str, dict[str, str]], lang: str
     from ..render.fonts import find_cjk_font
 
     rows = sorted(rows, key=lambda r: r.get("rank") or 0)
+    total = len(rows)
+    rows = rows[:MAX_SITES]
     font = find_cjk_font()
     palette = load_style(None).zones.palette
     n = max(len(rows), 1)
@@ -91,6 +94,9 @@ def draw(rows: list[dict[str, Any]], zones: dict[str, dict[str, str]], lang: str
         ncol = 3 if lang == "zh" else 2  # English names are longer
         pad = 10 + 14 * max(-(-3 // ncol), -(-len(zones) // ncol))  # points: above the legend rows
         ax.set_title(msg("chart.areas", lang), fontsize=10, pad=pad)
+        if total > len(rows):
+            fig.suptitle(msg("chart.first", lang, n=len(rows), total=total), fontsize=9, color="#666",
+                         y=1 - 0.12 / height)
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
