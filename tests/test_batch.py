@@ -130,6 +130,8 @@ def test_order_does_not_depend_on_jobs(tmp_path):
     assert ra.returncode == rb.returncode
     assert (a / "summary.json").read_bytes() == (b / "summary.json").read_bytes()
     assert (a / "summary.csv").read_bytes() == (b / "summary.csv").read_bytes()
+    for name in ("chart.png", "chart.svg", "index.html"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert [r["site"] for r in _rows(a)][:1] == ["s1"]  # largest margin first among equal verdicts
     assert ra.stdout == rb.stdout
 
@@ -267,3 +269,185 @@ def test_readme_quotes_batch_help_exactly():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     help_text = run_cli("batch", "--help").stdout.replace("Usage: cli batch", "Usage: planfit batch")
     assert help_text.strip() in readme
+
+
+# --- the page a planner decides from ---------------------------------------------------------------------------------
+
+
+def make_partial_site(folder: Path, stem: str, tier: str | None) -> Path:
+    """Two zone rooms of the six (comprehensive service, daily office) in a 20 × 10 m building; no tier
+    means an undecided site."""
+    folder.mkdir(parents=True, exist_ok=True)
+    b = PlanBuilder(folder / f"{stem}.dxf")
+    b.boundary(0, 0, 20, 10)
+    b.room(SIX_ZONES[0], 0.1, 0.1, 9.8, 9.8)
+    b.room(SIX_ZONES[2], 10.1, 0.1, 9.8, 9.8)
+    path = Path(b.save())
+    if tier:
+        (folder / f"{stem}.planfit.toml").write_text(f'tier = "{tier}"\nbuilt_before_2015 = false\n', encoding="utf-8")
+    return path
+
+
+def _row(outdir: Path, site: str) -> dict:
+    return next(r for r in _rows(outdir) if r["site"] == site)
+
+
+def _cells(page: str, site: str) -> dict[str, str]:
+    """The row's cells by column label: the cell's full tag and content."""
+    import re
+
+    row = re.search(f'<tr id="site-{site}".*?</tr>', page, flags=re.S).group(0)
+    return {m.group(2): m.group(0) for m in re.finditer(r'<td([^>]*) data-label="([^"]*)"[^>]*>.*?</td>', row,
+                                                         flags=re.S)}
+
+
+def test_the_page_says_what_must_change_with_the_remedy_and_signs_the_margin(tmp_path):
+    out = tmp_path / "out"
+    res = batch_run(str(SAMPLES / "community_too_small.dxf"), str(SAMPLES / "community_window_missing.dxf"),
+                    str(SAMPLES / "community_new_pass.dxf"), "-o", str(out), "--no-images", "-j", "1", "--lang", "en")
+    assert res.returncode == 1, res.stderr
+    small = _row(out, "community_too_small")
+    assert small["margin"] == -119.49 and small["minimum"] == 600.0
+    assert small["changes_needed"] == [{
+        "code": "A101", "en": "+119.49 m² building area", "zh": "建筑面积增加 119.49 m²", "findings": 1,
+        "undecided": False, "remedy_en": "enlarge the building, or check that the tier and building facts are right",
+        "remedy_zh": "扩大建筑面积，或核对层级与建设情况是否填写正确"}]
+    # a site above the minimum that fails on another rule: a positive margin, and the change says why it fails
+    window = _row(out, "community_window_missing")
+    assert window["verdict"] == "fail" and window["margin"] > 0
+    assert [(c["code"], c["en"]) for c in window["changes_needed"]] == [("W101", "add a help-and-proxy window")]
+
+    page = (out / "index.html").read_text(encoding="utf-8")
+    cells = _cells(page, "community_too_small")
+    assert ">−119.49<" in cells["Margin m² (area − minimum)"] and 'class="n neg"' in cells["Margin m² (area − minimum)"]
+    assert "<b>A101</b> +119.49 m² building area" in cells["What must change"]
+    assert "fix: enlarge the building, or check that the tier and building facts are right" in cells["What must change"]
+    assert "add a help-and-proxy window" in _cells(page, "community_window_missing")["What must change"]
+    assert ">nothing<" in _cells(page, "community_new_pass")["What must change"]
+    assert ">+28.19<" in _cells(page, "community_new_pass")["Margin m² (area − minimum)"]
+    # the sign convention is said in the header's tooltip and in the legend
+    assert 'title="Margin = the area checked minus the tier&#x27;s minimum. Negative: short by that much' in page
+    assert "negative is the shortfall (−119.49 means 119.49 m² short)" in page
+    # findings are readable in place, grouped by clause (no collapsed list of them)
+    assert ("<div class=cl>Clause 1.2</div><ul class=fl><li class=\"sev-error\">[1] error A101 building area 480.51 m² "
+            "is below the 600.00 m² minimum") in cells["Findings by clause"]
+    assert "<summary>" not in cells["Findings by clause"]
+
+
+def test_not_measured_is_blank_and_a_missing_zone_of_a_checked_site_is_zero(tmp_path):
+    src = tmp_path / "in"
+    make_partial_site(src, "undecided", None)
+    make_partial_site(src, "checked", "community")
+    out = tmp_path / "out"
+    batch_run(str(src), "-o", str(out), "--no-images", "-j", "1", "--lang", "en")
+    assert _row(out, "undecided")["verdict"] == "undecided" and _row(out, "checked")["verdict"] == "fail"
+    with open(out / "summary.csv", encoding="utf-8-sig", newline="") as fh:
+        table = {r["site"]: r for r in csv.DictReader(fh)}
+    assert table["undecided"]["zone_comprehensive_service"] == "96.04"  # 9.8 × 9.8 m
+    assert table["undecided"]["zone_waiting_rest"] == "" and table["checked"]["zone_waiting_rest"] == "0.00"
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'class="n blank" data-label="waiting and rest zone m²" data-v="" title="A blank is not measured' in \
+        _cells(page, "undecided")["waiting and rest zone m²"]
+    assert '>0.00</td>' in _cells(page, "checked")["waiting and rest zone m²"]
+
+
+def test_implausible_values_are_flagged(tmp_path):
+    """A site outline drawn as an office: 1 800 m² in a 200 m² building."""
+    from planfit.batch.worker import implausible
+    from planfit.profile import Profile
+
+    src = tmp_path / "in"
+    make_partial_site(src, "outline", "community")
+    b = PlanBuilder(src / "big.dxf")
+    b.boundary(0, 0, 20, 10)
+    b.room(SIX_ZONES[0], 0.1, 0.1, 9.8, 9.8)
+    b.room("办公室", 15, -10, 60, 30)  # across the building outline, holding no other room
+    b.save()
+    (src / "big.planfit.toml").write_text('tier = "community"\nbuilt_before_2015 = false\n', encoding="utf-8")
+    out = tmp_path / "out"
+    batch_run(str(src), "-o", str(out), "--no-images", "-j", "1", "--lang", "en")
+    assert _row(out, "outline")["implausible"] == []
+    flags = _row(out, "big")["implausible"]
+    assert [(f["kind"], f["en"]) for f in flags] == [
+        ("room", "room “办公室” 1800.00 m² is larger than the building area 200.00 m² it is counted in: probably a "
+                 "site outline or a frame taken for a room")]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert ('<div class=warn title="Values probably misread: check the drawing before deciding on them">implausible: '
+            'room “办公室” 1800.00 m²') in _cells(page, "big")["Name"]
+
+    # a building area far outside what any tier needs (300–5000 m² in the Yantai profile): 30–50 000 m² is plausible
+    profile = Profile.load(None)
+    data = {"building_area": {"value": 4.5}, "floors": [], "rooms": []}
+    assert [f["en"] for f in implausible(data, profile)] == [
+        "building area 4.50 m² is outside 30–50000 m², an order of magnitude off what any tier needs: units or "
+        "outline probably misread"]
+    assert implausible({"building_area": {"value": 31.0}, "floors": [], "rooms": []}, profile) == []
+    assert len(implausible({"building_area": {"value": 50001.0}, "floors": [], "rooms": []}, profile)) == 1
+
+
+def test_thumbnails_show_the_floor_not_the_sheet(tmp_path):
+    from PIL import Image
+
+    src = tmp_path / "in"
+    make_site(src, "wide", width=60)  # a 60 × 20 m floor
+    out = tmp_path / "out"
+    batch_run(str(src), "-o", str(out), "-j", "1", "--lang", "en")
+    row = _row(out, "wide")
+    assert row["thumbs"] == ["wide/thumb-plan.png"] and row["images"] == ["wide/plan.png"]
+    thumb = Image.open(out / row["thumbs"][0])
+    sheet = Image.open(out / row["images"][0])
+    assert thumb.width <= 360 and thumb.height <= 270
+    # the floor's proportions, with a margin of 4 % of its longer side (2.4 m) all round: 64.8 × 24.8 m
+    assert abs(thumb.width / thumb.height - 64.8 / 24.8) < 0.05
+    assert abs(sheet.width / sheet.height - 3.0) > 1.0  # the sheet's are not
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="wide/plan.png"><img class="thumb" src="wide/thumb-plan.png"' in page
+
+
+def test_one_comparison_chart_per_batch_in_the_page_and_the_folder(tmp_path):
+    import base64
+    import re
+
+    src = tmp_path / "in"
+    make_site(src, "a", width=30)
+    make_partial_site(src, "b", None)
+    out = tmp_path / "out"
+    batch_run(str(src), "-o", str(out), "--no-images", "-j", "1", "--lang", "zh")
+    png = (out / "chart.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and (out / "chart.svg").read_text(encoding="utf-8").startswith("<?xml")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    inline = re.search(r'<figure id="chart"><img src="data:image/png;base64,([^"]+)" alt="([^"]+)"', page)
+    assert base64.b64decode(inline.group(1)) == png
+    assert inline.group(2).startswith("按排名列出各站点")
+    assert '<a href="chart.png">chart.png</a> <a href="chart.svg">chart.svg</a>' in page
+    # the page stays one offline file: no link to anything but the site folders and the chart files
+    assert not re.search(r'(src|href)="(https?:|//)', page)
+    for font in ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+                 "WenQuanYi Micro Hei"):
+        assert f'"{font}"' in page
+
+
+def test_the_chart_is_the_same_for_the_same_rows_and_matplotlib_loads_only_to_draw_it(tmp_path):
+    from planfit.batch.chart import write_chart
+
+    rows = [{"rank": 1, "site": "a", "name": "甲", "building_area": 700.0, "service_activity_area": 400.0,
+             "minimum": 600.0, "minimum_of": "building_area", "verdict": "pass", "zones": {"co_governance": 50.0}},
+            {"rank": 2, "site": "b", "name": "乙", "building_area": None, "service_activity_area": None,
+             "minimum": None, "verdict": "no-plan", "zones": {}}]
+    zones = {"co_governance": {"zh": "共治理事区", "en": "co-governance zone"}}
+    (tmp_path / "1").mkdir()
+    (tmp_path / "2").mkdir()
+    write_chart(tmp_path / "1", rows, zones, "en")
+    write_chart(tmp_path / "2", rows, zones, "en")
+    assert (tmp_path / "1" / "chart.svg").read_bytes() == (tmp_path / "2" / "chart.svg").read_bytes()
+    # a large batch charts its first 80 sites by rank and says so
+    from planfit.batch.chart import draw
+
+    many = [dict(rows[0], rank=i + 1, site=f"s{i}") for i in range(100)]
+    fig = draw(many, zones, "en")
+    assert fig.axes[0].get_yticklabels()[-1].get_text() == "80. 甲"
+    assert fig._suptitle.get_text() == "the first 80 of 100 sites by rank; the table lists them all"
+    code = ("import sys; import planfit.batch.html, planfit.batch.summary, planfit.batch.chart, planfit.cli.batch; "
+            "print('matplotlib' in sys.modules)")
+    res = subprocess.run([sys.executable, "-c", code], env=batch_env(), capture_output=True, text=True, timeout=120)
+    assert res.stdout.strip() == "False", res.stderr

@@ -8,28 +8,61 @@ from text.
 
 from __future__ import annotations
 
+import base64
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from ..messages import msg, template
-from .summary import TIER_ORDER
+from ..messages import join, msg, template
+from .summary import TIER_ORDER, zone_value
 from .worker import VERDICT_ORDER
 
 VERDICTS = ("pass", "fail", "undecided", "no-plan", "error")
 SEVERITIES = ("error", "warning", "info")
 
+FONTS = ('"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",'
+         '"WenQuanYi Micro Hei",sans-serif')
+
 CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:1.2em;color:#222}
-h1{font-size:1.3em} .bar{margin:.6em 0} .bar input{width:18em}
-table{border-collapse:collapse;font-size:13px} th,td{border:1px solid #ccc;padding:3px 5px;vertical-align:top}
-th{background:#f3f3f3;position:sticky;top:0} th.s{cursor:pointer;user-select:none} th.s:hover{background:#e4e4e4}
+*{box-sizing:border-box}
+body{font-family:%s;margin:1em;color:#222;line-height:1.4}
+h1{font-size:1.3em;margin:.2em 0} .bar{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.4em;align-items:center}
+.bar input{width:18em;max-width:100%%} small{color:#666}
+.wrap{overflow-x:auto} table{border-collapse:collapse;font-size:13px}
+th,td{border:1px solid #ccc;padding:3px 5px;vertical-align:top}
+th{background:#f3f3f3;position:sticky;top:0;font-weight:600;word-break:keep-all} th.s{cursor:pointer;user-select:none}
+th.s:hover{background:#e4e4e4} th[title]{text-decoration:underline dotted}
 th[aria-sort=ascending]::after{content:" \\25B2"} th[aria-sort=descending]::after{content:" \\25BC"}
-td.n{text-align:right;font-variant-numeric:tabular-nums} img.thumb{width:150px;height:auto;border:1px solid #ddd}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.tier{min-width:6em;max-width:8em} td.verdict{word-break:keep-all} td.name{min-width:10em;max-width:15em;overflow-wrap:anywhere}
+td.changes{min-width:14em;max-width:22em} td.findings{min-width:18em;max-width:28em}
+td.files{min-width:9em;max-width:14em;word-break:break-all;font-size:12px} td.n small{white-space:normal}
+td.thumb{width:172px} img.thumb{width:160px;height:auto;border:1px solid #ddd;background:#fff}
 .v-pass{background:#e3f4e1} .v-fail{background:#fbe3e1} .v-undecided{background:#fff3cd} .v-error{background:#eee}
-.v-no-plan{background:#eee} .err{color:#a00} details{max-width:34em} details ul{margin:.2em 0 .4em 1.1em;padding:0}
-.sev-error{color:#a00} .sev-warning{color:#8a5a00} .sev-info{color:#555} small{color:#666}
-"""
+.v-no-plan{background:#eee} .err{color:#a00} .neg{color:#a00} .pos{color:#176117}
+.warn{background:#fff0c2;border-left:3px solid #d19a00;padding:1px 4px;margin:2px 0;font-size:12px}
+td.flag{background:#fff0c2} td.flag::after{content:" \\26A0"}
+.sev-error{color:#a00} .sev-warning{color:#8a5a00} .sev-info{color:#555}
+ul.fl,ol.ch{margin:.1em 0 .4em 1.2em;padding:0} ul.fl li,ol.ch li{margin:.1em 0} .cl{font-weight:600;margin-top:.2em}
+details summary{cursor:pointer;color:#555}
+figure{margin:1em 0} figure img{max-width:100%%;height:auto;border:1px solid #eee}
+.legend{font-size:13px;background:#f8f8f8;border:1px solid #e4e4e4;padding:.4em .8em;max-width:60em}
+.legend p{margin:.2em 0}
+@media (max-width:700px){
+  body{margin:.5em}
+  .wrap{overflow-x:visible}
+  table,thead,tbody,tr,th,td{display:block;width:auto;max-width:none;min-width:0}
+  thead{display:none}
+  tr{border:1px solid #bbb;border-radius:6px;margin:0 0 .8em;padding:.3em;background:#fff}
+  td{border:none;border-bottom:1px solid #eee;padding:3px 2px;text-align:left!important;white-space:normal!important;
+     overflow-wrap:anywhere}
+  td::before{content:attr(data-label);display:block;font-size:11px;color:#666}
+  td.blank,td.empty{display:none}
+  tr{display:grid;grid-template-columns:1fr 1fr;column-gap:.6em}
+  td.thumb,td.name,td.changes,td.findings,td.files,td.tier{grid-column:1/-1;max-width:none;min-width:0;width:auto}
+  td.thumb::before{display:none} img.thumb{width:100%%}
+}
+""" % FONTS
 
 JS = """
 (function(){
@@ -91,102 +124,178 @@ def _severity(sev: Any, lang: str) -> str:
     return msg(f"severity.{sev}", lang) if sev in SEVERITIES else str(sev)
 
 
+def _signed(v: Any) -> str:
+    """A margin with its sign, minus as U+2212: +166.52, −119.49."""
+    if v is None:
+        return ""
+    return f"{v:+.2f}".replace("-", "\u2212")
+
+
 def _findings_html(findings: list[dict[str, Any]], lang: str) -> str:
-    groups: dict[str, list[dict[str, Any]]] = {}
+    """Findings grouped by clause, then by rule: each rule's first finding in full, the others of the same
+    rule in a list that opens in place."""
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for f in findings:
-        groups.setdefault(str(f.get("clause") or ""), []).append(f)
+        groups.setdefault(str(f.get("clause") or ""), {}).setdefault(str(f.get("code")), []).append(f)
     parts = []
-    for clause, fs in groups.items():
-        items = "".join(
-            f'<li class="sev-{_e(f.get("severity"))}">[{_e(f.get("n"))}] '
-            f'{_e(_severity(f.get("severity"), lang))} {_e(f.get("code"))} '
-            f'{_e(f.get("message_" + lang) or f.get("message_en"))}</li>' for f in fs)
+    for clause, codes in groups.items():
+        items = []
+        for code, fs in codes.items():
+            def line(f: dict[str, Any]) -> str:
+                return (f'[{_e(f.get("n"))}] {_e(_severity(f.get("severity"), lang))} {_e(f.get("code"))} '
+                        f'{_e(f.get("message_" + lang) or f.get("message_en"))}')
+            first, rest = fs[0], fs[1:]
+            more = ""
+            if rest:
+                more = (f"<details><summary>{_e(msg('html.more', lang, n=len(rest)))}</summary><ul class=fl>"
+                        + "".join(f'<li class="sev-{_e(f.get("severity"))}">{line(f)}</li>' for f in rest)
+                        + "</ul></details>")
+            items.append(f'<li class="sev-{_e(first.get("severity"))}">{line(first)}{more}</li>')
         label = clause if clause[:1].isdigit() else msg("clause.drawing", lang)
-        parts.append(f"<b>{_e(msg('html.clause', lang))} {_e(label)}</b><ul>{items}</ul>")
+        parts.append(f'<div class=cl>{_e(msg("html.clause", lang))} {_e(label)}</div><ul class=fl>{"".join(items)}</ul>')
     return "".join(parts)
 
 
+def _changes_html(r: dict[str, Any], verdict: str, lang: str) -> str:
+    """What must change: each change with its rule, the number of findings and the remedy. A rule planfit
+    could not decide says what it needs instead of a remedy; rules undecided for the same reason are one
+    entry."""
+    items: list[tuple[list[str], str, str | None]] = []
+    for c in r.get("changes_needed") or []:
+        text = c.get(lang) or c.get("en") or ""
+        if c.get("undecided"):  # the message says it could not be decided and what is needed
+            same = next((i for i in items if i[1] == text and i[2] is None), None)
+            if same:
+                same[0].append(str(c.get("code")))
+                continue
+            items.append(([str(c.get("code"))], text, None))
+            continue
+        if c.get("findings", 0) > 1:
+            text += msg("html.change_findings", lang, n=c["findings"])
+        items.append(([str(c.get("code"))], text, c.get(f"remedy_{lang}") or c.get("remedy_en")))
+    if not items:
+        return _e(msg("html.no_changes", lang)) if verdict == "pass" else ""
+    return "<ol class=ch>" + "".join(
+        f"<li><b>{_e(join(codes, lang))}</b> {_e(text)}"
+        + (f"<br><small>{_e(msg('html.remedy', lang))}{_e(remedy)}</small>" if remedy else "") + "</li>"
+        for codes, text, remedy in items) + "</ol>"
+
+
 def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], zones: dict[str, dict[str, str]],
-         tiers: dict[str, dict[str, Any]], lang: str, subtitle: str = "") -> str:
-    """The page, rows in the given order. findings: site → report findings; zones/tiers: id → names."""
+         tiers: dict[str, dict[str, Any]], lang: str, subtitle: str = "", chart: bytes | None = None,
+         chart_files: tuple[str, ...] = ()) -> str:
+    """The page, rows in the given order. findings: site → report findings; zones/tiers: id → names;
+    chart: the comparison chart as PNG bytes, shown inline (the page stays one file); chart_files: its
+    files in the output folder, linked."""
     L = lang
     zone_ids = list(zones)
+    tips = {"margin": msg("html.margin_tip", L), "minimum": msg("html.minimum_tip", L),
+            "changes": msg("html.changes_tip", L)}
     head = [("thumb", None), ("rank", "num"), ("name", "text"), ("tier", "num"), ("verdict", "num"),
-            ("building_area", "num"), ("minimum", "num"), ("margin", "num")]
-    cols = "".join(
-        f'<th{" class=s" if typ else ""}{f" data-type={typ}" if typ else ""} data-key="{key}">{_e(msg(f"html.{key}", L))}</th>'
-        for key, typ in head)
-    cols += "".join(f'<th class=s data-type=num data-key="zone_{_e(z)}">{_e(zones[z].get(L, z))} m²</th>'
-                    for z in zone_ids)
-    cols += "".join(f'<th class=s data-type={typ} data-key="{key}">{_e(msg(f"html.{key}", L))}</th>' for key, typ in
+            ("building_area", "num"), ("minimum", "num"), ("margin", "num"), ("changes", None)]
+    labels: list[str] = []
+
+    def th(key: str, typ: str | None, text: str, tip: str | None = None) -> str:
+        labels.append(text)
+        return (f'<th{" class=s" if typ else ""}{f" data-type={typ}" if typ else ""} data-key="{_e(key)}"'
+                f'{f" title={chr(34)}{_e(tip)}{chr(34)}" if tip else ""}>{_e(text)}</th>')
+
+    cols = "".join(th(key, typ, msg(f"html.{key}", L), tips.get(key)) for key, typ in head)
+    cols += "".join(th(f"zone_{z}", "num", f"{zones[z].get(L, z)} m²", msg("html.blank_tip", L)) for z in zone_ids)
+    cols += "".join(th(key, typ, msg(f"html.{key}", L)) for key, typ in
                     (("zones_missing", "num"), ("windows", "num"), ("equipment", "num"), ("errors", "num"),
                      ("warnings", "num"), ("infos", "num"), ("highest_tier_met", "num")))
-    cols += f'<th data-key="findings">{_e(msg("html.findings", L))}</th><th data-key="files">{_e(msg("html.files", L))}</th>'
+    cols += th("findings", None, msg("html.findings", L)) + th("files", None, msg("html.files", L))
 
     body = []
     for r in rows:
         verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict") or "error"
         imgs = r.get("images") or []
-        thumb = (f'<a href="{_url(imgs[0])}"><img class="thumb" src="{_url(imgs[0])}" alt="{_e(r.get("name"))}"></a>'
-                 if imgs else "")
+        thumbs = r.get("thumbs") or imgs
+        thumb = (f'<a href="{_url(imgs[0])}"><img class="thumb" src="{_url(thumbs[0])}" alt="{_e(r.get("name"))}"></a>' if imgs else "")
         tier = r.get("tier")
         tier_label = (tiers.get(tier) or {}).get(L, tier) if tier else ""
         top = r.get("highest_tier_met")
         top_label = (tiers.get(top) or {}).get(L, top) if top else ""
-        mins = _num(r.get("minimum"))
+        mins = _e(_num(r.get("minimum")))
         if mins and r.get("minimum_of") == "service_activity_area":
-            mins += msg("html.of_service", L)
+            mins += f'<br><small>{_e(msg("html.of_service", L))}</small>'
+        flags = r.get("implausible") or []
+        area_flag = next((f for f in flags if f.get("kind") == "building_area"), None)
+        tip = _e(msg("html.implausible_tip", L))
+        warn = "".join(f'<div class=warn title="{tip}">{_e(msg("html.implausible_item", L, text=f.get(L) or f.get("en")))}</div>'
+                       for f in flags)
+        margin = r.get("margin")
         cells = [
-            f"<td>{thumb}</td>",
-            f'<td class=n data-v="{r.get("rank")}">{r.get("rank")}</td>',
-            f'<td data-v="{_e(r.get("name"))}">{_e(r.get("name"))}<br><small>{_e(", ".join(r.get("inputs") or []))}'
-            f"</small></td>",
-            f'<td data-v="{TIER_ORDER[tier] if tier in TIER_ORDER else ""}">{_e(tier_label)}</td>',
-            f'<td class="v-{_e(verdict)}" data-v="{VERDICT_ORDER.get(verdict, 5)}">'
-            f'{_e(msg(f"html.verdicts.{verdict}", L) if verdict in VERDICTS else verdict)}</td>',
+            ("thumb", thumb),
+            ("n", f"{r.get('rank')}", r.get("rank")),
+            ("name", f'{_e(r.get("name"))}<br><small>{_e(", ".join(r.get("inputs") or []))}</small>{warn}',
+             r.get("name")),
+            ("tier", _e(tier_label), TIER_ORDER[tier] if tier in TIER_ORDER else ""),
+            (f"verdict v-{_e(verdict)}",
+             _e(msg(f"html.verdicts.{verdict}", L) if verdict in VERDICTS else verdict), VERDICT_ORDER.get(verdict, 5)),
+            ("n flag" if area_flag else "n", _e(_num(r.get("building_area"))), _num(r.get("building_area")),
+             area_flag.get(L) if area_flag else None),
+            ("n", mins, _num(r.get("minimum"))),
+            ("n " + ("neg" if margin is not None and margin < 0 else "pos" if margin is not None else ""),
+             _e(_signed(margin)), _num(margin), tips["margin"] if margin is not None else None),
+            ("changes", _changes_html(r, verdict, L)),
         ]
-        for key in ("building_area", "minimum", "margin"):
-            v = _num(r.get(key))
-            cells.append(f'<td class=n data-v="{_e(v)}">{_e(mins if key == "minimum" else v)}</td>')
         for z in zone_ids:
-            v = _num((r.get("zones") or {}).get(z)) if not r.get("error") or r.get("zones") else ""
-            if v == "" and not r.get("error"):
-                v = "0.00"
-            cells.append(f'<td class=n data-v="{_e(v)}">{_e(v)}</td>')
+            v = _num(zone_value(r, z))
+            cells.append(("n", _e(v), v, None if v else msg("html.blank_tip", L)))
         missing = r.get("zones_missing") or []
-        cells.append(f'<td data-v="{len(missing) if not r.get("error") or r.get("tier") else ""}">'
-                     f'{_e("、".join(zones.get(z, {}).get(L, z) for z in missing))}</td>')
+        cells.append(("", _e("、".join(zones.get(z, {}).get(L, z) for z in missing) if L == "zh" else
+                             ", ".join(zones.get(z, {}).get(L, z) for z in missing)),
+                      len(missing) if not r.get("error") or r.get("tier") else ""))
         for key in ("windows", "equipment", "errors", "warnings", "infos"):
             v = "" if r.get("error") and r.get("verdict") in (None, "error") else r.get(key)
-            cells.append(f'<td class=n data-v="{_e(v)}">{_e(v)}</td>')
-        cells.append(f'<td data-v="{TIER_ORDER[top] if top in TIER_ORDER else ""}">{_e(top_label)}</td>')
+            cells.append(("n", _e(v), v))
+        cells.append(("tier", _e(top_label), TIER_ORDER[top] if top in TIER_ORDER else ""))
         fs = findings.get(r["site"]) or []
-        detail = ""
-        if r.get("error"):
-            detail += f'<div class="err">{_e(r["error"])}</div>'
+        detail = f'<div class="err">{_e(r["error"])}</div>' if r.get("error") else ""
         if r.get("changed_since"):  # planfit batch --baseline
             detail += f'<div class="since">Δ {_e(r["changed_since"])}</div>'
-        if fs:
-            detail += (f"<details><summary>{len(fs)}</summary>{_findings_html(fs, L)}</details>")
-        cells.append(f"<td>{detail}</td>")
+        detail += _findings_html(fs, L)
+        cells.append(("findings", detail))
         links = []
         if r.get("report"):
             links.append(f'<a href="{_url(r["report"])}">{_e(msg("html.report", L))}</a>')
         links += [f'<a href="{_url(p)}">{_e(p.rsplit("/", 1)[-1])}</a>' for p in imgs]
-        cells.append(f"<td>{'<br>'.join(links)}</td>")
+        cells.append(("files", "<br>".join(links)))
+        tds = []
+        for label, cell in zip(labels, cells):
+            cls, content = cell[0], cell[1]
+            if not content:
+                cls = (cls + " blank").strip()
+            attrs = f' class="{cls}"' if cls else ""
+            attrs += f' data-label="{_e(label)}"'
+            if len(cell) > 2:
+                attrs += f' data-v="{_e(cell[2])}"'
+            if len(cell) > 3 and cell[3]:
+                attrs += f' title="{_e(cell[3])}"'
+            tds.append(f"<td{attrs}>{content}</td>")
         body.append(f'<tr id="site-{_e(r["site"])}" data-rank="{r.get("rank")}" data-verdict="{_e(verdict)}">'
-                    + "".join(cells) + "</tr>")
+                    + "".join(tds) + "</tr>")
 
     options = "".join(f'<option value="{v}">{_e(msg(f"html.verdicts.{v}", L))}</option>' for v in VERDICTS)
+    legend = (f'<div class=legend><b>{_e(msg("html.legend", L))}</b>'
+              + "".join(f"<p>{_e(msg(k, L))}</p>" for k in ("html.legend_margin", "html.legend_blank",
+                                                           "html.legend_implausible", "html.hint")) + "</div>")
+    figure = ""
+    if chart:
+        links = " ".join(f'<a href="{_url(f)}">{_e(f)}</a>' for f in chart_files)
+        figure = (f'<figure id="chart"><img src="data:image/png;base64,{base64.b64encode(chart).decode("ascii")}" '
+                  f'alt="{_e(msg("html.chart_alt", L))}"><figcaption><small>{_e(msg("html.chart", L))}'
+                  f'{" · " + _e(msg("html.chart_files", L)) + links if links else ""}</small></figcaption></figure>\n')
     return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if L == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(msg('html.title', L))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<h1>{_e(msg('html.title', L))}</h1>\n<p><small>{_e(subtitle)}</small></p>\n"
+        f"<h1>{_e(msg('html.title', L))}</h1>\n<p><small>{_e(subtitle)}</small></p>\n{legend}\n"
         f'<div class="bar"><label>{_e(msg("html.filter", L))} <input id="q" type="search"></label> '
         f'<select id="verdict"><option value="">{_e(msg("html.all", L))}</option>{options}</select> '
         f'<span id="count" data-template="{_e(template("html.shown", L))}"></span></div>\n'
-        f"<p><small>{_e(msg('html.hint', L))}</small></p>\n"
-        f'<table id="sites">\n<thead><tr>{cols}</tr></thead>\n<tbody>\n' + "\n".join(body)
-        + f"\n</tbody>\n</table>\n<script>{JS}</script>\n</body>\n</html>\n"
+        f'<div class="wrap"><table id="sites">\n<thead><tr>{cols}</tr></thead>\n<tbody>\n' + "\n".join(body)
+        + f"\n</tbody>\n</table></div>\n{figure}<script>{JS}</script>\n</body>\n</html>\n"
     )

@@ -22,6 +22,19 @@ NUMERIC = ("rank", "building_area", "service_activity_area", "minimum", "margin"
 TIER_ORDER = {"county": 0, "street": 1, "community": 2, "rural": 3}
 
 
+MEASURED = ("pass", "fail")  # verdicts whose zone areas were all measured (a zone without rooms is 0)
+
+
+def zone_value(row: dict[str, Any], zone: str) -> float | None:
+    """A zone's area, 0.0 for a zone a checked plan lacks, None (blank) where nothing was measured: an
+    undecided site, one without a plan, an error row."""
+    v = (row.get("zones") or {}).get(zone)
+    if v is not None:
+        return v
+    verdict = "error" if row.get("error") and row.get("verdict") in (None, "error") else row.get("verdict")
+    return 0.0 if verdict in MEASURED else None
+
+
 def _rank_key(item: tuple[int, dict[str, Any]]):
     i, r = item
     m, a = r.get("margin"), r.get("building_area")
@@ -70,7 +83,8 @@ def csv_columns(zone_ids: list[str], baseline: bool = False) -> list[str]:
     return (["rank", "site", "name", "tier", "verdict", "building_area", "service_activity_area", "minimum",
              "minimum_of", "margin"] + [f"zone_{z}" for z in zone_ids]
             + ["zones_missing", "windows", "equipment", "errors", "warnings", "infos", "highest_tier_met",
-               "changes_needed"] + (["changed_since"] if baseline else []) + ["error", "inputs", "report", "images"])
+               "changes_needed"] + (["changed_since"] if baseline else []) + ["implausible", "error", "inputs", "report",
+                                                                              "images"])
 
 
 def csv_headers(zone_ids: list[str], lang: str, zones: dict[str, dict[str, str]] | None = None,
@@ -112,9 +126,8 @@ def to_csv(rows: list[dict[str, Any]], zone_ids: list[str], lang: str, zones: di
             elif c == "zones_missing":
                 out.append(("、" if lang == "zh" else ";").join(word("zone", z) for z in r.get(c) or []))
             elif c.startswith("zone_"):
-                v = r.get("zones", {}).get(c[5:])
-                out.append(_num(v) if v is not None else ("" if r.get("error") and not r.get("zones") else "0.00"))
-            elif c == "changes_needed":
+                out.append(_num(zone_value(r, c[5:])))
+            elif c in ("changes_needed", "implausible"):
                 out.append(("；" if lang == "zh" else "; ").join(str(m.get(lang) or m.get("en") or m.get("code"))
                                                               for m in r.get(c) or []))
             elif c in ("inputs", "images"):

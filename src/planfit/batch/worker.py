@@ -52,7 +52,8 @@ def base_row(task: dict[str, Any]) -> dict[str, Any]:
             "tier": None, "verdict": "error", "building_area": None, "service_activity_area": None,
             "minimum": None, "minimum_of": None, "margin": None, "zones": {}, "zones_missing": [],
             "windows": 0, "equipment": 0, "errors": 0, "warnings": 0, "infos": 0, "highest_tier_met": None,
-            "changes_needed": [], "failing": False, "error": None, "report": None, "images": []}
+            "changes_needed": [], "implausible": [], "failing": False, "error": None, "report": None, "images": [],
+            "thumbs": []}
 
 
 def _minimum(data: dict[str, Any], profile) -> tuple[float | None, str | None]:
@@ -75,6 +76,65 @@ def _minimum(data: dict[str, Any], profile) -> tuple[float | None, str | None]:
                 pick = max if status == "passed" else min
                 return float(pick(m.minimum for m in open_)), measure
     return None, None
+
+
+def changes_needed(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """What must change: the tier margin's changes, then every other rule with an error finding, each with
+    the remedy of its first finding and the number of its findings. `measured` and `required` come from the
+    first finding (m² gaps, counts), `undecided` when planfit could not decide the rule."""
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for f in data.get("findings", []):
+        by_code.setdefault(str(f.get("code")), []).append(f)
+    out = []
+    seen = set()
+    for m in (data.get("margin") or {}).get("missing", []):
+        code = str(m.get("code"))
+        fs = by_code.get(code, [])
+        first = fs[0] if fs else {}
+        out.append({"code": code, "zh": m.get("zh"), "en": m.get("en"), "remedy_zh": first.get("remedy_zh"),
+                    "remedy_en": first.get("remedy_en"), "findings": len(fs), "undecided": bool(first.get("undecided"))})
+        seen.add(code)
+    for code, fs in by_code.items():
+        errors = [f for f in fs if f.get("severity") == "error"]
+        if code in seen or not errors:
+            continue
+        first = errors[0]
+        out.append({"code": code, "zh": first.get("message_zh"), "en": first.get("message_en"),
+                    "remedy_zh": first.get("remedy_zh"), "remedy_en": first.get("remedy_en"),
+                    "findings": len(errors), "undecided": bool(first.get("undecided"))})
+    return out
+
+
+def implausible(data: dict[str, Any], profile) -> list[dict[str, Any]]:
+    """Values that are probably misread (tolerances.toml [plausibility]): a room larger than the building
+    area it is counted in (a site outline or title frame taken for a room), a building area far outside what
+    any center of the profile needs (units or outline wrong). Each with its message in both languages."""
+    from ..messages import both
+    from ..tolerances import tolerances
+
+    tol = tolerances()["plausibility"]
+    out = []
+    total = (data.get("building_area") or {}).get("value")
+    floors = {f["id"]: f.get("building_area") for f in data.get("floors", [])}
+    for r in data.get("rooms", []):
+        area = r.get("area")
+        building = floors.get(r.get("floor"))
+        if not building:  # a room outside every floor is counted against the whole building
+            building = total
+        if area is None or not building or area <= tol["room_over_building"] * building:
+            continue
+        zh, en = both("batch.implausible.room", room=r.get("name") or r.get("id"), area=f"{area:.2f}",
+                      building=f"{building:.2f}")
+        if all(o["en"] != en for o in out):  # one room drawn twice (two outlines, one label) is said once
+            out.append({"kind": "room", "id": r.get("id"), "zh": zh, "en": en})
+    minimums = [float(m.minimum) for m in profile.minimums]
+    if total is not None and minimums:
+        low, high = tol["building_area_low"] * min(minimums), tol["building_area_high"] * max(minimums)
+        if not low <= total <= high:
+            zh, en = both("batch.implausible.building_area", area=f"{total:.2f}", low=f"{low:.0f}",
+                          high=f"{high:.0f}")
+            out.append({"kind": "building_area", "id": None, "zh": zh, "en": en})
+    return out
 
 
 def row_from_run(task: dict[str, Any], data: dict[str, Any], profile, fail_on: str) -> dict[str, Any]:
@@ -102,8 +162,8 @@ def row_from_run(task: dict[str, Any], data: dict[str, Any], profile, fail_on: s
     row["errors"], row["warnings"], row["infos"] = (int(counts.get(k, 0)) for k in ("error", "warning", "info"))
     margin = data.get("margin") or {}
     row["highest_tier_met"] = margin.get("highest_tier_met")
-    row["changes_needed"] = [{"code": m.get("code"), "zh": m.get("zh"), "en": m.get("en")}
-                             for m in margin.get("missing", [])]
+    row["changes_needed"] = changes_needed(data)
+    row["implausible"] = implausible(data, profile)
     if fail_on != "never":
         threshold = SEVERITY_RANK[fail_on]
         row["failing"] = any(SEVERITY_RANK.get(f.get("severity"), 0) >= threshold for f in data.get("findings", []))
@@ -187,6 +247,9 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
                                    lang=options.get("lang", "en"))
                 names = list(dict.fromkeys(Path(p.path).name for p in pages))
                 row["images"] = [f"{task['site']}/{n}" for n in names]
+                from .thumbs import write_thumbnails
+
+                row["thumbs"] = [f"{task['site']}/{n}" for n in write_thumbnails(run, pages, tmp)]
             except Exception as exc:
                 if os.environ.get("PLANFIT_DEBUG"):
                     raise
@@ -231,7 +294,7 @@ def load_done(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any] |
         return None
     if row.get("error") or row.get("inputs") != task["inputs"]:
         return None
-    files = [row.get("report")] + list(row.get("images") or [])
+    files = [row.get("report")] + list(row.get("images") or []) + list(row.get("thumbs") or [])
     if not all(f and (Path(options["outdir"]) / f).is_file() for f in files):
         return None
     return row

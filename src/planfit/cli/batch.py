@@ -19,6 +19,17 @@ SORT_CHOICES = ("rank", "input", "site", "name", "tier", "verdict", "building_ar
                 "minimum", "margin", "windows", "equipment", "errors", "warnings", "infos", "highest_tier_met")
 
 
+def _chart(out: Path, rows, zones, lang: str) -> tuple[bytes | None, tuple[str, ...]]:
+    """OUTDIR/chart.png and chart.svg, and the PNG for the page; without matplotlib, no chart."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return None, ()
+    from ..batch.chart import write_chart
+
+    return write_chart(out, rows, zones, lang), ("chart.png", "chart.svg")
+
+
 def _default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -214,7 +225,9 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
         try:
             write_atomic(out / "summary.json", summary.to_json(ordered, meta))
             write_atomic(out / "summary.csv", summary.to_csv(ordered, list(zones), lang, zones, tiers))
-            write_atomic(out / "index.html", html.page(ordered, findings, zones, tiers, lang, subtitle))
+            png, chart_files = _chart(out, ordered, zones, lang)
+            write_atomic(out / "index.html", html.page(ordered, findings, zones, tiers, lang, subtitle, png,
+                                                       chart_files))
         except OSError as exc:
             raise output_error(outdir, exc, lang) from None
 
