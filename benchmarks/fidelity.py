@@ -63,8 +63,9 @@ def load_truth(path: Path = TRUTH) -> tuple[dict, dict]:
 # --- running planfit --------------------------------------------------------------------------------------
 
 
-def run_check(path: Path, workdir: Path) -> dict:
-    """planfit check in its own process: the JSON report, seconds, peak memory (MB), exit code."""
+def run_check(path: Path, workdir: Path, parse: bool = True) -> dict:
+    """planfit check in its own process: the JSON report, seconds, peak memory (MB), exit code.
+    parse=False leaves the report in workdir/report.json (read it with load_report)."""
     out, err = workdir / "report.json", workdir / "stderr.txt"
     out.unlink(missing_ok=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -76,14 +77,17 @@ def run_check(path: Path, workdir: Path) -> dict:
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    report = None
-    if out.exists():
-        try:
-            report = json.loads(out.read_text(encoding="utf-8"))
-        except ValueError:
-            report = None
-    return {"report": report, "seconds": seconds, "peak_mb": peak_mb, "code": proc.returncode,
+    return {"report": load_report(out) if parse else None, "seconds": seconds, "peak_mb": peak_mb, "code": proc.returncode,
             "stderr": err.read_text(encoding="utf-8", errors="replace")[-400:]}
+
+
+def load_report(out: Path) -> dict | None:
+    if not out.exists():
+        return None
+    try:
+        return json.loads(out.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
 
 
 # --- the drawing's texts, read apart from planfit -----------------------------------------------------------
@@ -274,9 +278,12 @@ def row(c: dict) -> list[str]:
         for _name, kind in c["wrong"]:
             kinds[kind] = kinds.get(kind, 0) + 1
         wrong += " (" + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")"
-    enclosed = "–" if c.get("enclosed") is None else (
-        f"{c['enclosed_became']} of {c['enclosed']} ({c['enclosed_became'] / c['enclosed']:.0%})" if c["enclosed"]
-        else "0")
+    if c.get("enclosed") is None or not c["labels"]:
+        enclosed = "–"
+    elif c["enclosed"]:
+        enclosed = f"{c['enclosed_became']} of {c['enclosed']} ({c['enclosed_became'] / c['enclosed']:.0%})"
+    else:
+        enclosed = "none enclosed"
     extra = []
     if c["numbered"] is not None:
         extra.append(f"numbered {c['numbered']}")
@@ -343,10 +350,18 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     defaults, files = load_truth(Path(args.truth))
     results = []
+    paths = drawings(args.files)
+    # every check first, while this process is small: a child's peak memory (ru_maxrss) starts from
+    # what its parent held when it was started
     with tempfile.TemporaryDirectory() as tmp:
-        for path in drawings(args.files):
+        runs = []
+        for n, path in enumerate(paths):
+            work = Path(tmp) / str(n)
+            work.mkdir()
+            runs.append(run_check(path, work, parse=False))
+        for n, (path, run) in enumerate(zip(paths, runs)):
+            run["report"] = load_report(Path(tmp) / str(n) / "report.json")
             spec = files.get(path.name, {})
-            run = run_check(path, Path(tmp))
             texts = read_texts(path)
             inside, error = None, ""
             try:
