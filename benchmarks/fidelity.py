@@ -233,6 +233,8 @@ def compare(path: Path, run: dict, texts: list[dict], defaults: dict, spec: dict
         "enclosed": None if enclosed_labels is None else len(enclosed_labels),
         "enclosed_became": None if enclosed_labels is None else sum(t["handle"] in label_handles
                                                                     for t in enclosed_labels),
+        "enclosed_missed": [] if enclosed_labels is None else [f"{t['handle']} {t['first']}" for t in enclosed_labels
+                                                               if t["handle"] not in label_handles],
         "written": len(written), "agree": agree, "explained": explained_n, "unexplained": unexplained,
         "wrong": wrong, "numbered": numbered, "unused_texts": _unused_texts(data),
         "verdict": data.get("verdict", f"exit {run['code']}") if data else f"exit {run['code']}",
@@ -333,6 +335,9 @@ def details(results: list[dict]) -> str:
         if c["wrong"]:
             out.append(f"{c['file']}: rooms made from texts that are not room names: "
                        + ", ".join(f"{name} ({kind})" for name, kind in c["wrong"]))
+        if c.get("enclosed_missed"):
+            out.append(f"{c['file']}: enclosed labels that did not become rooms ({len(c['enclosed_missed'])}): "
+                       + ", ".join(c["enclosed_missed"]))
         for u in c.get("unexplained", []):
             out.append(f"{c['file']}: written area off by more than 2 %, not explained: {u}")
         if c.get("enclosure_error"):

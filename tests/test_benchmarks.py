@@ -85,7 +85,7 @@ def test_enclosed_labels_are_those_inside_a_room_sized_outline_or_wall_face_and_
                                                                                       handle["STORE"]}
 
     texts = [{"handle": h, "layer": "RM", "kind": "TEXT", "first": n, "joined": n}
-             for h, n in (("K1", "KITCHEN"), ("B1", "BEDROOM"), ("H1", "HALL"))]
+             for h, n in (("K1", "KITCHEN"), ("B1", "BEDROOM"), ("H1", "HALL"), ("S1", "STORE"))]
     rooms = [{"name": "BEDROOM", "area": 10.0, "written_area": 12.0, "provenance": {"label_handles": ["B1"]}},
              {"name": "HALL", "area": 10.0, "written_area": 20.0, "provenance": {"label_handles": ["H1"]}},
              {"name": "KITCHEN", "area": 10.0, "written_area": 11.0, "provenance": {"label_handles": ["K1"]}}]
@@ -94,11 +94,13 @@ def test_enclosed_labels_are_those_inside_a_room_sized_outline_or_wall_face_and_
     spec = {"written_area_explained": [{"handle": "B1", "reason": "the unit's area"},
                                        {"handle": "H1", "reason": "written, but no D101 finding"}]}
     defaults, _files = fidelity.load_truth()
-    c = fidelity.compare(Path("corpus.dxf"), run, texts, defaults, spec, inside={"B1", "K1"})
-    # two labels enclosed, both became rooms; of three written areas none agrees, one is reported and explained
-    assert (c["labels"], c["became"], c["enclosed"], c["enclosed_became"]) == (3, 3, 2, 2)
+    c = fidelity.compare(Path("corpus.dxf"), run, texts, defaults, spec, inside={"B1", "K1", "S1"})
+    # three labels enclosed, two became rooms; of three written areas none agrees, one is reported and explained
+    assert (c["labels"], c["became"], c["enclosed"], c["enclosed_became"]) == (4, 3, 3, 2)
     assert (c["written"], c["agree"], c["explained"]) == (3, 0, 1)
+    assert c["enclosed_missed"] == ["S1 STORE"]
     assert [u.split(" (")[0] for u in c["unexplained"]] == ["HALL", "KITCHEN"]
     assert "no D101 finding" in c["unexplained"][0] and "no reason in the truth file" in c["unexplained"][1]
-    assert fidelity.row(c)[5:8] == ["3 (100%)", "2 of 2 (100%)", "0 of 3, 1 explained"]
-    assert fidelity.total([c])[4:9] == ["3", "3 (100%)", "2 of 2 (100%)", "0 of 3, 1 explained", "0"]
+    assert fidelity.row(c)[5:8] == ["3 (75%)", "2 of 3 (67%)", "0 of 3, 1 explained"]
+    assert fidelity.total([c])[4:9] == ["4", "3 (75%)", "2 of 3 (67%)", "0 of 3, 1 explained", "0"]
+    assert "corpus.dxf: enclosed labels that did not become rooms (1): S1 STORE" in fidelity.details([c])
