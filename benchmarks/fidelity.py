@@ -15,10 +15,12 @@ benchmarks/fidelity_truth.toml:
   face of the wall linework with its openings closed, both found by planfit's
   own reading and measuring functions; and how many of them became rooms;
 - rooms carrying a written area, and how many agree with the measured area
-  within 2 % (disagreements the truth file explains are counted apart);
+  within 2 % (a disagreement the report gives a D101 finding for and the truth
+  file explains, by label handle and reason, is counted apart; any other is
+  listed under the table);
 - rooms made from texts that are not room names (title, table, road, note,
   site, block), by kind;
-- verdict, time, peak memory.
+- verdict, time, peak memory; a last row totals the corpus floor plans.
 
 Fields a report may carry or not (a room's `number`, counts of texts not used)
 are read when present.
