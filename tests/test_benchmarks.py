@@ -34,10 +34,11 @@ def test_fidelity_bench_prints_one_markdown_row_per_drawing_with_truth_time_and_
     lines = out.splitlines()
     assert lines[0].startswith("| drawing | units (truth) | units decided by | floors (truth) |")
     cells = [c.strip() for c in lines[2].strip("|").split("|")]
-    assert cells[:9] == ["community_new_pass.dxf", "mm ✓", "header, strong", "1 (1)", "14", "14 (100%)", "8 of 8",
-                         "0", "pass (numbered 2; texts not used 1)"]
-    assert float(cells[9]) > 0 and float(cells[10]) > 10  # seconds, peak MB of the check's own process
-    assert len(lines) == 3
+    # every room label of the sample sits in a wall face of room size, and every one became a room
+    assert cells[:10] == ["community_new_pass.dxf", "mm ✓", "header, strong", "1 (1)", "14", "14 (100%)",
+                          "14 of 14 (100%)", "8 of 8", "0", "pass (numbered 2; texts not used 1)"]
+    assert float(cells[10]) > 0 and float(cells[11]) > 10  # seconds, peak MB of the check's own process
+    assert len(lines) == 3  # a sample alone: no corpus total row
 
 
 def test_fidelity_compares_a_report_with_the_truth_and_reads_optional_fields_when_present():
@@ -61,5 +62,45 @@ def test_fidelity_compares_a_report_with_the_truth_and_reads_optional_fields_whe
     c = fidelity.compare(Path("x.dxf"), run, texts, defaults, {"units": "m", "floors": 1})
     assert (c["labels"], c["became"], c["written"], c["agree"], c["numbered"], c["unused_texts"]) == (2, 1, 2, 1, 1, 5)
     assert c["wrong"] == [("NAME OF APPLICANT", "table"), ("9 M WIDE ROAD", "road")]
-    assert fidelity.row(c) == ["x.dxf", "m ✓", "header, strong", "1 (1)", "2", "1 (50%)", "1 of 2",
+    assert fidelity.row(c) == ["x.dxf", "m ✓", "header, strong", "1 (1)", "2", "1 (50%)", "–", "1 of 2",
                                "2 (road 1, table 1)", "fail (numbered 1; texts not used 5)", "1.0", "50"]
+
+
+def test_enclosed_labels_are_those_inside_a_room_sized_outline_or_wall_face_and_count_apart(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import fidelity
+    from conftest import PlanBuilder
+
+    b = PlanBuilder(tmp_path / "enclosed.dxf")
+    b.room(None, 0, 0, 4, 4)  # a closed outline of 16 m²: a room
+    b.wall_rect(10, 0, 5, 4)  # a wall face of 20 m²
+    b.room(None, 100, 0, 60, 50)  # 3 000 m²: a site, larger than any room
+    b.boundary(200, 0, 5, 5)  # a boundary outline is no enclosure
+    for name, x, y in (("KITCHEN", 2, 2), ("STORE", 12, 2), ("BEDROOM", 101, 1), ("HALL", -50, -50), ("DRESS", 202, 2)):
+        b.text(name, x, y)
+    handle = {e.plain_text(): e.dxf.handle for e in b.msp.query("MTEXT")}
+    inserts, tree, found = fidelity.enclosures(Path(b.save()))
+    assert sorted(round(p.area, 1) for p in found) == [16.0, 20.0]
+    assert fidelity.enclosed(list(handle.values()) + ["missing"], inserts, tree) == {handle["KITCHEN"],
+                                                                                      handle["STORE"]}
+
+    texts = [{"handle": h, "layer": "RM", "kind": "TEXT", "first": n, "joined": n}
+             for h, n in (("K1", "KITCHEN"), ("B1", "BEDROOM"), ("H1", "HALL"), ("S1", "STORE"))]
+    rooms = [{"name": "BEDROOM", "area": 10.0, "written_area": 12.0, "provenance": {"label_handles": ["B1"]}},
+             {"name": "HALL", "area": 10.0, "written_area": 20.0, "provenance": {"label_handles": ["H1"]}},
+             {"name": "KITCHEN", "area": 10.0, "written_area": 11.0, "provenance": {"label_handles": ["K1"]}}]
+    report = {"rooms": rooms, "findings": [{"code": "D101", "handles": ["B1"]}, {"code": "D101", "handles": ["K1"]}]}
+    run = {"report": report, "seconds": 1.0, "peak_mb": 50.0, "code": 1, "stderr": ""}
+    spec = {"written_area_explained": [{"handle": "B1", "reason": "the unit's area"},
+                                       {"handle": "H1", "reason": "written, but no D101 finding"}]}
+    defaults, _files = fidelity.load_truth()
+    c = fidelity.compare(Path("corpus.dxf"), run, texts, defaults, spec, inside={"B1", "K1", "S1"})
+    # three labels enclosed, two became rooms; of three written areas none agrees, one is reported and explained
+    assert (c["labels"], c["became"], c["enclosed"], c["enclosed_became"]) == (4, 3, 3, 2)
+    assert (c["written"], c["agree"], c["explained"]) == (3, 0, 1)
+    assert c["enclosed_missed"] == ["S1 STORE"]
+    assert [u.split(" (")[0] for u in c["unexplained"]] == ["HALL", "KITCHEN"]
+    assert "no D101 finding" in c["unexplained"][0] and "no reason in the truth file" in c["unexplained"][1]
+    assert fidelity.row(c)[5:8] == ["3 (75%)", "2 of 3 (67%)", "0 of 3, 1 explained"]
+    assert fidelity.total([c])[4:9] == ["4", "3 (75%)", "2 of 3 (67%)", "0 of 3, 1 explained", "0"]
+    assert "corpus.dxf: enclosed labels that did not become rooms (1): S1 STORE" in fidelity.details([c])
