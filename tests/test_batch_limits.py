@@ -62,8 +62,8 @@ def test_a_site_that_takes_too_long_is_an_error_row_and_the_run_goes_on(tmp_path
     assert rows["slow"]["error"] == "stopped after 3 s (--timeout): the drawing takes too long to check"
     assert rows["fifo"]["error"] == f"input error: {fifo}: is not a regular file (a pipe, device or socket), " \
                                     "not a DXF drawing"
-    assert sorted(p.name for p in out.iterdir()) == ["good_a", "good_b", "index.html", "summary.csv",
-                                                     "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["chart.png", "chart.svg", "good_a", "good_b", "index.html",
+                                                     "summary.csv", "summary.json"]
 
 
 def test_a_site_over_the_memory_ceiling_is_stopped_with_a_reason(tmp_path):
