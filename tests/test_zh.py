@@ -162,3 +162,15 @@ def test_a_chinese_error_names_its_kind_and_problem_in_chinese(tmp_path):
 
     result = run_cli("check", str(tmp_path / "nosuch.dxf"), "--lang", "zh")
     assert result.exit_code == 2 and result.output == f"输入错误：{tmp_path / 'nosuch.dxf'}：文件不存在\n"
+
+
+def test_a_file_given_twice_is_refused_in_chinese(tmp_path):
+    import shutil
+
+    from conftest import SAMPLES, run_cli
+
+    plan = tmp_path / "一层.dxf"
+    shutil.copy(SAMPLES / "community_too_small.dxf", plan)
+    result = run_cli("check", str(plan), str(plan), "--lang", "zh")
+    assert result.exit_code == 2
+    assert result.output == f"输入错误：{plan}：重复给出（另一处为 {plan}）：每层的文件只需给出一次\n"

@@ -8,9 +8,10 @@ class PlanfitError(Exception):
 
     kind = "error"
 
-    def __init__(self, path: str, problem: str):
+    def __init__(self, path: str, problem: str, problem_zh: str = ""):
         self.path = str(path)
         self.problem = problem
+        self.problem_zh = problem_zh  # the same in Chinese, when the problem was written from the catalogue
         super().__init__(f"{self.path}: {problem}")
 
 
@@ -59,4 +60,5 @@ def error_text(exc: PlanfitError, lang: str) -> str:
     from .messages import has, msg
 
     key = "error." + exc.kind.replace(" error", "").replace(" ", "_")  # "input error" → error.input
-    return msg(key if has(key) else "error.error", lang, path=exc.path, problem=problem_text(exc.problem, lang))
+    problem = exc.problem_zh if lang == "zh" and getattr(exc, "problem_zh", "") else problem_text(exc.problem, lang)
+    return msg(key if has(key) else "error.error", lang, path=exc.path, problem=problem)

@@ -50,7 +50,10 @@ def same_plans(paths: list[str]) -> dict[int, ReadNote]:
     for i, p in enumerate(paths):
         real = os.path.realpath(p)
         if real in seen:
-            raise InputError(p, f"is given twice (also as {seen[real]}): each floor's file once")
+            from .messages import msg
+
+            raise InputError(p, msg("problem.given_twice", "en", other=seen[real]),
+                             msg("problem.given_twice", "zh", other=seen[real]))
         seen[real] = p
         if not os.path.isfile(real):
             continue  # the read names the problem
