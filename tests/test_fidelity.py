@@ -139,7 +139,7 @@ def _odd_entities(path):
 def test_every_directly_read_entity_gives_what_ezdxf_gives(path, tmp_path, monkeypatch):
     """Entity by entity: each TEXT, MTEXT, INSERT with ATTRIBs, DIMENSION and HATCH the fast path reads
     from its tags is also built by ezdxf and read the full way, and the values must be equal."""
-    from planfit.fastread import read_fast
+    from planfit.read.fast import read_fast
 
     if path == "odd":
         path = _odd_entities(tmp_path / "odd.dxf")
@@ -154,7 +154,7 @@ def test_every_directly_read_entity_gives_what_ezdxf_gives(path, tmp_path, monke
 
 
 def test_the_odd_entities_are_read_directly_and_as_the_full_path_reads_them(tmp_path, monkeypatch):
-    from planfit import fastread
+    from planfit.read import fast as fastread
 
     path = _odd_entities(tmp_path / "odd.dxf")
     vocab = Vocabulary.load(())

@@ -14,11 +14,11 @@ from most of them. This reader
    (LINE; TEXT, MTEXT, INSERT with its ATTRIBs, DIMENSION without extrusion,
    extended data or embedded objects, and with attributes ezdxf's auditor
    would accept) are read directly from their tags, and their values go
-   through the same record functions as the full path (read.text_record,
-   read.insert_record, ...). Every other entity is built as an ezdxf object
+   through the same record functions as the full path (records.text_record,
+   records.insert_record, ...). Every other entity is built as an ezdxf object
    from its own tags (ezdxf's tag compiler and entity factory), audited
    against the trimmed document, and read by the same code as the full path
-   (read._collect). With PLANFIT_FASTREAD_VERIFY=1 every directly read entity
+   (records._collect). With PLANFIT_FASTREAD_VERIFY=1 every directly read entity
    is also built and read the ezdxf way, and any difference is an error.
 
 Whatever it cannot read cleanly makes it give up (return None) and the
@@ -56,10 +56,10 @@ from ezdxf.math import OCS, X_AXIS, Y_AXIS, Z_AXIS, Matrix44, Vec3
 from ezdxf.path.converter import from_hatch_boundary_path
 from ezdxf.tools.text import plain_text
 
-from .datafiles import LayerRoles
-from .model import Plan
-from .limits import Implausible
-from .read import (
+from ..datafiles import LayerRoles
+from ..limits import Implausible
+from ..model import Plan
+from .records import (
     _collect,
     _is_window,
     _may_be_wall,

@@ -1,32 +1,28 @@
-"""Read a DXF file into the plain plan model (metres, handles and layers kept).
+"""What both read paths share: the file sniff, the raw records and build_plan.
 
-This is the only module that touches ezdxf objects. Steps: sniff the file
-(refuse DWG, PDF, ZIP, empty files, directories with one clear line), load it
-(ezdxf.readfile, falling back to ezdxf.recover for damaged files), audit it,
-pull out raw geometry in drawing units, decide the unit, and scale.
+Geometry is gathered in drawing units into a _Raw (outlines, linework, texts,
+block references, unit evidence, what was skipped at planfit's limits) by the
+record functions (text_record, insert_record, hatch_record, ...), which the
+full path feeds from ezdxf entities (_collect) and the fast path from values
+read straight from the tags. build_plan then decides the unit, scales to
+metres and adds the reader notes.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import logging
-
-from .datafiles import LayerRoles
-from .errors import InputError
-from .limits import Implausible, limits, plausible_points, skipped_note
-from .model import Insert, Linework, Outline, Plan, ReadNote, Stroke, Text
-from .unit_evidence import gather_evidence
-from .units import KINDS as UNIT_KINDS
-from .units import SCALE, UnitEvidence, choose_units
-
-# ezdxf logs what it repairs (hundreds of lines on a damaged file): planfit reports repairs itself (D105)
-logging.getLogger("ezdxf").addHandler(logging.NullHandler())
+from ..datafiles import LayerRoles
+from ..errors import InputError
+from ..limits import Implausible, limits, plausible_points, skipped_note
+from ..model import Insert, Linework, Outline, Plan, ReadNote, Stroke, Text
+from ..unit_evidence import gather_evidence
+from ..units import KINDS as UNIT_KINDS
+from ..units import UnitEvidence, choose_units
 
 BINARY_DXF_MAGIC = b"AutoCAD Binary DXF"
 DOOR_NAME_PREFIXES = ("M", "DOOR", "门", "FM", "TLM")
@@ -82,77 +78,6 @@ class _Raw:
     block_extents: dict = field(default_factory=dict)
     block_children: dict = field(default_factory=dict)
     skipped: Counter = field(default_factory=Counter)  # entities beyond planfit's limits, by reason
-
-
-def load(path: str):
-    """Load with ezdxf; damaged files go through ezdxf's recover module."""
-    import ezdxf
-    from ezdxf import recover
-
-    sniff(path)
-    recovered = False
-    try:
-        doc = ezdxf.readfile(path)
-        auditor = doc.audit()
-    except Exception:  # noqa: BLE001 - any failure of the strict reader: try the recover module
-        try:
-            doc, auditor = recover.readfile(path)
-        except Exception as exc:  # recover failed: nothing usable in this file
-            raise InputError(path, f"is not a readable DXF drawing, damaged beyond recovery ({_short(exc)})") from None
-        recovered = True
-    return doc, auditor, recovered
-
-
-def _short(exc: Exception) -> str:
-    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return msg[:160]
-
-
-def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRoles | None = None,
-              backdrop: bool = False, reader: str = "full") -> Plan:
-    """Turn a DXF path into a Plan. Raises InputError for what is not a readable DXF.
-
-    reader="fast" (what planfit check uses) reads the plain entities of
-    modelspace with planfit's own tag reader (fastread) and leaves tables,
-    blocks and anything unusual to ezdxf; a file it cannot read cleanly goes
-    through the full path automatically. reader="full" loads the whole
-    drawing with ezdxf.
-
-    With backdrop=True the plan also carries the whole modelspace (blocks
-    exploded, curves flattened, text left out) as strokes for drawing images;
-    that needs the whole drawing, so it is always read on the full path.
-    """
-    path = str(path)
-    layers = layers or LayerRoles.load()
-    if reader not in ("fast", "full"):
-        raise ValueError(f"unknown reader {reader!r}")
-    with no_gc():
-        if reader == "fast" and not backdrop:
-            from .fastread import read_fast
-
-            plan = read_fast(path, units, layers)
-            if plan is not None:
-                return plan
-        return _read_full(path, units, layers, backdrop)
-
-
-def _read_full(path: str, units: str | None, layers: LayerRoles, backdrop: bool) -> Plan:
-    doc, auditor, recovered = load(path)
-    msp = doc.modelspace()
-    raw = _Raw()
-    counts: Counter[str] = Counter()
-    for e in msp:
-        t = e.dxftype()
-        counts[t] += 1
-        try:
-            _collect(doc, e, t, layers, raw)
-        except Implausible as exc:  # beyond planfit's limits: skipped and counted
-            raw.skipped[exc.reason] += 1
-        except Exception:  # one odd entity never stops the read; it is counted
-            counts["(unreadable " + t + ")"] += 1
-    return build_plan(path, doc, raw, counts, list(_audit_notes(auditor, recovered)), units, layers,
-                      reader="ezdxf.recover" if recovered else "ezdxf", recovered=recovered,
-                      backdrop=_backdrop(msp, 1.0) if backdrop else None)
 
 
 class no_gc:
@@ -297,77 +222,6 @@ def _drop_implausible(raw: _Raw) -> None:
 
 
 # --- collecting raw geometry -------------------------------------------------
-
-BACKDROP_SKIP = {"TEXT", "MTEXT", "ATTRIB", "ATTDEF", "DIMENSION", "LEADER", "MULTILEADER", "VIEWPORT", "IMAGE",
-                 "WIPEOUT", "POINT", "ACAD_PROXY_ENTITY"}
-
-
-def _backdrop(msp, scale: float) -> tuple[tuple[Stroke, ...], Counter]:
-    """The drawing as flattened strokes in metres (blocks exploded recursively, within the limits on
-    nesting, MINSERT cells and expanded entities), and what was skipped at a limit."""
-    from ezdxf import disassemble
-
-    skipped: Counter = Counter()
-    budget = [limits().max_virtual_entities]
-    entities = (e for e in _decompose(msp, 0, budget, skipped) if e.dxftype() not in BACKDROP_SKIP)
-    out: list[Stroke] = []
-    for prim in disassemble.to_primitives(entities):
-        try:
-            layer = prim.entity.dxf.get("layer", "0") if prim.entity is not None else "0"
-            solid = prim.entity is not None and prim.entity.dxftype() == "HATCH" and bool(
-                prim.entity.dxf.get("solid_fill", 0))
-            path = prim.path
-            if path is not None:
-                for sub in path.sub_paths():
-                    pts = _flatten(sub)
-                    if len(pts) >= 2:
-                        out.append(Stroke(layer, "fill" if solid else "line",
-                                          tuple((x * scale, y * scale) for x, y in pts)))
-            elif prim.mesh is not None:
-                for face in prim.mesh.faces_as_vertices():
-                    pts = [(v.x * scale, v.y * scale) for v in face]
-                    if len(pts) >= 2:
-                        plausible_points(pts)
-                        out.append(Stroke(layer, "fill", tuple(pts + pts[:1])))
-        except Implausible as exc:
-            skipped[exc.reason] += 1
-        except Exception:  # an odd entity is left out of the picture, never fatal
-            continue
-    return tuple(out), skipped
-
-
-def _decompose(entities, depth: int, budget: list[int], skipped: Counter):
-    """Entities with block references exploded recursively, as ezdxf's recursive_decompose, but bounded:
-    references nested deeper than max_depth, MINSERTs of more than max_minsert_cells cells and whatever
-    lies beyond max_virtual_entities expanded entities are skipped and counted."""
-    lim = limits()
-    for e in entities:
-        budget[0] -= 1  # every entity met counts, block references too (a tree of references is no cheaper)
-        if budget[0] < 0:
-            skipped["block expansion over the limit"] += 1
-            return
-        if e.dxftype() == "INSERT":
-            if depth >= lim.max_depth:
-                skipped["block nesting too deep"] += 1
-                continue
-            try:
-                cells = int(e.mcount)
-            except Exception:
-                cells = 1
-            if cells > lim.max_minsert_cells:
-                skipped["too many MINSERT cells"] += 1
-                continue
-            for ref in (e.multi_insert() if cells > 1 else (e,)):
-                try:
-                    children = list(ref.virtual_entities())
-                except Exception:
-                    continue
-                yield from _decompose(children, depth + 1, budget, skipped)
-                if budget[0] < 0:
-                    return
-            continue
-        yield e
-
 
 def _flatten(path_obj) -> list[tuple[float, float]]:
     """Flatten an ezdxf path with a chord error relative to its size."""
@@ -863,22 +717,6 @@ def _area(ring) -> float:
     return a / 2
 
 
-def _audit_notes(auditor, recovered: bool):
-    fixes = list(getattr(auditor, "fixes", []) or [])
-    errors = list(getattr(auditor, "errors", []) or [])
-    if recovered:
-        yield ReadNote("D105", "the file is damaged; it was read with ezdxf's recover module",
-                       "文件已损坏，已用 ezdxf 恢复模式读取", (), "warning")
-    if fixes:
-        sample = "; ".join(sorted({str(f.message) for f in fixes})[:3])
-        yield ReadNote("D105", f"ezdxf's auditor fixed {len(fixes)} problems in the file (e.g. {sample})",
-                       f"ezdxf 审核程序修复了文件中的 {len(fixes)} 处问题", (), "info")
-    if errors:
-        sample = "; ".join(sorted({str(f.message) for f in errors})[:3])
-        yield ReadNote("D105", f"ezdxf's auditor found {len(errors)} unfixable problems (e.g. {sample})",
-                       f"ezdxf 审核程序发现 {len(errors)} 处无法修复的问题", (), "warning")
-
-
 FACT_KEYS = ("name", "tier", "built_before_2015", "hosted_in")
 
 
@@ -916,5 +754,3 @@ def _extents(outlines, linework, texts):
         return None
     return (min(xs), min(ys), max(xs), max(ys))
 
-
-__all__ = ["read_plan", "sniff", "SCALE"]

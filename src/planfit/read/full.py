@@ -1,0 +1,152 @@
+"""The full read path: the whole drawing loaded and audited by ezdxf.
+
+The file is sniffed, loaded (ezdxf.readfile, falling back to ezdxf.recover for
+damaged files) and audited; every modelspace entity is read by the shared
+record code (records._collect), and what the auditor fixed or could not fix
+becomes reader notes (D105). With a backdrop the whole modelspace is also
+flattened into strokes for drawing images.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from ..datafiles import LayerRoles
+from ..errors import InputError
+from ..limits import Implausible, limits, plausible_points
+from ..model import Plan, ReadNote, Stroke
+from .records import _collect, _flatten, _Raw, build_plan, sniff
+
+# ezdxf logs what it repairs (hundreds of lines on a damaged file): planfit reports repairs itself (D105)
+logging.getLogger("ezdxf").addHandler(logging.NullHandler())
+
+
+def load(path: str):
+    """Load with ezdxf; damaged files go through ezdxf's recover module."""
+    import ezdxf
+    from ezdxf import recover
+
+    sniff(path)
+    recovered = False
+    try:
+        doc = ezdxf.readfile(path)
+        auditor = doc.audit()
+    except Exception:  # noqa: BLE001 - any failure of the strict reader: try the recover module
+        try:
+            doc, auditor = recover.readfile(path)
+        except Exception as exc:  # recover failed: nothing usable in this file
+            raise InputError(path, f"is not a readable DXF drawing, damaged beyond recovery ({_short(exc)})") from None
+        recovered = True
+    return doc, auditor, recovered
+
+
+def _short(exc: Exception) -> str:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return msg[:160]
+
+
+def _read_full(path: str, units: str | None, layers: LayerRoles, backdrop: bool) -> Plan:
+    doc, auditor, recovered = load(path)
+    msp = doc.modelspace()
+    raw = _Raw()
+    counts: Counter[str] = Counter()
+    for e in msp:
+        t = e.dxftype()
+        counts[t] += 1
+        try:
+            _collect(doc, e, t, layers, raw)
+        except Implausible as exc:  # beyond planfit's limits: skipped and counted
+            raw.skipped[exc.reason] += 1
+        except Exception:  # one odd entity never stops the read; it is counted
+            counts["(unreadable " + t + ")"] += 1
+    return build_plan(path, doc, raw, counts, list(_audit_notes(auditor, recovered)), units, layers,
+                      reader="ezdxf.recover" if recovered else "ezdxf", recovered=recovered,
+                      backdrop=_backdrop(msp, 1.0) if backdrop else None)
+
+
+BACKDROP_SKIP = {"TEXT", "MTEXT", "ATTRIB", "ATTDEF", "DIMENSION", "LEADER", "MULTILEADER", "VIEWPORT", "IMAGE",
+                 "WIPEOUT", "POINT", "ACAD_PROXY_ENTITY"}
+
+
+def _backdrop(msp, scale: float) -> tuple[tuple[Stroke, ...], Counter]:
+    """The drawing as flattened strokes in metres (blocks exploded recursively, within the limits on
+    nesting, MINSERT cells and expanded entities), and what was skipped at a limit."""
+    from ezdxf import disassemble
+
+    skipped: Counter = Counter()
+    budget = [limits().max_virtual_entities]
+    entities = (e for e in _decompose(msp, 0, budget, skipped) if e.dxftype() not in BACKDROP_SKIP)
+    out: list[Stroke] = []
+    for prim in disassemble.to_primitives(entities):
+        try:
+            layer = prim.entity.dxf.get("layer", "0") if prim.entity is not None else "0"
+            solid = prim.entity is not None and prim.entity.dxftype() == "HATCH" and bool(
+                prim.entity.dxf.get("solid_fill", 0))
+            path = prim.path
+            if path is not None:
+                for sub in path.sub_paths():
+                    pts = _flatten(sub)
+                    if len(pts) >= 2:
+                        out.append(Stroke(layer, "fill" if solid else "line",
+                                          tuple((x * scale, y * scale) for x, y in pts)))
+            elif prim.mesh is not None:
+                for face in prim.mesh.faces_as_vertices():
+                    pts = [(v.x * scale, v.y * scale) for v in face]
+                    if len(pts) >= 2:
+                        plausible_points(pts)
+                        out.append(Stroke(layer, "fill", tuple(pts + pts[:1])))
+        except Implausible as exc:
+            skipped[exc.reason] += 1
+        except Exception:  # an odd entity is left out of the picture, never fatal
+            continue
+    return tuple(out), skipped
+
+
+def _decompose(entities, depth: int, budget: list[int], skipped: Counter):
+    """Entities with block references exploded recursively, as ezdxf's recursive_decompose, but bounded:
+    references nested deeper than max_depth, MINSERTs of more than max_minsert_cells cells and whatever
+    lies beyond max_virtual_entities expanded entities are skipped and counted."""
+    lim = limits()
+    for e in entities:
+        budget[0] -= 1  # every entity met counts, block references too (a tree of references is no cheaper)
+        if budget[0] < 0:
+            skipped["block expansion over the limit"] += 1
+            return
+        if e.dxftype() == "INSERT":
+            if depth >= lim.max_depth:
+                skipped["block nesting too deep"] += 1
+                continue
+            try:
+                cells = int(e.mcount)
+            except Exception:
+                cells = 1
+            if cells > lim.max_minsert_cells:
+                skipped["too many MINSERT cells"] += 1
+                continue
+            for ref in (e.multi_insert() if cells > 1 else (e,)):
+                try:
+                    children = list(ref.virtual_entities())
+                except Exception:
+                    continue
+                yield from _decompose(children, depth + 1, budget, skipped)
+                if budget[0] < 0:
+                    return
+            continue
+        yield e
+
+
+def _audit_notes(auditor, recovered: bool):
+    fixes = list(getattr(auditor, "fixes", []) or [])
+    errors = list(getattr(auditor, "errors", []) or [])
+    if recovered:
+        yield ReadNote("D105", "the file is damaged; it was read with ezdxf's recover module",
+                       "文件已损坏，已用 ezdxf 恢复模式读取", (), "warning")
+    if fixes:
+        sample = "; ".join(sorted({str(f.message) for f in fixes})[:3])
+        yield ReadNote("D105", f"ezdxf's auditor fixed {len(fixes)} problems in the file (e.g. {sample})",
+                       f"ezdxf 审核程序修复了文件中的 {len(fixes)} 处问题", (), "info")
+    if errors:
+        sample = "; ".join(sorted({str(f.message) for f in errors})[:3])
+        yield ReadNote("D105", f"ezdxf's auditor found {len(errors)} unfixable problems (e.g. {sample})",
+                       f"ezdxf 审核程序发现 {len(errors)} 处无法修复的问题", (), "warning")
