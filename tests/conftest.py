@@ -119,6 +119,23 @@ def all_runs():
     return [(t, run_check([t], {**facts, **f})) for t, f in every_drawing()]
 
 
+@pytest.fixture(scope="session")
+def full_reads():
+    """The full path's reading of a drawing (default vocabulary), once per test session: path → Plan."""
+    from planfit.read import read_plan
+    from planfit.vocabulary import Vocabulary
+
+    layers = Vocabulary.load(()).layers
+    cache: dict[str, object] = {}
+
+    def get(path):
+        if str(path) not in cache:
+            cache[str(path)] = read_plan(path, layers=layers, reader="full")
+        return cache[str(path)]
+
+    return get
+
+
 def edited(folder: Path, sample: str, drop: tuple[str, ...] = (), move: dict[str, tuple[float, float]] | None = None,
            layer_drop: tuple[str, ...] = (), rename: dict[str, str] | None = None) -> str:
     """A copy of a sample drawing, without its sidecar facts: block references named in `drop` or on a layer

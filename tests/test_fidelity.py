@@ -1,8 +1,10 @@
 """The fast read path gives what the full ezdxf path gives: same plan, rooms, areas, findings.
 
 Every sample (outline and walls-only) and every real-world drawing in
-../shared/corpus is read both ways; files the fast path cannot read cleanly
-fall back to the full path, and the plan says which path was used.
+../shared/corpus is read both ways, and all of them on the fast path: what
+ezdxf's auditor repairs in them is repaired (and reported) the same way on
+both. Files the fast path cannot read cleanly fall back to the full path,
+and the plan says which path was used.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +20,6 @@ from planfit.measure import measure
 from planfit.read import read_plan
 from planfit.vocabulary import Vocabulary
 
-# corpus files clean enough for the fast path (the others need ezdxf's auditor to repair them)
-FAST_CORPUS = {"in_edcr_sub10_apartment_units.dxf", "kr_survey_sample04_cp949_blocks.dxf"}
 FILES = sorted(SAMPLES.glob("*.dxf")) + sorted((SAMPLES / "walls").glob("*.dxf")) + (
     sorted(CORPUS.glob("*.dxf")) if CORPUS.is_dir() else [])
 
@@ -30,12 +29,11 @@ def _rel(a: float, b: float) -> float:
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fast_and_full_paths_read_the_same_plan_and_rooms(path):
+def test_fast_and_full_paths_read_the_same_plan_and_rooms(path, full_reads):
     vocab = Vocabulary.load(())
-    full = read_plan(path, layers=vocab.layers, reader="full")
+    full = full_reads(path)
     fast = read_plan(path, layers=vocab.layers, reader="fast")
-    assert full.reader in ("ezdxf", "ezdxf.recover")
-    assert fast.reader in ("fast", full.reader)
+    assert full.reader == "ezdxf" and fast.reader == "fast"
     for f in dataclasses.fields(full):
         if f.name != "reader":
             assert getattr(fast, f.name) == getattr(full, f.name), f.name
@@ -44,12 +42,6 @@ def test_fast_and_full_paths_read_the_same_plan_and_rooms(path):
                                                                      for r in mb.rooms]
     assert all(_rel(a.area, b.area) <= 1e-9 for a, b in zip(ma.rooms, mb.rooms))
     assert _rel(ma.building_area, mb.building_area) <= 1e-9
-
-
-def test_the_samples_are_read_on_the_fast_path():
-    vocab = Vocabulary.load(())
-    readers = {read_plan(p, layers=vocab.layers, reader="fast").reader for p in FILES if p.parent.name in ("samples", "walls")}
-    assert readers == {"fast"}
 
 
 @pytest.mark.parametrize("path", [SAMPLES / "community_new_pass.dxf", SAMPLES / "walls" / "county_pass.dxf"]
@@ -71,14 +63,51 @@ def test_a_file_the_fast_path_cannot_read_cleanly_falls_back(tmp_path):
     bom = tmp_path / "bom.dxf"
     bom.write_bytes(b"\xef\xbb\xbf" + src)
     assert read_plan(bom, reader="fast").reader in ("ezdxf", "ezdxf.recover")
-    # an undefined linetype on an entity: ezdxf's auditor repairs it, so the full path reads it and reports it
-    text = src.decode("utf-8")
-    at = text.index("\n  0\nLINE\n")
-    k = text.index("\n  8\n", at)
-    odd = tmp_path / "odd_linetype.dxf"
-    odd.write_text(text[:k] + "\n  6\nNO_SUCH_LINETYPE" + text[k:], encoding="utf-8")
-    plan = read_plan(odd, reader="fast")
-    assert plan.reader == "ezdxf" and any(n.code == "D105" for n in plan.notes)
+
+
+def _repaired(path):
+    """A drawing with what ezdxf's auditor repairs, in modelspace and in a block no insert reaches, and
+    with an object owned by a modelspace entity (which the fast path's trimmed document leaves out)."""
+    import ezdxf
+
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    for x0, y0 in ((0, 0), (6000, 0)):
+        msp.add_lwpolyline([(x0, y0), (x0 + 5000, y0), (x0 + 5000, y0 + 4000), (x0, y0 + 4000)], close=True,
+                           dxfattribs={"layer": "SPACE"})
+    msp.add_text("党员活动室", height=300, dxfattribs={"layer": "PUB_TEXT"}).set_placement((2500, 2000))
+    msp.add_text("阅览室", height=300, dxfattribs={"layer": "PUB_TEXT", "style": "NO_SUCH_STYLE"}).set_placement(
+        (8500, 2000))
+    msp.add_line((0, -500), (11000, -500), dxfattribs={"layer": "WALL", "linetype": "NO_SUCH_LINETYPE"})
+    dim = msp.add_linear_dim(base=(0, -1500), p1=(0, 0), p2=(5000, 0))
+    dim.render()
+    dim.dimension.dxf.set("dimstyle", "NO_SUCH_DIMSTYLE")
+    marked = msp.add_line((0, 5000), (5000, 5000), dxfattribs={"layer": "WALL"})
+    marked.new_extension_dict().add_xrecord("PLANFIT_NOTE").reset([(1, "owned by a modelspace entity")])
+    unused = doc.blocks.new("UNUSED")
+    unused.add_line((0, 0), (100, 0), dxfattribs={"linetype": "NO_SUCH_LINETYPE"})
+    unused.add_circle((0, 0), 50, dxfattribs={"color": 123})
+    doc.saveas(path)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n 62\n123\n") == 1
+    path.write_text(text.replace("\n 62\n123\n", "\n 62\n300\n"), encoding="utf-8")  # no colour 300
+    return path
+
+
+def test_what_the_auditor_repairs_is_repaired_on_the_fast_path_and_reported_as_on_the_full_path(tmp_path,
+                                                                                                 monkeypatch):
+    path = _repaired(tmp_path / "repaired.dxf")
+    full = read_plan(path, reader="full")
+    repairs = [n for n in full.notes if n.code == "D105"]
+    assert len(repairs) == 1 and repairs[0].message_en.startswith("ezdxf's auditor fixed 5 problems")
+    for verify in ("", "1"):
+        monkeypatch.setenv("PLANFIT_FASTREAD_VERIFY", verify)
+        fast = read_plan(path, reader="fast")
+        assert fast.reader == "fast"
+        for f in dataclasses.fields(full):
+            if f.name != "reader":
+                assert getattr(fast, f.name) == getattr(full, f.name), f.name
 
 
 def _odd_entities(path):
@@ -136,9 +165,11 @@ def _odd_entities(path):
 
 @pytest.mark.parametrize("path", FILES + ["odd"], ids=lambda p: p if isinstance(p, str) else
                          f"{p.parent.name}/{p.name}")
-def test_every_directly_read_entity_gives_what_ezdxf_gives(path, tmp_path, monkeypatch):
+def test_every_directly_read_entity_gives_what_ezdxf_gives(path, tmp_path, monkeypatch, full_reads):
     """Entity by entity: each TEXT, MTEXT, INSERT with ATTRIBs, DIMENSION and HATCH the fast path reads
-    from its tags is also built by ezdxf and read the full way, and the values must be equal."""
+    from its tags is also built by ezdxf and read the full way, and the values must be equal; each entity
+    of a block left out of the trimmed document that the fast path passes over is built and audited, and
+    the auditor must find nothing. The plan read so is the full path's."""
     from planfit.read.fast import read_fast
 
     if path == "odd":
@@ -147,10 +178,11 @@ def test_every_directly_read_entity_gives_what_ezdxf_gives(path, tmp_path, monke
     monkeypatch.setenv("PLANFIT_DEBUG", "1")
     vocab = Vocabulary.load(())
     plan = read_fast(str(path), None, vocab.layers)
-    if isinstance(path, Path) and path.parent == CORPUS and path.name not in FAST_CORPUS:
-        assert plan is None  # the auditor repairs these files: read on the full path, nothing read directly
-    else:
-        assert plan is not None and plan.reader == "fast"
+    assert plan is not None and plan.reader == "fast"
+    full = full_reads(path)
+    for f in dataclasses.fields(full):
+        if f.name != "reader":
+            assert getattr(plan, f.name) == getattr(full, f.name), f.name
 
 
 def test_the_odd_entities_are_read_directly_and_as_the_full_path_reads_them(tmp_path, monkeypatch):
@@ -179,11 +211,3 @@ def test_the_odd_entities_are_read_directly_and_as_the_full_path_reads_them(tmp_
     assert {t.kind for t in fast.texts} == {"TEXT", "MTEXT", "ATTRIB"}
     assert len(fast.inserts) == 9 and sum(1 for t in fast.texts if t.kind == "ATTRIB") == 2
     assert len([o for o in fast.outlines if o.kind == "hatch"]) == 3
-
-
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")
-@pytest.mark.parametrize("name", sorted(FAST_CORPUS))
-def test_real_files_the_auditor_accepts_are_read_on_the_fast_path(name):
-    """AutoCAD writes explicit default extrusions, MINSERT fields, reactors and extended data, and puts
-    edge paths in hatches: all of these are read from their tags (no fallback to the full path)."""
-    assert read_plan(CORPUS / name, reader="fast").reader == "fast"

@@ -9,7 +9,9 @@ from most of them. This reader
 2. hands ezdxf a trimmed copy of the file: HEADER, CLASSES, TABLES, OBJECTS
    and the BLOCKS that modelspace inserts reach (other block definitions are
    kept but emptied, e.g. the geometry blocks of dimensions), with an empty
-   ENTITIES section; ezdxf loads and audits that small document;
+   ENTITIES section; a left-out entity that a kept part refers to (the owner
+   of an extension dictionary...) stays as a stand-in (_trimmed_document).
+   ezdxf loads and audits that small document;
 3. walks the ENTITIES section itself. The common entities in their plain form
    (LINE; TEXT, MTEXT, INSERT with its ATTRIBs, DIMENSION without extrusion,
    extended data or embedded objects, and with attributes ezdxf's auditor
@@ -19,14 +21,31 @@ from most of them. This reader
    from its own tags (ezdxf's tag compiler and entity factory), audited
    against the trimmed document, and read by the same code as the full path
    (records._collect). With PLANFIT_FASTREAD_VERIFY=1 every directly read entity
-   is also built and read the ezdxf way, and any difference is an error.
+   is also built and read the ezdxf way, and any difference is an error;
+4. walks the content of the emptied blocks for the auditor's sake: planfit
+   reads none of it, but the full path's audit fixes what it finds there.
+
+Repairs. What ezdxf's auditor fixes on the full path is fixed here too and
+reported in the same reader notes (D105): the fixes of the trimmed document's
+audit (tables, objects, the kept blocks: the same entities and checks as on
+the full path), of every modelspace entity built and audited (ezdxf repairs
+the entity before planfit reads it, as on the full path; an entity the
+auditor deletes is not read), and of the emptied blocks' entities (passed
+over when their tags show that the auditor accepts them as they are
+(_Reader.clean), built and audited otherwise). Only fixes whose outcome
+depends on the entity itself and the tables are taken (LOCAL_FIXES); the
+trimmed copy keeps the tables whole, so these come out as on the full path.
+No repair outside modelspace can change what planfit reads: it reads the
+header, the tables and the blocks that modelspace inserts reach, all of which
+the trimmed document holds and audits as the full path does.
 
 Whatever it cannot read cleanly makes it give up (return None) and the
 caller reads the file on the full path: binary DXF, a byte-order mark, DXF
 R12, text that does not decode strictly in the file's code page, a broken
 section structure, unparsable numbers, sub-entities out of place, entities in
-the *Model_Space block definition, and anything ezdxf's auditor would fix or
-report (so the reader notes are those of a clean file: none).
+the *Model_Space block definition, a block that references itself, a fix
+outside LOCAL_FIXES (groups, dictionary entries...) and a sub-entity the
+auditor deletes.
 """
 
 from __future__ import annotations
@@ -36,9 +55,10 @@ import math
 import os
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import ezdxf
-from ezdxf.audit import Auditor
+from ezdxf.audit import AuditError, Auditor
 from ezdxf.entities import factory
 from ezdxf.entities.boundary_paths import BoundaryPaths
 from ezdxf.entities.dimension import linear_measurement
@@ -52,7 +72,7 @@ from ezdxf.lldxf.extendedtags import ExtendedTags
 from ezdxf.lldxf.tagger import tag_compiler
 from ezdxf.lldxf.tags import Tags
 from ezdxf.lldxf.types import DXFTag
-from ezdxf.math import OCS, X_AXIS, Y_AXIS, Z_AXIS, Matrix44, Vec3
+from ezdxf.math import NULLVEC, OCS, X_AXIS, Y_AXIS, Z_AXIS, Matrix44, Vec3
 from ezdxf.path.converter import from_hatch_boundary_path
 from ezdxf.tools.text import plain_text
 
@@ -60,6 +80,7 @@ from ..datafiles import LayerRoles
 from ..limits import Implausible
 from ..model import Plan
 from .records import (
+    audit_notes,
     _collect,
     _is_window,
     _may_be_wall,
@@ -94,6 +115,12 @@ ATTRIB_TEXT_CODES = frozenset((10, 20, 30, 40, 1, 50, 41, 51, 7, 71, 72, 11, 21,
 ATTRIB_CODES = frozenset((280, 2, 70, 73, 74, 71, 72, 11, 21, 31))  # 72, 11..31: ignored by ezdxf here
 DIMENSION_CODES = frozenset((280, 2, 3, 10, 20, 30, 11, 21, 31, 12, 22, 32, 70, 71, 72, 41, 42, 1, 53, 51, 52, 73,
                              74, 75, 13, 23, 33, 14, 24, 34, 50, 15, 25, 35, 16, 26, 36, 40, *EXTRUSION))
+# entity types a block may hold that Reader.clean can pass over, with the group codes it reads beyond
+# the common attributes: their audit is ezdxf's common one (DXFGraphic.audit) and, for text, attribute
+# definitions, block references and dimensions, the one check named in Reader.clean
+CLEAN_TYPES = {"LINE": (), "POINT": (), "ARC": (), "CIRCLE": (), "SOLID": (), "TRACE": (), "3DFACE": (),
+               "LWPOLYLINE": (), "TEXT": (7,), "MTEXT": (7,), "ATTDEF": (7, 2), "INSERT": (2,),
+               "DIMENSION": (2, 3)}
 SUBCLASSES = {  # entity → its subclasses in order: marker names (space-separated alternatives), group codes
     "TEXT": (("AcDbText", TEXT_CODES), ("AcDbText", TEXT_CODES)),
     "MTEXT": (("AcDbMText", MTEXT_CODES),),
@@ -181,53 +208,69 @@ def _sections(codes: list[str], values: list[str]) -> tuple[dict[str, tuple[int,
     raise _GiveUp("no EOF")
 
 
-def _entity_starts(codes: list[str], a: int, b: int) -> list[int]:
-    """Indices of the group code 0 tags in [a, b)."""
-    return [k for k in range(a, b) if codes[k] == "  0" or codes[k].strip() == "0"]
-
-
-def _tag_value(codes, values, a: int, b: int, code: str) -> str | None:
+def _tag_value(icodes, values, a: int, b: int, code: int) -> str | None:
     for k in range(a + 1, b):
-        if codes[k].strip() == code:
+        if icodes[k] == code:
             return values[k]
     return None
 
 
-def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int], keep_dimension_blocks=False):
-    """The drawing without its ENTITIES and without the content of blocks no insert reaches (dimension
-    geometry blocks "*D…" no insert reaches are left out whole, with their block records), and the
-    names of all blocks the file defines."""
+# group codes whose values are handles of other entities and objects (pointers and owners; extended data)
+POINTER_CODES = frozenset((*range(320, 370), *range(390, 400), 480, 481, 1005))
+
+
+class _Trim(NamedTuple):
+    """The trimmed drawing loaded by ezdxf (not audited yet) and what it leaves out."""
+
+    doc: object
+    block_names: set[str]  # every block the file defines
+    emptied: list[tuple[str, list[int]]]  # blocks whose content is left out: name, starts of their entities
+    stubs: list[str]  # handles of the stand-ins (see _trimmed_document)
+
+
+def _trimmed_document(codes, icodes, values, sections, eof: int, ent_starts: list[int]) -> _Trim:
+    """The drawing for ezdxf to load and audit: all of it but the entities of ENTITIES and the content of
+    the blocks no modelspace insert reaches (their BLOCK, ENDBLK and block record are kept).
+
+    A left-out entity that a kept part refers to by handle (the owner of an extension dictionary, a
+    group member, the image an image definition serves...) is kept as a stand-in: a POINT with its
+    handle on layer 0, in the same layout, which the auditor accepts as it is. So the audit finds every
+    handle the full path finds, and the fixes it makes are the file's own, not the trimming's."""
     ent_a, ent_b = sections["ENTITIES"]
     wanted: set[str] = set()
     for i, k in enumerate(ent_starts[:-1]):
         if values[k] == "INSERT":
-            name = _tag_value(codes, values, k, ent_starts[i + 1], "2")
+            name = _tag_value(icodes, values, k, ent_starts[i + 1], 2)
             if name is not None:
                 wanted.add(name)
     drop: list[tuple[int, int]] = [(ent_a + 2, ent_b)]
+    left_out: list[tuple[int, int, bool]] = [(k, ent_starts[i + 1], True) for i, k in enumerate(ent_starts[:-1])]
+    blocks: dict[str, tuple[int, int, list[str]]] = {}  # name -> content range, inserted names
+    emptied: list[tuple[str, list[int]]] = []
     if "BLOCKS" in sections:
         blk_a, blk_b = sections["BLOCKS"]
-        starts = _entity_starts(codes, blk_a + 2, blk_b) + [blk_b]
-        blocks: dict[str, tuple[int, int, list[str]]] = {}  # name -> content range, inserted names
-        whole: dict[str, tuple[int, int]] = {}  # name -> range from BLOCK to the end of ENDBLK
-        name, content_a, inner, block_a = None, 0, [], 0
+        starts = [k for k in range(blk_a + 2, blk_b) if icodes[k] == 0] + [blk_b]
+        name, content_a, inner, first = None, 0, [], 0
         for i, k in enumerate(starts[:-1]):
             t = values[k]
             if t == "BLOCK":
                 if name is not None:
                     raise _GiveUp("BLOCK without ENDBLK")
-                name = _tag_value(codes, values, k, starts[i + 1], "2")
+                name = _tag_value(icodes, values, k, starts[i + 1], 2)
                 if name is None:
                     raise _GiveUp("BLOCK without a name")
-                content_a, inner, block_a = starts[i + 1], [], k
+                content_a, inner, first = starts[i + 1], [], i + 1
             elif t == "ENDBLK":
                 if name is None:
                     raise _GiveUp("ENDBLK without BLOCK")
+                if name in blocks:
+                    raise _GiveUp("a block defined twice")
                 blocks[name] = (content_a, k, inner)
-                whole[name] = (block_a, starts[i + 1])
+                if k > content_a and not name.lower().startswith(("*model_space", "*paper_space")):
+                    emptied.append((name, starts[first:i + 1]))
                 name = None
             elif t == "INSERT" and name is not None:
-                n = _tag_value(codes, values, k, starts[i + 1], "2")
+                n = _tag_value(icodes, values, k, starts[i + 1], 2)
                 if n is not None:
                     inner.append(n)
         if name is not None:
@@ -235,6 +278,8 @@ def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int], 
         for n, (a, b, _inner) in blocks.items():
             if n.lower() == "*model_space" and b > a:
                 raise _GiveUp("entities in the *Model_Space block definition")
+        if _has_cycle(blocks):
+            raise _GiveUp("a block references itself")  # the auditor reports it: the full path
         todo = list(wanted)
         while todo:
             n = todo.pop()
@@ -242,29 +287,64 @@ def _trimmed_document(codes, values, sections, eof: int, ent_starts: list[int], 
                 if m not in wanted:
                     wanted.add(m)
                     todo.append(m)
-        dimension_blocks = set() if keep_dimension_blocks else \
-            {n for n in blocks if n[:2].upper() == "*D" and n not in wanted}
-        for n, (a, b, _inner) in blocks.items():
-            if n in dimension_blocks:
-                drop.append(whole[n])
-            elif b > a and n not in wanted and not n.lower().startswith(("*model_space", "*paper_space")):
-                drop.append((a, b))
-        if dimension_blocks and "TABLES" in sections:
-            tab_a, tab_b = sections["TABLES"]
-            rows = _entity_starts(codes, tab_a + 2, tab_b) + [tab_b]
-            for i, k in enumerate(rows[:-1]):
-                if values[k] == "BLOCK_RECORD" and _tag_value(codes, values, k, rows[i + 1], "2") in dimension_blocks:
-                    drop.append((k, rows[i + 1]))
-    else:
-        blocks = {}
+        emptied = [(n, st) for n, st in emptied if n not in wanted]
+        for n, st in emptied:
+            drop.append((st[0], st[-1]))
+            left_out.extend((k, st[j + 1], False) for j, k in enumerate(st[:-1]))
     drop.sort()
+    refs: set[str] = set()
+    pos = 0
+    for a, b in drop + [(eof + 1, eof + 1)]:
+        refs.update(values[k] for k in range(pos, a) if icodes[k] in POINTER_CODES)
+        pos = b
+    stubs: list[str] = []
+    add: dict[int, list[str]] = {}
+    if refs:
+        spans = sorted(drop)
+        for k, nxt, in_entities in left_out:
+            handle = _tag_value(icodes, values, k, nxt, 5)
+            if handle not in refs:
+                continue
+            at = next(a for a, b in spans if a <= k < b)
+            paper = in_entities and (_tag_value(icodes, values, k, nxt, 67) or "0").strip() == "1"
+            add.setdefault(at, []).extend(["  0", "POINT", "  5", handle, "100", "AcDbEntity", "  8", "0",
+                                           *(["67", "1"] if paper else []), "100", "AcDbPoint",
+                                           " 10", "0.0", " 20", "0.0", " 30", "0.0"])
+            stubs.append(handle)
     kept: list[str] = []
     pos = 0
     for a, b in drop:
         kept.extend(_interleave(codes, values, pos, a))
+        kept.extend(add.get(a, ()))
         pos = b
     kept.extend(_interleave(codes, values, pos, eof + 1))
-    return ezdxf.read(io.StringIO("\n".join(kept))), set(blocks)
+    return _Trim(ezdxf.read(io.StringIO("\n".join(kept))), set(blocks), emptied, stubs)
+
+
+def _has_cycle(blocks: dict[str, tuple[int, int, list[str]]]) -> bool:
+    """Whether a block references itself, directly or through others (names compared as ezdxf does,
+    without regard to case)."""
+    graph: dict[str, set[str]] = {}
+    for n, (_a, _b, inner) in blocks.items():
+        graph.setdefault(n.lower(), set()).update(m.lower() for m in inner)
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for root in graph:
+        if root in state:
+            continue
+        stack = [(root, iter(graph[root]))]
+        state[root] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return True
+            elif nxt not in state and nxt in graph:
+                state[nxt] = 1
+                stack.append((nxt, iter(graph[nxt])))
+    return False
 
 
 def _interleave(codes, values, a: int, b: int) -> list[str]:
@@ -395,6 +475,58 @@ class _Reader:
         if kind == "MTEXT":
             d[3] = chunks  # type: ignore[assignment]
         return d
+
+    def clean(self, a: int, b: int, owner: str) -> bool:
+        """Whether ezdxf's auditor accepts the entity in [a, b) of a block (owned by `owner`) as it is,
+        decided from its tags: an entity of a type in CLEAN_TYPES in its plain form, with the common
+        attributes the auditor accepts (_graphic), an extrusion that is not the null vector, and what the
+        auditor checks for its type (text style, attribute tag, block, dimension block and style). False
+        when that cannot be shown: the entity is then built and audited."""
+        codes, values = self.codes, self.values
+        extra = CLEAN_TYPES.get(values[a])
+        if extra is None:
+            return False
+        d: dict[int, str] = {}
+        level = 0  # 0 base class, 1 AcDbEntity, 2.. the entity's subclasses
+        j = a + 1
+        while j < b:
+            c = codes[j]
+            if c == 102:
+                j = self._skip_app_data(j, b)
+                if j < 0:
+                    return False
+                continue
+            if c >= 1000:  # extended data: the auditor leaves it alone
+                break
+            if c == 100:
+                level += 1
+                if level == 1 and values[j] != "AcDbEntity":
+                    return False
+            elif c == 101:  # an embedded object
+                return False
+            elif level == 0 and c not in (5, 330) or level == 1 and c not in ENTITY_CODES:
+                return False
+            elif level <= 1 or c in EXTRUSION or c in extra:
+                if c in d:
+                    return False
+                d[c] = values[j]
+            j += 1
+        if self._graphic(d, parent=owner) is None:
+            return False
+        if any(c in d for c in EXTRUSION):
+            if not all(c in d for c in EXTRUSION) or \
+                    NULLVEC.isclose(Vec3(float(d[210]), float(d[220]), float(d[230]))):
+                return False
+        if 7 in extra and not self._style_ok(d.get(7)):
+            return False
+        kind = values[a]
+        if kind == "ATTDEF":
+            return bool(d.get(2))
+        if kind == "INSERT":
+            return d.get(2) in self.doc.blocks
+        if kind == "DIMENSION":
+            return d.get(2, "*") in self.doc.blocks and self.doc.dimstyles.has_entry(d.get(3, "Standard"))
+        return True
 
     @staticmethod
     def _point(d: dict, code: int, z: bool = True):
@@ -684,20 +816,27 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     if "ENTITIES" not in sections:
         raise _GiveUp("no ENTITIES section")
     ent_a, ent_b = sections["ENTITIES"]
-    try:  # the group codes of ENTITIES as integers, once (aligned with `values`)
-        icodes = [0] * ent_a + list(map(int, codes[ent_a:ent_b]))
+    try:  # the group codes as integers, once (aligned with `values`)
+        icodes = list(map(int, codes))
     except ValueError:
         raise _GiveUp("a group code that is not an integer") from None
     starts = [k for k in range(ent_a + 2, ent_b) if icodes[k] == 0] + [ent_b]
     if starts[0] != ent_a + 2 and ent_b > ent_a + 2:
         raise _GiveUp("stray tags at the start of ENTITIES")
-    verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))  # ezdxf builds every entity too: keep all blocks
-    doc, block_names = _trimmed_document(codes, values, sections, eof, starts, keep_dimension_blocks=verify)
-    auditor = doc.audit()
-    if auditor.fixes or auditor.errors:
-        raise _GiveUp("the auditor reports problems")
-    auditor = Auditor(doc)
-    reader = _Reader(icodes, values, doc, layers, block_names)
+    verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))
+    trim = _trimmed_document(codes, icodes, values, sections, eof, starts)
+    doc = trim.doc
+    auditor = _Auditor(doc)
+    auditor.run()
+    for handle in trim.stubs:  # the stand-ins served the audit; the entities themselves are read below
+        stub = doc.entitydb.get(handle)
+        if stub is None or not stub.is_alive:
+            raise _GiveUp("the auditor deleted a stand-in")
+        doc.blocks.get_block_layout_by_handle(stub.dxf.owner).delete_entity(stub)
+    _accept(auditor)
+    fixes, errors = list(auditor.fixes), list(auditor.errors)
+    auditor = _Auditor(doc)
+    reader = _Reader(icodes, values, doc, layers, trim.block_names)
     db = doc.entitydb
 
     line_layouts: dict[tuple, tuple | None] = {}  # group codes of a LINE → where its values are
@@ -748,18 +887,19 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
         compiled.pop()
         return factory.load(ExtendedTags(compiled), doc)
 
-    def built(i: int, raw) -> int:
-        """Build the entity at starts[i] (and its sub-entities) with ezdxf, audit and collect it;
-        returns the index of the next entity."""
-        k, nxt = starts[i], starts[i + 1]
+    def audited(st: list[int], i: int):
+        """Build the entity at st[i] (and its sub-entities) with ezdxf and audit it against the trimmed
+        document; the fixes join the file's. Returns the entity, or None when the auditor deletes it (as
+        the full path's audit does: it is not part of the drawing), and the index of the next entity."""
+        k, nxt = st[i], st[i + 1]
         t = values[k]
         group = [build(k, nxt)]
         i += 1
         if t in ("INSERT", "POLYLINE"):
             link = entity_linker()
             link(group[0])
-            while i < n and values[starts[i]] in SUB_ENTITIES:
-                sub = build(starts[i], starts[i + 1])
+            while i < len(st) - 1 and values[st[i]] in SUB_ENTITIES:
+                sub = build(st[i], st[i + 1])
                 if not link(sub):
                     raise _GiveUp(f"{sub.dxftype()} out of place")
                 group.append(sub)
@@ -775,8 +915,21 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
             for e in group:
                 del db[e.dxf.handle]
         if auditor.fixes or auditor.errors:
-            raise _GiveUp("the auditor reports problems")
+            _accept(auditor)
+            fixes.extend(auditor.fixes)
+            errors.extend(auditor.errors)
+            auditor.fixes.clear()
+            auditor.errors.clear()
+        if any(id(e) in auditor.trashed for e in group[1:]):
+            raise _GiveUp("the auditor deletes a sub-entity")
         e = group[0]
+        return (None if id(e) in auditor.trashed else e), i
+
+    def built(i: int, raw, counts: Counter) -> int:
+        """Build, audit, count and collect the entity at starts[i]; returns the index of the next entity."""
+        e, i = audited(starts, i)
+        if e is None:
+            return i
         t = e.dxftype()
         owner = e.dxf.get("owner")
         if owner == reader.psp_h or (owner != reader.msp_h and e.dxf.get("paperspace", 0)):
@@ -789,6 +942,24 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
         except Exception:  # one odd entity never stops the read; it is counted (as on the full path)
             counts["(unreadable " + t + ")"] += 1
         return i
+
+    # the content of the blocks left out of the trimmed document: planfit reads nothing of it, but the
+    # full path's audit walks it, so its fixes are found here: an entity in its plain form that the
+    # auditor accepts as it is (Reader.clean) is passed over, any other is built and audited
+    for name, st in trim.emptied:
+        owner = doc.blocks.get(name).block_record_handle
+        i, m = 0, len(st) - 1
+        while i < m:
+            if (i + 1 == m or values[st[i + 1]] not in SUB_ENTITIES) and reader.clean(st[i], st[i + 1], owner):
+                if verify:
+                    before = len(fixes) + len(errors)
+                    audited(st, i)
+                    if len(fixes) + len(errors) > before:
+                        raise FidelityError(f"{values[st[i]]} in block {name!r}: passed over, but the auditor "
+                                            f"reports {[f.message for f in (fixes + errors)[before:]]}")
+                i += 1
+            else:
+                _e, i = audited(st, i)
 
     def direct(i: int, raw):
         """Read the entity at starts[i] from its tags; (next index, in modelspace) or None to build it."""
@@ -849,15 +1020,49 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
             if got is not None and got[1] is not None:
                 if verify:
                     check = _Raw(block_extents=raw.block_extents, block_children=raw.block_children)
-                    built(i, check)
+                    built(i, check, Counter())
                     _same(scratch, check, t, values[k + 1] if icodes[k + 1] == 5 else "?")
                 i, in_msp = got
                 if in_msp:
                     counts[t] += 1
                     _merge(raw, scratch)
                 continue
-        i = built(i, raw)
-    return build_plan(path, doc, raw, counts, [], units, layers, reader="fast")
+        i = built(i, raw, counts)
+    return build_plan(path, doc, raw, counts, list(audit_notes(fixes, errors, False)), units, layers, reader="fast")
+
+
+class _Auditor(Auditor):
+    """ezdxf's auditor, noting what it deletes (so that it is not read)."""
+
+    def __init__(self, doc):
+        super().__init__(doc)
+        self.trashed: dict[int, object] = {}  # id → entity (kept alive, so that no id is reused)
+
+    def trash(self, entity) -> None:
+        if entity is not None:
+            self.trashed[id(entity)] = entity
+        super().trash(entity)
+
+
+# fixes whose outcome depends only on the entity itself and the tables, which the trimmed document keeps
+# whole: the full path makes the same fix. Any other fix (groups, dictionary entries, block references
+# that may point at what the trimmed copy leaves out) sends the file to the full path.
+LOCAL_FIXES = frozenset(AuditError[name] for name in (
+    "INVALID_OWNER_HANDLE", "REMOVED_INVALID_DXF_OBJECT", "INVALID_EXTRUSION_VECTOR", "INVALID_DIMSTYLE",
+    "INVALID_LAYER_NAME", "UNDEFINED_LINETYPE", "INVALID_COLOR_INDEX", "INVALID_LINEWEIGHT",
+    "INVALID_TRANSPARENCY", "UNDEFINED_TEXT_STYLE", "INVALID_ELLIPSE_RATIO", "INVALID_MAJOR_AXIS",
+    "INVALID_SPLINE_DEFINITION", "INVALID_SPLINE_CONTROL_POINT_COUNT", "INVALID_SPLINE_FIT_POINT_COUNT",
+    "INVALID_SPLINE_KNOT_VALUE_COUNT", "INVALID_SPLINE_WEIGHT_COUNT", "TAG_ATTRIBUTE_MISSING",
+    "INVALID_VERTEX_COUNT", "INVALID_HATCH_BOUNDARY_PATH"))
+
+
+def _accept(auditor) -> None:
+    """Give up unless every fix and error is one the full path makes in the same way."""
+    for entry in auditor.fixes:
+        if entry.code not in LOCAL_FIXES:
+            raise _GiveUp(f"the auditor fixes {entry.code!r}: {entry.message}")
+    if auditor.errors:
+        raise _GiveUp("the auditor reports errors it cannot fix")
 
 
 RAW_LISTS = ("outlines", "linework", "other_linework", "texts", "inserts")

@@ -15,8 +15,8 @@ from collections import Counter
 from ..datafiles import LayerRoles
 from ..errors import InputError
 from ..limits import Implausible, limits, plausible_points
-from ..model import Plan, ReadNote, Stroke
-from .records import _collect, _flatten, _Raw, build_plan, sniff
+from ..model import Plan, Stroke
+from .records import _collect, _flatten, _Raw, audit_notes, build_plan, sniff
 
 # ezdxf logs what it repairs (hundreds of lines on a damaged file): planfit reports repairs itself (D105)
 logging.getLogger("ezdxf").addHandler(logging.NullHandler())
@@ -60,7 +60,7 @@ def _read_full(path: str, units: str | None, layers: LayerRoles, backdrop: bool)
             raw.skipped[exc.reason] += 1
         except Exception:  # one odd entity never stops the read; it is counted
             counts["(unreadable " + t + ")"] += 1
-    return build_plan(path, doc, raw, counts, list(_audit_notes(auditor, recovered)), units, layers,
+    return build_plan(path, doc, raw, counts, list(audit_notes(auditor.fixes, auditor.errors, recovered)), units, layers,
                       reader="ezdxf.recover" if recovered else "ezdxf", recovered=recovered,
                       backdrop=_backdrop(msp, 1.0) if backdrop else None)
 
@@ -134,19 +134,3 @@ def _decompose(entities, depth: int, budget: list[int], skipped: Counter):
                     return
             continue
         yield e
-
-
-def _audit_notes(auditor, recovered: bool):
-    fixes = list(getattr(auditor, "fixes", []) or [])
-    errors = list(getattr(auditor, "errors", []) or [])
-    if recovered:
-        yield ReadNote("D105", "the file is damaged; it was read with ezdxf's recover module",
-                       "文件已损坏，已用 ezdxf 恢复模式读取", (), "warning")
-    if fixes:
-        sample = "; ".join(sorted({str(f.message) for f in fixes})[:3])
-        yield ReadNote("D105", f"ezdxf's auditor fixed {len(fixes)} problems in the file (e.g. {sample})",
-                       f"ezdxf 审核程序修复了文件中的 {len(fixes)} 处问题", (), "info")
-    if errors:
-        sample = "; ".join(sorted({str(f.message) for f in errors})[:3])
-        yield ReadNote("D105", f"ezdxf's auditor found {len(errors)} unfixable problems (e.g. {sample})",
-                       f"ezdxf 审核程序发现 {len(errors)} 处无法修复的问题", (), "warning")

@@ -717,6 +717,21 @@ def _area(ring) -> float:
     return a / 2
 
 
+def audit_notes(fixes: list, errors: list, recovered: bool):
+    """Reader notes (D105) for a recovered file and for what ezdxf's auditor fixed or could not fix."""
+    if recovered:
+        yield ReadNote("D105", "the file is damaged; it was read with ezdxf's recover module",
+                       "文件已损坏，已用 ezdxf 恢复模式读取", (), "warning")
+    if fixes:
+        sample = "; ".join(sorted({str(f.message) for f in fixes})[:3])
+        yield ReadNote("D105", f"ezdxf's auditor fixed {len(fixes)} problems in the file (e.g. {sample})",
+                       f"ezdxf 审核程序修复了文件中的 {len(fixes)} 处问题", (), "info")
+    if errors:
+        sample = "; ".join(sorted({str(f.message) for f in errors})[:3])
+        yield ReadNote("D105", f"ezdxf's auditor found {len(errors)} unfixable problems (e.g. {sample})",
+                       f"ezdxf 审核程序发现 {len(errors)} 处无法修复的问题", (), "warning")
+
+
 FACT_KEYS = ("name", "tier", "built_before_2015", "hosted_in")
 
 
