@@ -21,6 +21,14 @@ start-up is timed as a user meets it. Then the ratios check/readfile and
 check/GDAL. Goals: check/readfile <= 1.0
 for 200 and 2000 rooms, check/GDAL <= 2, help <= 0.3 s, peak < 1.5 GB at
 2000 rooms. Not part of the tests.
+
+With --corpus the real-world drawings (../shared/corpus, or the files named)
+are timed the same way, one row each: size, the path the check takes (fast,
+or full and why the fast path refuses the drawing), check, bare readfile and
+GDAL times, check/readfile, check/GDAL and the peak memory of check and of
+readfile. Goal: check/readfile <= 1.0 on every drawing over 1 MB, and every
+drawing on the fast path or saying why not. --corpus-only leaves out the
+synthetic plans.
 """
 
 from __future__ import annotations
@@ -71,6 +79,9 @@ def main() -> None:
     ap.add_argument("--rooms", type=int, nargs="+", default=[20, 200, 2000])
     ap.add_argument("--runs", type=int, default=None, help="runs per command (default 5, 3 for 2000+ rooms)")
     ap.add_argument("--full", action="store_true", help="also time check --reader full")
+    ap.add_argument("--corpus", nargs="*", type=Path, default=None, metavar="DXF",
+                    help="also time the corpus drawings (all of ../shared/corpus, or the files named)")
+    ap.add_argument("--corpus-only", action="store_true", help="only the corpus drawings")
     args = ap.parse_args()
     py = sys.executable
     env = dict(os.environ)
@@ -88,8 +99,9 @@ def main() -> None:
            f"{'check/GDAL':>11} {'check peak MB':>14}"
     if args.full:
         head += f" {'full s':>7}"
-    print(head)
-    for n in args.rooms:
+    if not args.corpus_only:
+        print(head)
+    for n in [] if args.corpus_only else args.rooms:
         plan = plan_path(n)
         runs = args.runs or (3 if n >= 2000 else 5)
         check = [py, "-m", "planfit", "check", plan, "--tier", "community", "--new-build", "--format", "json",
@@ -107,6 +119,51 @@ def main() -> None:
         if args.full:
             line += f" {got['full'][0]:>7.2f}"
         print(line, flush=True)
+    if args.corpus is not None or args.corpus_only:
+        corpus_table(args.corpus or sorted(CORPUS.glob("*.dxf")), args.runs or 3, py, env, gdal_env, has_gdal)
+
+
+CORPUS = HERE.parent.parent / "shared" / "corpus"
+
+
+def path_taken(dxf: Path) -> str:
+    """The path planfit check reads the drawing on: "fast", or "full: " and why the fast path refuses it."""
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from planfit.datafiles import LayerRoles
+    from planfit.read import no_gc
+    from planfit.read.fast import try_fast
+
+    with no_gc():
+        plan, why = try_fast(str(dxf), None, LayerRoles.load())
+    return "fast" if plan is not None else f"full: {why}"
+
+
+def corpus_table(files: list[Path], runs: int, py: str, env: dict, gdal_env: dict, has_gdal: bool) -> None:
+    """One row per drawing: size, path, check / readfile / GDAL times (medians), ratios and peak memory."""
+    print(f"\ncorpus drawings (medians of {runs} runs):")
+    print(f"{'drawing':<42} {'MB':>5} {'path':<6} {'check s':>8} {'readfile s':>10} {'GDAL s':>7} "
+          f"{'check/readfile':>15} {'check/GDAL':>11} {'check peak MB':>14} {'readfile peak MB':>17}")
+    missed = []
+    for dxf in files:
+        path = path_taken(dxf)
+        check = [py, "-m", "planfit", "check", str(dxf), "--tier", "community", "--new-build", "--format", "json",
+                 "-o", os.devnull]
+        cmds = {"check": (check, env), "readfile": ([py, "-c", f"import ezdxf; ezdxf.readfile({str(dxf)!r})"], env)}
+        if has_gdal:
+            cmds["gdal"] = ([py, "-c", f"import pyogrio; pyogrio.raw.read({str(dxf)!r})"], gdal_env)
+        got = timed_together(cmds, runs)
+        (check_t, check_mb), (read_t, read_mb) = got["check"], got["readfile"]
+        gdal_t = got["gdal"][0] if has_gdal else float("nan")
+        mb = dxf.stat().st_size / 1e6
+        ratio = check_t / read_t
+        if mb > 1.0 and ratio > 1.0:
+            missed.append(dxf.name)
+        print(f"{dxf.name:<42} {mb:>5.2f} {path.split(':')[0]:<6} {check_t:>8.2f} {read_t:>10.2f} {gdal_t:>7.2f} "
+              f"{ratio:>15.2f} {check_t / gdal_t:>11.2f} {check_mb:>14.0f} {read_mb:>17.0f}", flush=True)
+        if path != "fast":
+            print(f"    {path}")
+    print("goal check/readfile <= 1.0 on every drawing over 1 MB: " +
+          ("met" if not missed else "not met (" + ", ".join(missed) + ")"))
 
 
 if __name__ == "__main__":

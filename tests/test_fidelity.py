@@ -18,6 +18,7 @@ import pytest
 from conftest import CORPUS, SAMPLES, run_cli
 from planfit.measure import measure
 from planfit.read import read_plan
+from planfit.read.fast import try_fast
 from planfit.vocabulary import Vocabulary
 
 FILES = sorted(SAMPLES.glob("*.dxf")) + sorted((SAMPLES / "walls").glob("*.dxf")) + (
@@ -63,6 +64,19 @@ def test_a_file_the_fast_path_cannot_read_cleanly_falls_back(tmp_path):
     bom = tmp_path / "bom.dxf"
     bom.write_bytes(b"\xef\xbb\xbf" + src)
     assert read_plan(bom, reader="fast").reader in ("ezdxf", "ezdxf.recover")
+    assert try_fast(str(bom), None, Vocabulary.load(()).layers) == (None, "binary DXF or byte-order mark")
+    # blocks that reference each other: the auditor reports the cycle as an error of the whole drawing
+    import ezdxf
+
+    doc = ezdxf.new("R2018")
+    doc.blocks.new("A").add_blockref("B", (0, 0))
+    doc.blocks.new("B").add_blockref("A", (0, 0))
+    doc.modelspace().add_line((0, 0), (1000, 0), dxfattribs={"layer": "WALL"})
+    loop = tmp_path / "loop.dxf"
+    doc.saveas(loop)
+    assert try_fast(str(loop), None, Vocabulary.load(()).layers) == (None, "a block references itself")
+    plan = read_plan(loop, reader="fast")
+    assert plan.reader == "ezdxf" and any("reference cycle" in n.message_en for n in plan.notes)
 
 
 def _repaired(path):

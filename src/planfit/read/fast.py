@@ -148,17 +148,22 @@ class FidelityError(AssertionError):
 
 def read_fast(path: str, units: str | None, layers: LayerRoles) -> Plan | None:
     """A Plan read on the fast path, or None when the file needs the full path."""
+    return try_fast(path, units, layers)[0]
+
+
+def try_fast(path: str, units: str | None, layers: LayerRoles) -> tuple[Plan | None, str]:
+    """The plan read on the fast path and "", or None and why the file needs the full path."""
     sniff(path)
     try:
-        return _read(path, units, layers)
-    except _GiveUp:
-        return None
+        return _read(path, units, layers), ""
+    except _GiveUp as exc:
+        return None, str(exc)
     except FidelityError:
         raise
-    except Exception:  # anything unexpected on a strange file: the full path decides
+    except Exception as exc:  # anything unexpected on a strange file: the full path decides
         if os.environ.get("PLANFIT_DEBUG"):
             raise
-        return None
+        return None, f"unexpected {type(exc).__name__}"
 
 
 def _split(path: str) -> tuple[list[str], list[str], object]:
@@ -295,7 +300,7 @@ def _trimmed_document(codes, icodes, values, sections, eof: int, ent_starts: lis
     refs: set[str] = set()
     pos = 0
     for a, b in drop + [(eof + 1, eof + 1)]:
-        refs.update(values[k] for k in range(pos, a) if icodes[k] in POINTER_CODES)
+        refs.update(_followed(icodes, values, pos, a))
         pos = b
     stubs: list[str] = []
     add: dict[int, list[str]] = {}
@@ -319,6 +324,26 @@ def _trimmed_document(codes, icodes, values, sections, eof: int, ent_starts: lis
         pos = b
     kept.extend(_interleave(codes, values, pos, eof + 1))
     return _Trim(ezdxf.read(io.StringIO("\n".join(kept))), set(blocks), emptied, stubs)
+
+
+# references no audit follows: reactors and a block record's list of its references (application data
+# groups), and the draw order of a sort-entities table (which lists nearly every entity of a layout)
+IGNORED_GROUPS = ("{ACAD_REACTORS", "{BLKREFS")
+
+
+def _followed(icodes, values, a: int, b: int) -> list[str]:
+    """The handles that the tags in [a, b) refer to, but for references no audit follows."""
+    out = []
+    ignored = sort_table = False
+    for k in range(a, b):
+        c = icodes[k]
+        if c == 0:
+            sort_table = values[k] == "SORTENTSTABLE"
+        elif c == 102:
+            ignored = values[k] in IGNORED_GROUPS
+        elif c in POINTER_CODES and not ignored and not (sort_table and c == 331):
+            out.append(values[k])
+    return out
 
 
 def _has_cycle(blocks: dict[str, tuple[int, int, list[str]]]) -> bool:
