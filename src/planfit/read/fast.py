@@ -90,6 +90,8 @@ from .records import (
     hatch_record,
     insert_record,
     mtext_record,
+    polyline_points,
+    polyline_record,
     resolve_block_name,
     sniff,
     text_attachment,
@@ -121,7 +123,10 @@ DIMENSION_CODES = frozenset((280, 2, 3, 10, 20, 30, 11, 21, 31, 12, 22, 32, 70, 
 CLEAN_TYPES = {"LINE": (), "POINT": (), "ARC": (), "CIRCLE": (), "SOLID": (), "TRACE": (), "3DFACE": (),
                "LWPOLYLINE": (), "TEXT": (7,), "MTEXT": (7,), "ATTDEF": (7, 2), "INSERT": (2,),
                "DIMENSION": (2, 3)}
+LWPOLYLINE_CODES = frozenset((90, 70, 43, 38, 39, 10, 20, 91, 40, 41, 42, *EXTRUSION))
+LWPOLYLINE_VERTEX_CODES = frozenset((10, 20, 91, 40, 41, 42))
 SUBCLASSES = {  # entity → its subclasses in order: marker names (space-separated alternatives), group codes
+    "LWPOLYLINE": (("AcDbPolyline", LWPOLYLINE_CODES),),
     "TEXT": (("AcDbText", TEXT_CODES), ("AcDbText", TEXT_CODES)),
     "MTEXT": (("AcDbMText", MTEXT_CODES),),
     "INSERT": (("AcDbBlockReference AcDbMInsertBlock", INSERT_CODES),),
@@ -486,8 +491,8 @@ class _Reader:
                 continue
             if c not in allowed:
                 return None
-            if c == 3 and kind == "MTEXT":
-                chunks.append(v)
+            if c == 3 and kind == "MTEXT" or c in LWPOLYLINE_VERTEX_CODES and kind == "LWPOLYLINE":
+                chunks.append((c, v) if kind == "LWPOLYLINE" else v)
                 continue
             if kind == "ATTRIB" and level == 3:
                 c = -c  # AcDbAttribute codes overlap with AcDbText codes: kept apart
@@ -499,6 +504,8 @@ class _Reader:
                 return None
         if kind == "MTEXT":
             d[3] = chunks  # type: ignore[assignment]
+        elif kind == "LWPOLYLINE":
+            d[-10] = chunks  # type: ignore[assignment]  # the vertices' tags, in order
         return d
 
     def clean(self, a: int, b: int, owner: str) -> bool:
@@ -700,6 +707,53 @@ class _Reader:
         if in_msp:
             insert_record(self.doc, raw, self.layers, handle, layer, rawname, ins, rot, sx,
                           lambda: self._matrix(rawname, ins, sx, sy, sz, rot), attribs)
+        return in_msp
+
+    def lwpolyline(self, raw, a: int, b: int):
+        """An LWPOLYLINE: its vertices read as ezdxf reads them (each 10 starts a vertex, 20 follows it,
+        then width and bulge), its points made by the same function as on the full path."""
+        d = self.tags(a, b, "LWPOLYLINE")
+        if d is None:
+            return None
+        got = self._graphic(d)
+        if got is None:
+            return None
+        for c in (90, 70):
+            if c in d:
+                int(d[c])
+        for c in (43, 38, 39):
+            if c in d:
+                float(d[c])
+        verts = []
+        vertex: list | None = None
+        seen: set[int] = set()
+        tags = d[-10]  # type: ignore[index]
+        for n, (c, v) in enumerate(tags):
+            if c == 10:
+                if n + 1 >= len(tags) or tags[n + 1][0] != 20:
+                    return None
+                vertex = [float(v), 0.0, 0]
+                verts.append(vertex)
+                seen = set()
+            elif vertex is None or c in seen:
+                return None
+            else:
+                seen.add(c)
+                if c == 20:
+                    vertex[1] = float(v)
+                elif c == 42:
+                    vertex[2] = float(v)
+                elif c != 91:
+                    float(v)
+        handle, layer, in_msp = got
+        if in_msp:
+            flag = bool(self._int(d, 70, 0) & 1)
+            try:
+                pts = polyline_points([tuple(v) for v in verts], flag, self._float(d, 38, 0.0), None)
+            except Implausible as exc:  # beyond planfit's limits: skipped and counted (as on the full path)
+                raw.skipped[exc.reason] += 1
+            else:
+                polyline_record(raw, self.layers, handle, layer, *pts, flag)
         return in_msp
 
     def hatch(self, raw, a: int, b: int):
@@ -998,6 +1052,8 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
             return i + 1, reader.dimension(raw, k, nxt)
         if t == "HATCH":
             return i + 1, reader.hatch(raw, k, nxt)
+        if t == "LWPOLYLINE":
+            return i + 1, reader.lwpolyline(raw, k, nxt)
         if t == "INSERT":
             j = i + 1
             while j < n and values[starts[j]] in SUB_ENTITIES:

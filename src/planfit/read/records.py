@@ -246,7 +246,7 @@ def _flatten(path_obj) -> list[tuple[float, float]]:
 
 def _polyline_points(e, t: str, closed: bool) -> tuple[list[tuple[float, float]], bool]:
     """Polyline vertices in WCS with bulges kept as true circular arcs (not Bézier approximations)."""
-    from ezdxf.math import Vec3, bulge_to_arc
+    from ezdxf.math import Vec3
 
     if t == "LWPOLYLINE":
         verts = [(x, y, b) for x, y, _s, _e, b in e.get_points("xyseb")]
@@ -254,6 +254,14 @@ def _polyline_points(e, t: str, closed: bool) -> tuple[list[tuple[float, float]]
     else:
         verts = [(v.dxf.location.x, v.dxf.location.y, float(v.dxf.get("bulge", 0.0) or 0.0)) for v in e.vertices]
         z = float(e.dxf.get("elevation", Vec3()).z) if e.dxf.hasattr("elevation") else 0.0
+    return polyline_points(verts, closed, z, e.dxf.get("extrusion", None))
+
+
+def polyline_points(verts: list, closed: bool, z: float, extrusion) -> tuple[list[tuple[float, float]], bool]:
+    """Points in WCS of a polyline's vertices (x, y, bulge) in its OCS (elevation z, extrusion or None),
+    bulges kept as true circular arcs, and whether it has any."""
+    from ezdxf.math import OCS, Vec3, bulge_to_arc
+
     n = len(verts)
     if n < 2:
         return [], False
@@ -288,9 +296,8 @@ def _polyline_points(e, t: str, closed: bool) -> tuple[list[tuple[float, float]]
             pts.extend(arc if b > 0 else arc[::-1])
     if not closed:
         pts.append((verts[-1][0], verts[-1][1]))
-    ext = e.dxf.get("extrusion", None)
-    if ext is not None and not Vec3(ext).isclose(Vec3(0, 0, 1)):
-        ocs = e.ocs()
+    if extrusion is not None and not Vec3(extrusion).isclose(Vec3(0, 0, 1)):
+        ocs = OCS(extrusion)
         pts = [(v.x, v.y) for v in ocs.points_to_wcs(Vec3(x, y, z) for x, y in pts)]
     return pts, arcs
 
@@ -321,22 +328,7 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
         if t == "POLYLINE" and (e.is_3d_polyline or e.is_poly_face_mesh or e.is_polygon_mesh):
             return
         flag = bool(e.closed) if t == "LWPOLYLINE" else bool(e.is_closed)
-        pts, has_arcs = _polyline_points(e, t, flag)
-        if len(pts) < 2:
-            return
-        geom_closed = not flag and len(pts) > 3 and _close(pts[0], pts[-1], pts)
-        if flag or geom_closed:
-            ring = _ring(pts)
-            if len(ring) >= 3:
-                if layers.is_("wall", layer):
-                    raw.linework.append((handle, layer, ring + [ring[0]]))
-                else:
-                    raw.outlines.append((handle, layer, "polyline", ring, [], "flag" if flag else "geometry", has_arcs))
-            return
-        if layers.is_("wall", layer):
-            raw.linework.append((handle, layer, pts))
-        elif _may_be_wall(layers, layer):
-            raw.other_linework.append((handle, layer, pts))
+        polyline_record(raw, layers, handle, layer, *_polyline_points(e, t, flag), flag)
     elif t == "HATCH":
         hatch_record(raw, layers, handle, layer, list(ezpath.from_hatch(e)))
     elif t in ("LINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
@@ -367,6 +359,26 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
         except Exception:
             return
         dimension_record(raw, m, e.dimtype)
+
+
+def polyline_record(raw: _Raw, layers: LayerRoles, handle, layer, pts, has_arcs: bool, flag: bool) -> None:
+    """A polyline from its points in WCS (arcs flattened) and its closed flag: a ring (closed by flag or
+    by geometry) is an outline, or wall linework on a wall layer; an open one is linework."""
+    if len(pts) < 2:
+        return
+    geom_closed = not flag and len(pts) > 3 and _close(pts[0], pts[-1], pts)
+    if flag or geom_closed:
+        ring = _ring(pts)
+        if len(ring) >= 3:
+            if layers.is_("wall", layer):
+                raw.linework.append((handle, layer, ring + [ring[0]]))
+            else:
+                raw.outlines.append((handle, layer, "polyline", ring, [], "flag" if flag else "geometry", has_arcs))
+        return
+    if layers.is_("wall", layer):
+        raw.linework.append((handle, layer, pts))
+    elif _may_be_wall(layers, layer):
+        raw.other_linework.append((handle, layer, pts))
 
 
 def hatch_record(raw: _Raw, layers: LayerRoles, handle, layer, paths) -> None:
