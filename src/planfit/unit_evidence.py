@@ -185,7 +185,7 @@ def room_evidence(ev: UnitEvidence, outlines, texts, layers: LayerRoles, extent:
     for _h, lay, _k, ring, _holes, _c, _a in outlines:
         if layers.is_("ignore", lay) or layers.is_("boundary", lay):
             continue
-        poly = Polygon(ring)
+        poly = Polygon(np.asarray(ring, dtype=float))  # from an array: shapely skips its per-point loop
         if not poly.is_valid or poly.area <= 0:
             continue
         x0, y0, x1, y1 = poly.bounds

@@ -291,8 +291,8 @@ def polyline_points(verts: list, closed: bool, z: float, extrusion) -> tuple[lis
             budget -= k
             if budget < 0:
                 raise Implausible("too many points")
-            arc = [(c.x + r * math.cos(a0 + sweep * j / k), c.y + r * math.sin(a0 + sweep * j / k))
-                   for j in range(1, k)]
+            cx, cy, cos, sin = c.x, c.y, math.cos, math.sin
+            arc = [(cx + r * cos(a0 + sweep * j / k), cy + r * sin(a0 + sweep * j / k)) for j in range(1, k)]
             pts.extend(arc if b > 0 else arc[::-1])
     if not closed:
         pts.append((verts[-1][0], verts[-1][1]))
@@ -304,9 +304,12 @@ def polyline_points(verts: list, closed: bool, z: float, extrusion) -> tuple[lis
 
 def _ring(pts: list[tuple[float, float]]) -> list[tuple[float, float]]:
     out: list[tuple[float, float]] = []
+    px = py = math.nan  # the last point kept (none yet: every comparison with NaN is false)
     for p in pts:
-        if not out or (abs(p[0] - out[-1][0]) > 1e-12 or abs(p[1] - out[-1][1]) > 1e-12):
+        x, y = p
+        if not (abs(x - px) <= 1e-12 and abs(y - py) <= 1e-12):
             out.append(p)
+            px, py = x, y
     if len(out) > 1 and _close(out[0], out[-1], out):
         out.pop()
     return out
