@@ -62,6 +62,7 @@ from ezdxf.audit import AuditError, Auditor
 from ezdxf.entities import factory
 from ezdxf.entities.boundary_paths import BoundaryPaths
 from ezdxf.entities.dimension import linear_measurement
+from ezdxf.entities.ellipse import is_valid_ratio
 from ezdxf.entities.polygon import PATH_CODES as HATCH_PATH_CODES
 from ezdxf.entities.mtext import escape_dxf_line_endings, fast_plain_mtext
 from ezdxf.entities.subentity import entity_linker
@@ -119,10 +120,10 @@ DIMENSION_CODES = frozenset((280, 2, 3, 10, 20, 30, 11, 21, 31, 12, 22, 32, 70, 
                              74, 75, 13, 23, 33, 14, 24, 34, 50, 15, 25, 35, 16, 26, 36, 40, *EXTRUSION))
 # entity types a block may hold that Reader.clean can pass over, with the group codes it reads beyond
 # the common attributes: their audit is ezdxf's common one (DXFGraphic.audit) and, for text, attribute
-# definitions, block references and dimensions, the one check named in Reader.clean
+# definitions, block references, dimensions and ellipses, the checks named in Reader.clean
 CLEAN_TYPES = {"LINE": (), "POINT": (), "ARC": (), "CIRCLE": (), "SOLID": (), "TRACE": (), "3DFACE": (),
                "LWPOLYLINE": (), "TEXT": (7,), "MTEXT": (7,), "ATTDEF": (7, 2), "INSERT": (2,),
-               "DIMENSION": (2, 3)}
+               "DIMENSION": (2, 3), "ELLIPSE": (11, 21, 31, 40)}
 LWPOLYLINE_CODES = frozenset((90, 70, 43, 38, 39, 10, 20, 91, 40, 41, 42, *EXTRUSION))
 LWPOLYLINE_VERTEX_CODES = frozenset((10, 20, 91, 40, 41, 42))
 SUBCLASSES = {  # entity → its subclasses in order: marker names (space-separated alternatives), group codes
@@ -558,6 +559,10 @@ class _Reader:
             return d.get(2) in self.doc.blocks
         if kind == "DIMENSION":
             return d.get(2, "*") in self.doc.blocks and self.doc.dimstyles.has_entry(d.get(3, "Standard"))
+        if kind == "ELLIPSE":  # a major axis that is not null, an axis ratio in range
+            return all(c in d for c in (11, 21, 31)) and \
+                not Vec3(float(d[11]), float(d[21]), float(d[31])).is_null and \
+                is_valid_ratio(float(d.get(40, "1")))
         return True
 
     @staticmethod
@@ -912,6 +917,8 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
         if stub is None or not stub.is_alive:
             raise _GiveUp("the auditor deleted a stand-in")
         doc.blocks.get_block_layout_by_handle(stub.dxf.owner).delete_entity(stub)
+        if handle in doc.entitydb:
+            del doc.entitydb[handle]
     _accept(auditor)
     fixes, errors = list(auditor.fixes), list(auditor.errors)
     auditor = _Auditor(doc)
