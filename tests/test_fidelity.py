@@ -172,6 +172,12 @@ def _odd_entities(path):
     grid = msp.add_blockref("M1021", (20000, 0), dxfattribs={"layer": "DOOR", "column_count": 2,
                                                            "column_spacing": 1500})
     grid.set_reactors([msp.layout_key])
+    msp.add_circle((20000, 5000), 500, dxfattribs={"layer": "WALL"})
+    msp.add_arc((22000, 5000), 800, 10, 200, dxfattribs={"layer": "WALL"})
+    msp.add_arc((24000, 5000), 900, 0, 90, dxfattribs={"layer": "DOOR"})  # a door swing: unit evidence
+    msp.add_lwpolyline([(0, 16000, 0), (3000, 16000, 0.5), (3000, 19000, 0), (0, 19000, -0.3)], format="xyb",
+                       close=True, dxfattribs={"layer": "SPACE", "elevation": 0.0})
+    msp.add_lwpolyline([(5000, 16000), (8000, 16000), (8000, 19000)], dxfattribs={"layer": "WALL"})
     doc.layout("Layout1").add_text("图框", height=5)  # paper space: not part of the plan
     doc.saveas(path)
     return path

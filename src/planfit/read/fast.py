@@ -13,7 +13,8 @@ from most of them. This reader
    of an extension dictionary...) stays as a stand-in (_trimmed_document).
    ezdxf loads and audits that small document;
 3. walks the ENTITIES section itself. The common entities in their plain form
-   (LINE; TEXT, MTEXT, INSERT with its ATTRIBs, DIMENSION without extrusion,
+   (LINE; LWPOLYLINE, ARC, CIRCLE, TEXT, MTEXT, INSERT with its ATTRIBs,
+   DIMENSION, HATCH with polyline boundary paths, without extrusion,
    extended data or embedded objects, and with attributes ezdxf's auditor
    would accept) are read directly from their tags, and their values go
    through the same record functions as the full path (records.text_record,
@@ -58,6 +59,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import ezdxf
+import numpy as np
 from ezdxf.audit import AuditError, Auditor
 from ezdxf.entities import factory
 from ezdxf.entities.boundary_paths import BoundaryPaths
@@ -73,7 +75,7 @@ from ezdxf.lldxf.extendedtags import ExtendedTags
 from ezdxf.lldxf.tagger import tag_compiler
 from ezdxf.lldxf.tags import Tags
 from ezdxf.lldxf.types import DXFTag
-from ezdxf.math import NULLVEC, OCS, X_AXIS, Y_AXIS, Z_AXIS, Matrix44, Vec3
+from ezdxf.math import NULLVEC, OCS, X_AXIS, Y_AXIS, Z_AXIS, ConstructionArc, Matrix44, Vec3, arc_segment_count
 from ezdxf.path.converter import from_hatch_boundary_path
 from ezdxf.tools.text import plain_text
 
@@ -81,7 +83,10 @@ from ..datafiles import LayerRoles
 from ..limits import Implausible
 from ..model import Plan
 from .records import (
+    arc_points,
     audit_notes,
+    curve_record,
+    swing_record,
     _collect,
     _is_window,
     _may_be_wall,
@@ -126,7 +131,10 @@ CLEAN_TYPES = {"LINE": (), "POINT": (), "ARC": (), "CIRCLE": (), "SOLID": (), "T
                "DIMENSION": (2, 3), "ELLIPSE": (11, 21, 31, 40)}
 LWPOLYLINE_CODES = frozenset((90, 70, 43, 38, 39, 10, 20, 91, 40, 41, 42, *EXTRUSION))
 LWPOLYLINE_VERTEX_CODES = frozenset((10, 20, 91, 40, 41, 42))
+CIRCLE_CODES = frozenset((10, 20, 30, 40, 39, *EXTRUSION))
 SUBCLASSES = {  # entity → its subclasses in order: marker names (space-separated alternatives), group codes
+    "ARC": (("AcDbCircle", CIRCLE_CODES), ("AcDbArc", frozenset((50, 51)))),
+    "CIRCLE": (("AcDbCircle", CIRCLE_CODES),),
     "LWPOLYLINE": (("AcDbPolyline", LWPOLYLINE_CODES),),
     "TEXT": (("AcDbText", TEXT_CODES), ("AcDbText", TEXT_CODES)),
     "MTEXT": (("AcDbMText", MTEXT_CODES),),
@@ -714,6 +722,35 @@ class _Reader:
                           lambda: self._matrix(rawname, ins, sx, sy, sz, rot), attribs)
         return in_msp
 
+    def arc(self, raw, a: int, b: int, kind: str):
+        """An ARC or CIRCLE without extrusion: its points made by ezdxf's flattening of the same values
+        (ConstructionArc; the circle's vertices as Circle.flattening makes them)."""
+        d = self.tags(a, b, kind)
+        if d is None or 40 not in d:
+            return None
+        got = self._graphic(d)
+        center = self._point(d, 10)
+        if got is None or center is None:
+            return None
+        radius = float(d[40])
+        start, end = self._float(d, 50, 0.0), self._float(d, 51, 360.0)
+        handle, layer, in_msp = got
+        if in_msp:
+            if kind == "ARC":
+                swing_record(raw, self.layers, layer, radius, start, end)
+                flattening = ConstructionArc(center, radius, start, end).flattening
+            else:
+                def flattening(sagitta: float):
+                    r = abs(radius)
+                    if r > 0.0:
+                        for angle in np.linspace(0.0, 360.0, arc_segment_count(r, math.tau, sagitta) + 1):
+                            yield Vec3.from_deg_angle(angle, r) + center
+            try:
+                curve_record(raw, self.layers, handle, layer, kind, lambda: arc_points(center, radius, flattening))
+            except Implausible as exc:  # beyond planfit's limits: skipped and counted (as on the full path)
+                raw.skipped[exc.reason] += 1
+        return in_msp
+
     def lwpolyline(self, raw, a: int, b: int):
         """An LWPOLYLINE: its vertices read as ezdxf reads them (each 10 starts a vertex, 20 follows it,
         then width and bulge), its points made by the same function as on the full path."""
@@ -1061,6 +1098,8 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
             return i + 1, reader.hatch(raw, k, nxt)
         if t == "LWPOLYLINE":
             return i + 1, reader.lwpolyline(raw, k, nxt)
+        if t in ("ARC", "CIRCLE"):
+            return i + 1, reader.arc(raw, k, nxt, t)
         if t == "INSERT":
             j = i + 1
             while j < n and values[starts[j]] in SUB_ENTITIES:

@@ -337,10 +337,7 @@ def _collect(doc, e, t: str, layers: LayerRoles, raw: _Raw) -> None:
     elif t in ("LINE", "ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
         if t == "ARC":
             swing_record(raw, layers, layer, e.dxf.radius, e.dxf.start_angle, e.dxf.end_angle)
-        if layers.is_("wall", layer):
-            raw.linework.append((handle, layer, _curve_points(e, t)))
-        elif t in ("LINE", "ARC") and _may_be_wall(layers, layer):
-            raw.other_linework.append((handle, layer, _curve_points(e, t)))
+        curve_record(raw, layers, handle, layer, t, lambda: _curve_points(e, t))
     elif t == "TEXT":
         ext = e.dxf.hasattr("extrusion")
         ins = e.ocs().to_wcs(e.dxf.insert) if ext else e.dxf.insert
@@ -382,6 +379,15 @@ def polyline_record(raw: _Raw, layers: LayerRoles, handle, layer, pts, has_arcs:
         raw.linework.append((handle, layer, pts))
     elif _may_be_wall(layers, layer):
         raw.other_linework.append((handle, layer, pts))
+
+
+def curve_record(raw: _Raw, layers: LayerRoles, handle, layer, t: str, points) -> None:
+    """A LINE, ARC, CIRCLE, ELLIPSE or SPLINE: wall linework on a wall layer; a LINE or ARC on a layer of no
+    known role may be a wall. `points()` gives its points in WCS (computed only when they are used)."""
+    if layers.is_("wall", layer):
+        raw.linework.append((handle, layer, points()))
+    elif t in ("LINE", "ARC") and _may_be_wall(layers, layer):
+        raw.other_linework.append((handle, layer, points()))
 
 
 def hatch_record(raw: _Raw, layers: LayerRoles, handle, layer, paths) -> None:
@@ -442,15 +448,21 @@ def dimension_record(raw: _Raw, measurement, dimtype: int) -> None:
 def _curve_points(e, t: str) -> list[tuple[float, float]]:
     """Points of a curve in WCS; arcs and circles on the true circle (not a Bézier approximation)."""
     if t in ("ARC", "CIRCLE"):
-        r = float(e.dxf.radius)
-        if not abs(r) <= limits().max_radius:
-            raise Implausible("radius beyond plausible scale")
-        plausible_points([e.dxf.center])
-        sagitta = max(r * 1e-6, 1e-9)
-        return [(v.x, v.y) for v in e.flattening(sagitta)]
+        return arc_points(e.dxf.center, e.dxf.radius, e.flattening)
     from ezdxf import path as ezpath
 
     return _flatten(ezpath.make_path(e))
+
+
+def arc_points(center, radius, flattening) -> list[tuple[float, float]]:
+    """Points in WCS of an arc or circle (centre, radius), on the true circle: `flattening(sagitta)`
+    yields them (ezdxf's flattening of the entity, or of the same values)."""
+    r = float(radius)
+    if not abs(r) <= limits().max_radius:
+        raise Implausible("radius beyond plausible scale")
+    plausible_points([center])
+    sagitta = max(r * 1e-6, 1e-9)
+    return [(v.x, v.y) for v in flattening(sagitta)]
 
 
 def _may_be_wall(layers: LayerRoles, layer: str) -> bool:
