@@ -126,16 +126,16 @@ def main() -> None:
 CORPUS = HERE.parent.parent / "shared" / "corpus"
 
 
-def path_taken(dxf: Path) -> str:
-    """The path planfit check reads the drawing on: "fast", or "full: " and why the fast path refuses it."""
-    sys.path.insert(0, str(HERE.parent / "src"))
-    from planfit.datafiles import LayerRoles
-    from planfit.read import no_gc
-    from planfit.read.fast import try_fast
-
-    with no_gc():
-        plan, why = try_fast(str(dxf), None, LayerRoles.load())
-    return "fast" if plan is not None else f"full: {why}"
+def path_taken(dxf: Path, py: str, env: dict) -> str:
+    """The path planfit check reads the drawing on: "fast", or "full: " and why the fast path refuses it
+    (asked in a process of its own, so that this one stays small: a child's peak memory counts the
+    parent's it was forked from)."""
+    code = ("import sys; from planfit.datafiles import LayerRoles; from planfit.read import no_gc; "
+            "from planfit.read.fast import try_fast\n"
+            "with no_gc():\n    plan, why = try_fast(sys.argv[1], None, LayerRoles.load())\n"
+            "print('fast' if plan is not None else 'full: ' + why)")
+    out = subprocess.run([py, "-c", code, str(dxf)], env=env, capture_output=True, text=True)
+    return out.stdout.strip() or "full: " + (out.stderr.strip().splitlines() or ["no answer"])[-1]
 
 
 def corpus_table(files: list[Path], runs: int, py: str, env: dict, gdal_env: dict, has_gdal: bool) -> None:
@@ -145,7 +145,7 @@ def corpus_table(files: list[Path], runs: int, py: str, env: dict, gdal_env: dic
           f"{'check/readfile':>15} {'check/GDAL':>11} {'check peak MB':>14} {'readfile peak MB':>17}")
     missed = []
     for dxf in files:
-        path = path_taken(dxf)
+        path = path_taken(dxf, py, env)
         check = [py, "-m", "planfit", "check", str(dxf), "--tier", "community", "--new-build", "--format", "json",
                  "-o", os.devnull]
         cmds = {"check": (check, env), "readfile": ([py, "-c", f"import ezdxf; ezdxf.readfile({str(dxf)!r})"], env)}

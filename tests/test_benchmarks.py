@@ -27,6 +27,28 @@ def test_read_bench_prints_times_ratios_and_memory(tmp_path):
     assert list(tmp_path.glob("plan_4_v*.dxf"))  # generated into the cache asked for
 
 
+def test_read_bench_times_corpus_drawings_with_their_path_ratios_and_memory(tmp_path):
+    import ezdxf
+
+    refused = tmp_path / "bom.dxf"
+    refused.write_bytes(b"\xef\xbb\xbf" + (ROOT / "samples" / "community_new_pass.dxf").read_bytes())
+    doc = ezdxf.new("R2018")
+    doc.modelspace().add_line((0, 0), (5000, 0), dxfattribs={"layer": "WALL", "linetype": "NO_SUCH_LINETYPE"})
+    repaired = tmp_path / "repaired.dxf"
+    doc.saveas(repaired)
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "read_bench.py"), "--corpus-only", "--runs", "1",
+                          "--corpus", str(repaired), str(refused)],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    rows = {ln.split()[0]: ln.split() for ln in out.splitlines() if ln.split()[:1] in (["repaired.dxf"], ["bom.dxf"])}
+    assert rows["repaired.dxf"][2] == "fast" and rows["bom.dxf"][2] == "full"
+    assert "    full: binary DXF or byte-order mark" in out.splitlines()
+    for cols in rows.values():
+        check_s, readfile_s, ratio = float(cols[3]), float(cols[4]), float(cols[6])
+        assert check_s > 0 and readfile_s > 0 and abs(ratio - check_s / readfile_s) < 0.01 + 0.01 * ratio
+        assert int(cols[8]) > 10 and int(cols[9]) > 10  # peak memory of check and of readfile, MB
+    assert "goal check/readfile <= 1.0 on every drawing over 1 MB: met" in out  # neither is over 1 MB
+
+
 def test_fidelity_bench_prints_one_markdown_row_per_drawing_with_truth_time_and_memory():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fidelity.py"), "--markdown",
                           str(ROOT / "samples" / "community_new_pass.dxf")],
