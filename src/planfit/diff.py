@@ -617,6 +617,19 @@ def baseline_revision(folder) -> Revision:
     return Revision(data, rings, str(folder))
 
 
+def _unreadable(exc: Exception, lang: str) -> str:
+    """Why a baseline report could not be read, in `lang` (a library's own words quoted)."""
+    from .errors import os_reason, problem_text
+    from .messages import quote
+
+    if lang == "en":
+        return str(exc)
+    if isinstance(exc, OSError):
+        return os_reason(exc, lang)
+    text = problem_text(str(exc), lang)
+    return text if text != str(exc) else quote(str(exc), lang)
+
+
 def changed_since_baseline(baseline_dir, site: str, new: Revision, lang: str) -> tuple[str, dict | None]:
     """The "changed since" cell of a batch row, and the diff (None when the site has no usable baseline)."""
     from pathlib import Path
@@ -627,6 +640,6 @@ def changed_since_baseline(baseline_dir, site: str, new: Revision, lang: str) ->
     try:
         old = baseline_revision(folder)
     except (OSError, ValueError) as exc:
-        return msg("diff.bad_baseline", lang, why=str(exc)), None
+        return msg("diff.bad_baseline", lang, why=_unreadable(exc, lang)), None
     d = diff(old, new)
     return changed_since(d, lang), d

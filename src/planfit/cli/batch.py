@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import PlanfitError
+from ..errors import PlanfitError, os_reason
 from ..messages import has, join, msg
 from .exits import FINDINGS, INTERRUPTED, OK, SITE_ERRORS, UserError, output_error
 from .options import default_lang, lang_option, profile_option, vocabulary_option
@@ -201,7 +201,8 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
             sys.exit(INTERRUPTED)
         except OSError as exc:  # e.g. the scheduler cannot be reached
             close()
-            raise UserError(msg("error.batch", lang, path=scheduler or outdir, problem=exc), lang) from None
+            raise UserError(msg("error.batch", lang, path=scheduler or outdir, problem=os_reason(exc, lang)),
+                            lang) from None
         close()
 
         ordered = summary.rank(rows, sort, reverse)
