@@ -96,6 +96,7 @@ CASES = [
     ("diff missing", "diff {tmp}/nosuch.dxf {plan.dxf}", 2),
     ("batch memory", "batch {plan.dxf} -o {tmp}/out --max-memory lots", 2),
     ("batch onto a file", "batch {plan.dxf} -o {taken}", 2),
+    ("batch sites file", "batch {sites.csv} {tmp}/nosuch -o {tmp}/out --no-images -j 1", 3),
     ("batch baseline", "batch {plan.dxf} -o {tmp}/out --baseline {tmp}/nosuch", 2),
     ("click choice", "check {plan.dxf} --tier bogus", 2),
     ("click missing argument", "check", 2),
@@ -127,7 +128,7 @@ def _chinese_problems(text: str, tmp: Path) -> set[str]:
     text = re.sub(r"\b[A-Z][A-Z0-9_]+\b(\.\.\.)?", " ", text)  # metavariables (PLAN...), codes (X999, AC1027)
     text = re.sub(r"\b(planfit|cli) (check|render|report|batch|diff|export|rules)\b", " ", text)
     text = re.sub(r"\b\d+[GM]B\b", " ", text)  # sizes as they are typed
-    return latin_words(text, {SAMPLE, "nosuch", "community_too_small", "cli", "check", "chek"})
+    return latin_words(text, {SAMPLE, "nosuch", "sites", "community_too_small", "cli", "check", "chek"})
 
 
 @pytest.mark.parametrize("name,case,code", CASES, ids=[c[0] for c in CASES])

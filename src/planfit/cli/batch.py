@@ -56,7 +56,7 @@ def _progress(total: int, lang: str):
         if lang == "zh" and has(f"batch.verdict.{verdict}"):
             verdict = msg(f"batch.verdict.{verdict}", lang)
         what = msg("batch.skipped", lang) if skipped else (row.get("error") or verdict)
-        click.echo(f"[{state['n']}/{total}] {task['site']}: {what}", err=True)
+        click.echo(msg("batch.progress_line", lang, i=state["n"], n=total, site=task["site"], what=what), err=True)
 
     return line, lambda: None
 
@@ -238,7 +238,7 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
             verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict")
             area = "" if r.get("building_area") is None else f"{r['building_area']:.2f}"
             margin = "" if r.get("margin") is None else f"{r['margin']:+.2f}"
-            extra = f"  ({r['error']})" if r.get("error") else ""
+            extra = "  " + msg("batch.row_error", lang, error=r["error"]) if r.get("error") else ""
             click.echo(msg("batch.row", lang, rank=r["rank"], area=area, margin=margin, name=f"{r['name']}{extra}",
                            verdict=msg(f"batch.verdict.{verdict}", lang) if lang == "zh" else verdict))
         click.echo(msg("batch.wrote", lang, path=out / "index.html"), err=True)
