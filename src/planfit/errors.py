@@ -48,8 +48,10 @@ class SelectionError(PlanfitError):
     kind = "usage error"
 
 
-# A placeholder of a problem template matches any text, except these: a key path of a data file has no
-# spaces, and a list is written "a, b, c" in English and “a”、“b”、“c” in Chinese.
+# A placeholder of a template matches any text; a key path of a data file (key) has no spaces. Read back, a
+# value is written in the other language by its name: a list (known, allowed, choices) "a, b, c" as
+# “a”、“b”、“c”, a problem inside a problem in turn, click's option names (param) as they are typed, the
+# system's reason (oserror) from oserror.*, and the words of _NAMED_PLACEHOLDERS from their own entries.
 _KEY_PLACEHOLDERS = {"key": r"[\w.\[\]\-]+"}
 _LIST_PLACEHOLDERS = {"known", "allowed", "choices"}
 _NAMED_PLACEHOLDERS = {"what": "datafile", "type": "pytype", "got": "pytype", "number": "usage.number",
