@@ -525,7 +525,8 @@ def to_text(d: dict, lang: str = "en") -> str:
     m = lambda key, **kw: msg(key, lang, **kw)  # noqa: E731
     out = [m("diff.title", old=join(d["old"]["inputs"], lang), new=join(d["new"]["inputs"], lang))]
     out.append(m("diff.center", name=d["new"]["name"] or d["old"]["name"] or m("diff.unnamed")))
-    verdict = lambda v: m(f"diff.verdicts.{v}") if v in ("pass", "fail", "undecided", "no-plan") else str(v)  # noqa: E731
+    verdict = lambda v: (m(f"diff.verdicts.{v}")  # noqa: E731
+                         if v in ("pass", "fail", "undecided", "no-plan") else str(v))
     out.append(m("diff.verdict", old=verdict(d["old"]["verdict"]), new=verdict(d["new"]["verdict"])))
     ba = d["building_area"]
     out.append(m("diff.building_area", old=_num(ba["old"]), new=_num(ba["new"]), change=_num(ba["change"], True)))
@@ -563,7 +564,8 @@ def to_text(d: dict, lang: str = "en") -> str:
                 what.append(m("diff.resized", old=_num(a["area"]), new=_num(b["area"]),
                               change=_num(c["area_change"], True)))
             elif k == "rezoned":
-                what.append(m("diff.rezoned", old=join((zone_name.get(z, z) for z in a["zones"]), lang) or m("diff.no_zone"),
+                what.append(m("diff.rezoned",
+                              old=join((zone_name.get(z, z) for z in a["zones"]), lang) or m("diff.no_zone"),
                               new=join((zone_name.get(z, z) for z in b["zones"]), lang) or m("diff.no_zone")))
             else:
                 what.append(m("diff.reshaped"))

@@ -127,6 +127,14 @@ def os_reason(reason, lang: str) -> str:
     return text
 
 
+def problem(entry: str, /, **values) -> str:
+    """The English sentence of the catalogue's problem.ENTRY, to raise an error with: the error line finds the
+    entry again from it and writes it in the user's language."""
+    from .messages import template
+
+    return template(f"problem.{entry}", "en").format(**values)  # not msg(): a placeholder may be named "key"
+
+
 def problem_text(problem: str, lang: str) -> str:
     """A problem raised in English, in the user's language: the English is one of the catalogue's problem.*
     templates, its values read back and written into the other language's template."""

@@ -201,7 +201,8 @@ def markup_dxf(run, plan, lang: str):
                                         "insert": (c[0] + radius * 1.3, c[1]), "attachment_point": 4,
                                         "width": MESSAGE_WIDTH_M / s})
     name = _escape(data["center"]["name"] or msg("diff.unnamed", lang))
-    verdict = msg(f"diff.verdicts.{data['verdict']}", lang) if data["verdict"] in ("pass", "fail", "undecided", "no-plan") \
+    verdict = msg(f"diff.verdicts.{data['verdict']}", lang) \
+        if data["verdict"] in ("pass", "fail", "undecided", "no-plan") \
         else data["verdict"]
     head = msg("export.unplaced" if unplaced else "export.no_unplaced", lang, name=name, verdict=verdict)
     ext = plan.extents or (0.0, 0.0, 0.0, 0.0)

@@ -31,8 +31,8 @@ def expand_targets(targets: list[str]) -> tuple[list[str], dict[str, Any] | None
     tomls = [t for t in targets if Path(t).suffix.lower() == ".toml"]
     if tomls:
         if len(targets) != 1:
-            from .errors import FactsError
-            raise FactsError(tomls[0], "a site file must be given alone (it names its own plans)")
+            from .errors import FactsError, problem
+            raise FactsError(tomls[0], problem("site_alone"))
         plans, facts = load_site(tomls[0])
         return plans, facts, tomls[0]
     return list(targets), None, None
