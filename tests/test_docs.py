@@ -21,3 +21,17 @@ def test_readme_quotes_diff_and_export_help_exactly():
     for cmd in ("diff", "export"):
         help_text = run_cli(cmd, "--help").stdout.replace(f"Usage: cli {cmd}", f"Usage: planfit {cmd}")
         assert help_text.strip() in readme
+
+
+def test_readme_shows_the_chinese_report_of_a_failing_sample_as_planfit_writes_it_today():
+    import os
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # the report names the files as they were given: samples/…
+    try:
+        result = run_cli("check", "samples/community_too_small.dxf", "--lang", "zh", "--no-color")
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 1 and "结论：不通过" in result.stdout
+    assert "```text\n" + result.stdout + "```" in readme

@@ -6,7 +6,9 @@ GB/T, planfit, PLANFIT_DEBUG, $INSUNITS)."""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 from pathlib import Path
 
@@ -86,6 +88,20 @@ def _report_texts(run) -> list[str]:
     return texts
 
 
+_REVIEWS: dict[int, str] = {}
+
+
+def _review_text(run) -> str:
+    """The text of the zh review report (HTML without its tags), rendered once per run."""
+    from planfit.review import to_html
+
+    if id(run) not in _REVIEWS:
+        page = to_html(run.data, run.profile, "zh", [], "2026-01-01")
+        _REVIEWS[id(run)] = html.unescape(re.sub(r"<script>.*?</script>|<style>.*?</style>|<[^>]*>", " ", page,
+                                                 flags=re.S))
+    return _REVIEWS[id(run)]
+
+
 def _batch_texts(runs) -> list[str]:
     from planfit.batch import html, summary
     from planfit.batch.worker import row_from_run
@@ -122,28 +138,40 @@ def test_the_chinese_batch_table_and_page_have_no_stray_english(all_runs):
 
 
 def test_the_chinese_review_report_has_no_stray_english(all_runs):
-    from planfit.review import to_html
-
     stray = {}
     for target, run in all_runs:
-        page = to_html(run.data, run.profile, "zh", [], "2026-01-01")
-        page = html.unescape(re.sub(r"<script>.*?</script>|<style>.*?</style>|<[^>]*>", " ", page, flags=re.S))
-        words = latin_words(page, _drawn_names(run))
+        words = latin_words(_review_text(run), _drawn_names(run))
         if words:
             stray[Path(target).name] = sorted(words)
     assert stray == {}
 
 
-def test_the_chinese_report_puts_no_ascii_punctuation_beside_chinese(all_runs):
+def ascii_marks_beside_chinese(text: str, allowed: set[str]) -> set[str]:
+    """ASCII : , ; ( ) next to a Chinese character, outside text quoted from the drawing and the names it
+    gives (file, layer and room names are written as the drawing writes them), and brackets around nothing."""
+    t = re.sub(r"“[^”]*”", "“”", text)
+    t = _names_pattern(allowed).sub("□", t)
+    t = re.sub(r"[\w\-./]+\.(toml|dxf|json|csv|png|svg|pdf|html)\b", "□", t)  # file names
+    return set(re.findall(f"[{CJK}][:,;()]|[:,;()][{CJK}]|（）|\\(\\)", t))  # an empty list in brackets too
+
+
+def test_the_chinese_outputs_put_no_ascii_punctuation_beside_chinese(all_runs):
+    """Text report, JSON messages, image panel and review report of every drawing, and the batch table and page
+    over all of them: composed sentences keep full-width marks too."""
     bad = {}
     for target, run in all_runs:
         allowed = _drawn_names(run)
-        for text in _report_texts(run):
-            t = re.sub(r"“[^”]*”", "“”", text)
-            t = _names_pattern(allowed).sub("□", t)
-            hits = re.findall(f"[{CJK}][:,;()]|[:,;()][{CJK}]", t)
+        for text in [*_report_texts(run), _review_text(run)]:
+            hits = ascii_marks_beside_chinese(text, allowed)
             if hits:
                 bad.setdefault(Path(target).name, set()).update(hits)
+    allowed = set().union(*(_drawn_names(run) for _, run in all_runs))
+    csv_text, page = _batch_texts(all_runs)
+    cells = [c for row in csv.reader(io.StringIO(csv_text)) for c in row]  # a comma between cells is the format's
+    for text in [*cells, page]:
+        hits = ascii_marks_beside_chinese(text, allowed)
+        if hits:
+            bad.setdefault("batch", set()).update(hits)
     assert bad == {}
 
 

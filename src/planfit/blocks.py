@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .datafiles import load_packaged, load_toml
-from .errors import ProfileError
+from .errors import ProfileError, problem
 from .labels import normalise
 from .model import Insert, Plan, Point, Ring, Text
 
@@ -157,7 +157,7 @@ class BlockVocabulary:
             if extra is None:
                 continue
             if not isinstance(extra, dict):
-                raise ProfileError(str(p), "blocks", "must be a table")
+                raise ProfileError(str(p), "blocks", problem("a_table"))
             _validate(extra, str(p), "blocks.")
             datas.append(extra)
             sources += (str(p),)
@@ -167,30 +167,30 @@ class BlockVocabulary:
 def _validate(data: dict[str, Any], path: str, where: str = "") -> None:
     for key in data:
         if key not in ("kinds", "window_categories"):
-            raise ProfileError(path, where + key, "unknown key (allowed: kinds, window_categories)")
+            raise ProfileError(path, where + key, problem("unknown_key_allowed", allowed="kinds, window_categories"))
     for kid, k in data.get("kinds", {}).items():
         if not isinstance(k, dict):
-            raise ProfileError(path, f"{where}kinds.{kid}", "must be a table")
+            raise ProfileError(path, f"{where}kinds.{kid}", problem("a_table"))
         for key, v in k.items():
             if key in ("names", "keywords", "patterns", "layers"):
                 if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
-                    raise ProfileError(path, f"{where}kinds.{kid}.{key}", "must be a list of strings")
+                    raise ProfileError(path, f"{where}kinds.{kid}.{key}", problem("list_of_strings"))
             elif key == "role":
                 if v not in ROLES:
-                    raise ProfileError(path, f"{where}kinds.{kid}.role", f"must be one of {', '.join(ROLES)}")
+                    raise ProfileError(path, f"{where}kinds.{kid}.role", problem("one_of", known=", ".join(ROLES)))
             elif key not in ("zh", "en"):
-                raise ProfileError(path, f"{where}kinds.{kid}.{key}",
-                                   "unknown key (allowed: zh, en, role, names, keywords, patterns, layers)")
+                raise ProfileError(path, f"{where}kinds.{kid}.{key}", problem(
+                    "unknown_key_allowed", allowed="zh, en, role, names, keywords, patterns, layers"))
     for cid, c in data.get("window_categories", {}).items():
         if not isinstance(c, dict):
-            raise ProfileError(path, f"{where}window_categories.{cid}", "must be a table")
+            raise ProfileError(path, f"{where}window_categories.{cid}", problem("a_table"))
         for key, v in c.items():
             if key == "keywords":
                 if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
-                    raise ProfileError(path, f"{where}window_categories.{cid}.keywords", "must be a list of strings")
+                    raise ProfileError(path, f"{where}window_categories.{cid}.keywords", problem("list_of_strings"))
             elif key not in ("zh", "en"):
                 raise ProfileError(path, f"{where}window_categories.{cid}.{key}",
-                                   "unknown key (allowed: zh, en, keywords)")
+                                   problem("unknown_key_allowed", allowed="zh, en, keywords"))
 
 
 def _centre(ins: Insert) -> Point:

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .errors import ProfileError
+from .errors import ProfileError, problem
 
 
 def packaged_path(name: str) -> str:
@@ -26,15 +26,15 @@ def load_toml(path: str | Path, error=ProfileError) -> dict[str, Any]:
     try:
         raw = p.read_bytes()
     except IsADirectoryError:
-        raise error(str(p), "", "is a directory, not a TOML file") from None
+        raise error(str(p), "", problem("toml_directory")) from None
     except OSError as exc:
-        raise error(str(p), "", f"cannot read: {exc.strerror or exc}") from None
+        raise error(str(p), "", problem("cannot_read", oserror=exc.strerror or exc)) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise error(str(p), "", "is not UTF-8 text") from None
+        raise error(str(p), "", problem("not_utf8")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise error(str(p), "", f"invalid TOML: {exc}") from None
+        raise error(str(p), "", problem("invalid_toml", detail=exc)) from None
 
 
 def load_packaged(name: str) -> dict[str, Any]:
@@ -65,8 +65,8 @@ class LayerRoles:
         merged = {r: list(base.get(r, [])) for r in cls.ROLES}
         for role, pats in (extra or {}).items():
             if role not in cls.ROLES:
-                raise ProfileError(source, f"layers.{role}", f"unknown layer role (known: {', '.join(cls.ROLES)})")
+                raise ProfileError(source, f"layers.{role}", problem("unknown_layer_role", known=", ".join(cls.ROLES)))
             if not isinstance(pats, list) or not all(isinstance(p, str) for p in pats):
-                raise ProfileError(source, f"layers.{role}", "must be a list of strings")
+                raise ProfileError(source, f"layers.{role}", problem("list_of_strings"))
             merged[role].extend(pats)
         return cls(merged)

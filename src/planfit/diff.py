@@ -523,60 +523,62 @@ def _num(v, signed: bool = False) -> str:
 
 def to_text(d: dict, lang: str = "en") -> str:
     m = lambda key, **kw: msg(key, lang, **kw)  # noqa: E731
-    out = [m("diff-title", old=join(d["old"]["inputs"], lang), new=join(d["new"]["inputs"], lang))]
-    out.append(m("diff-center", name=d["new"]["name"] or d["old"]["name"] or m("diff-unnamed")))
-    verdict = lambda v: m(f"diff-{v}") if v in ("pass", "fail", "undecided", "no-plan") else str(v)  # noqa: E731
-    out.append(m("diff-verdict", old=verdict(d["old"]["verdict"]), new=verdict(d["new"]["verdict"])))
+    out = [m("diff.title", old=join(d["old"]["inputs"], lang), new=join(d["new"]["inputs"], lang))]
+    out.append(m("diff.center", name=d["new"]["name"] or d["old"]["name"] or m("diff.unnamed")))
+    verdict = lambda v: (m(f"diff.verdicts.{v}")  # noqa: E731
+                         if v in ("pass", "fail", "undecided", "no-plan") else str(v))
+    out.append(m("diff.verdict", old=verdict(d["old"]["verdict"]), new=verdict(d["new"]["verdict"])))
     ba = d["building_area"]
-    out.append(m("diff-building-area", old=_num(ba["old"]), new=_num(ba["new"]), change=_num(ba["change"], True)))
-    out.append(m("diff-floors"))
+    out.append(m("diff.building_area", old=_num(ba["old"]), new=_num(ba["new"]), change=_num(ba["change"], True)))
+    out.append(m("diff.floors"))
     for f in d["floors"]:
         ba = f["building_area"]
         if f["old"] and f["new"]:
             reg = f["registration"]
-            out.append(m("diff-floor-pair", old=f["old"], new=f["new"], area_old=_num(ba["old"]),
+            out.append(m("diff.floor_pair", old=f["old"], new=f["new"], area_old=_num(ba["old"]),
                          area_new=_num(ba["new"]), dx=f"{reg['dx']:,.3f}", dy=f"{reg['dy']:,.3f}",
                          agree=reg["rooms_agreeing"], rooms=reg["rooms"]))
         elif f["new"]:
-            out.append(m("diff-floor-added", new=f["new"], area_new=_num(ba["new"])))
+            out.append(m("diff.floor_added", new=f["new"], area_new=_num(ba["new"])))
         else:
-            out.append(m("diff-floor-removed", old=f["old"], area_old=_num(ba["old"])))
-    out.append(m("diff-zones"))
+            out.append(m("diff.floor_removed", old=f["old"], area_old=_num(ba["old"])))
+    out.append(m("diff.zones"))
     for z in d["zones"]:
-        out.append(m("diff-zone-line", zone=z[lang], old=_num(z["old"]), new=_num(z["new"]),
+        out.append(m("diff.zone_line", zone=z[lang], old=_num(z["old"]), new=_num(z["new"]),
                      change=_num(z["change"], True)))
     r = d["rooms"]
-    out.append(m("diff-rooms", added=len(r["added"]), removed=len(r["removed"]), changed=len(r["changed"]),
+    out.append(m("diff.rooms", added=len(r["added"]), removed=len(r["removed"]), changed=len(r["changed"]),
                  unchanged=r["unchanged"]))
     for x in r["added"]:
-        out.append(m("diff-room-added", name=x["name"] or x["id"], floor=x["floor"], area=_num(x["area"])))
+        out.append(m("diff.room_added", name=x["name"] or x["id"], floor=x["floor"], area=_num(x["area"])))
     for x in r["removed"]:
-        out.append(m("diff-room-removed", name=x["name"] or x["id"], floor=x["floor"], area=_num(x["area"])))
+        out.append(m("diff.room_removed", name=x["name"] or x["id"], floor=x["floor"], area=_num(x["area"])))
     zone_name = {z["id"]: z[lang] for z in d["zones"]}
     for c in r["changed"]:
         a, b = c["old"], c["new"]
         what = []
         for k in c["changes"]:
             if k == "renamed":
-                what.append(m("diff-renamed", old=a["name"], new=b["name"]))
+                what.append(m("diff.renamed", old=a["name"], new=b["name"]))
             elif k == "resized":
-                what.append(m("diff-resized", old=_num(a["area"]), new=_num(b["area"]),
+                what.append(m("diff.resized", old=_num(a["area"]), new=_num(b["area"]),
                               change=_num(c["area_change"], True)))
             elif k == "rezoned":
-                what.append(m("diff-rezoned", old=join((zone_name.get(z, z) for z in a["zones"]), lang) or m("diff-no-zone"),
-                              new=join((zone_name.get(z, z) for z in b["zones"]), lang) or m("diff-no-zone")))
+                what.append(m("diff.rezoned",
+                              old=join((zone_name.get(z, z) for z in a["zones"]), lang) or m("diff.no_zone"),
+                              new=join((zone_name.get(z, z) for z in b["zones"]), lang) or m("diff.no_zone")))
             else:
-                what.append(m("diff-reshaped"))
-        out.append(m("diff-room-changed", name=b["name"] or b["id"], floor=b["floor"], what=sep(lang).join(what)))
+                what.append(m("diff.reshaped"))
+        out.append(m("diff.room_changed", name=b["name"] or b["id"], floor=b["floor"], what=sep(lang).join(what)))
     fd = d["findings"]
-    out.append(m("diff-findings", fixed=len(fd["fixed"]), new=len(fd["new"]), open=len(fd["still_open"])))
-    for key, items, n in (("diff-finding-fixed", fd["fixed"], "n_old"), ("diff-finding-new", fd["new"], "n_new"),
-                          ("diff-finding-open", fd["still_open"], "n_new")):
+    out.append(m("diff.findings", fixed=len(fd["fixed"]), new=len(fd["new"]), open=len(fd["still_open"])))
+    for key, items, n in (("diff.finding_fixed", fd["fixed"], "n_old"), ("diff.finding_new", fd["new"], "n_new"),
+                          ("diff.finding_open", fd["still_open"], "n_new")):
         for f in items:
-            out.append(m(key, n=f.get(n), severity=m(f"diff-{f['severity']}"), code=f["code"],
+            out.append(m(key, n=f.get(n), severity=m(f"diff.severity.{f['severity']}"), code=f["code"],
                          message=f[f"message_{lang}"]))
             if f["location"]:
-                out.append(m("diff-where", x=f"{f['location'][0]:.2f}", y=f"{f['location'][1]:.2f}",
+                out.append(m("diff.where", x=f"{f['location'][0]:.2f}", y=f"{f['location'][1]:.2f}",
                              floor=f["floor"] or "—"))
     return "\n".join(out) + "\n"
 
@@ -585,8 +587,8 @@ def changed_since(d: dict, lang: str = "en") -> str:
     """One line for a summary table: what changed since the baseline."""
     c = d["counts"]
     if not any(c[k] for k in ("rooms_added", "rooms_removed", "rooms_changed", "findings_fixed", "findings_new")):
-        return msg("diff-unchanged-since", lang)
-    return msg("diff-changed-since", lang, added=c["rooms_added"], removed=c["rooms_removed"],
+        return msg("diff.unchanged_since", lang)
+    return msg("diff.changed_since", lang, added=c["rooms_added"], removed=c["rooms_removed"],
                 changed=c["rooms_changed"], fixed=c["findings_fixed"], new=c["findings_new"])
 
 
@@ -617,16 +619,29 @@ def baseline_revision(folder) -> Revision:
     return Revision(data, rings, str(folder))
 
 
+def _unreadable(exc: Exception, lang: str) -> str:
+    """Why a baseline report could not be read, in `lang` (a library's own words quoted)."""
+    from .errors import os_reason, problem_text
+    from .messages import quote
+
+    if lang == "en":
+        return str(exc)
+    if isinstance(exc, OSError):
+        return os_reason(exc, lang)
+    text = problem_text(str(exc), lang)
+    return text if text != str(exc) else quote(str(exc), lang)
+
+
 def changed_since_baseline(baseline_dir, site: str, new: Revision, lang: str) -> tuple[str, dict | None]:
     """The "changed since" cell of a batch row, and the diff (None when the site has no usable baseline)."""
     from pathlib import Path
 
     folder = Path(baseline_dir) / site
     if not (folder / "report.json").is_file():
-        return msg("diff-no-baseline", lang), None
+        return msg("diff.no_baseline", lang), None
     try:
         old = baseline_revision(folder)
     except (OSError, ValueError) as exc:
-        return msg("diff-bad-baseline", lang, why=str(exc)), None
+        return msg("diff.bad_baseline", lang, why=_unreadable(exc, lang)), None
     d = diff(old, new)
     return changed_since(d, lang), d

@@ -119,7 +119,7 @@ def rooms_csv(run, lang: str) -> str:
     zone_names = {z["id"]: z[lang] for z in data["zones"]}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([msg(f"export-col-{c}", lang) for c in CSV_COLUMNS])
+    w.writerow([msg(f"export.col.{c}", lang) for c in CSV_COLUMNS])
     for r in data["rooms"]:
         text = {
             "id": r["id"], "name": r["name"], "number": r["number"],
@@ -175,7 +175,7 @@ def markup_dxf(run, plan, lang: str):
             # ANSI31 lines are 3.175 units apart at scale 1; multi-use rooms cross-hatched (one angle per zone)
             hatch.set_pattern_fill("ANSI31", color=colour, angle=90.0 * k, scale=HATCH_SPACING_M / s / 3.175)
             hatch.paths.add_polyline_path(pts, is_closed=True)
-        label = msg("export-room-label", lang, name=_escape(r["name"] or msg("export-unnamed", lang)),
+        label = msg("export.room_label", lang, name=_escape(r["name"] or msg("export.unnamed", lang)),
                      area=f"{r['area']:.2f}")
         msp.add_mtext(label, dxfattribs={"layer": ROOMS_LAYER, "style": TEXT_STYLE, "char_height": text_h,
                                          "insert": du(_label_point(rings[r["id"]], r["point"])),
@@ -184,8 +184,8 @@ def markup_dxf(run, plan, lang: str):
     for f in data["findings"]:
         if f["file"] not in (plan.path, ""):
             continue
-        sev = msg(f"diff-{f['severity']}", lang)
-        line = msg("export-finding", lang, n=f["n"], severity=sev, code=f["code"],
+        sev = msg(f"diff.severity.{f['severity']}", lang)
+        line = msg("export.finding", lang, n=f["n"], severity=sev, code=f["code"],
                     message=_escape(f[f"message_{lang}"]))
         if not f["location"] or f["file"] != plan.path:
             unplaced.append((f, line))
@@ -200,10 +200,11 @@ def markup_dxf(run, plan, lang: str):
         msp.add_mtext(line, dxfattribs={**attribs, "style": TEXT_STYLE, "char_height": text_h * 0.8,
                                         "insert": (c[0] + radius * 1.3, c[1]), "attachment_point": 4,
                                         "width": MESSAGE_WIDTH_M / s})
-    name = _escape(data["center"]["name"] or msg("diff-unnamed", lang))
-    verdict = msg(f"diff-{data['verdict']}", lang) if data["verdict"] in ("pass", "fail", "undecided", "no-plan") \
+    name = _escape(data["center"]["name"] or msg("diff.unnamed", lang))
+    verdict = msg(f"diff.verdicts.{data['verdict']}", lang) \
+        if data["verdict"] in ("pass", "fail", "undecided", "no-plan") \
         else data["verdict"]
-    head = msg("export-unplaced" if unplaced else "export-no-unplaced", lang, name=name, verdict=verdict)
+    head = msg("export.unplaced" if unplaced else "export.no_unplaced", lang, name=name, verdict=verdict)
     ext = plan.extents or (0.0, 0.0, 0.0, 0.0)
     msp.add_mtext("\\P".join([head] + [line for _f, line in unplaced]), dxfattribs={
         "layer": FINDINGS_LAYER, "style": TEXT_STYLE, "char_height": text_h, "attachment_point": 7,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafiles import load_toml
-from .errors import FactsError
+from .errors import FactsError, problem
 
 TIERS = ("county", "street", "community", "rural")
 HOSTED = ("standalone", "government-service-center", "office-building")
@@ -46,7 +46,7 @@ def _bool(value: Any, where: str, key: str) -> bool:
         return True
     if s in ("false", "no", "0", "否"):
         return False
-    raise FactsError(where, f"{key}: expected true or false, got {value!r}")
+    raise FactsError(where, problem("expected_bool", key=key, value=value))
 
 
 def validate(raw: dict[str, Any], where: str, allow_plans: bool = False) -> dict[str, Any]:
@@ -58,16 +58,17 @@ def validate(raw: dict[str, Any], where: str, allow_plans: bool = False) -> dict
             out[key] = _checklist(value, where)
             continue
         if key not in KEYS:
-            raise FactsError(where, f"unknown key {key!r} (known: {', '.join(KEYS)}{', plans' if allow_plans else ''})")
+            raise FactsError(where, problem("unknown_named_key", name=key,
+                                             known=", ".join(KEYS + (("plans",) if allow_plans else ()))))
         if key == "tier":
             v = str(value).strip().lower()
             if v not in TIERS:
-                raise FactsError(where, f"tier: expected one of {', '.join(TIERS)}, got {value!r}")
+                raise FactsError(where, problem("expected_one_of", key=key, known=", ".join(TIERS), value=value))
             out[key] = v
         elif key == "hosted_in":
             v = str(value).strip().lower()
             if v not in HOSTED:
-                raise FactsError(where, f"hosted_in: expected one of {', '.join(HOSTED)}, got {value!r}")
+                raise FactsError(where, problem("expected_one_of", key=key, known=", ".join(HOSTED), value=value))
             out[key] = v
         elif key == "built_before_2015":
             out[key] = _bool(value, where, key)
@@ -79,17 +80,17 @@ def validate(raw: dict[str, Any], where: str, allow_plans: bool = False) -> dict
 def _checklist(value: Any, where: str) -> dict[str, bool | str]:
     """A [checklist] table: each area of CHECKLIST declared met (true), not met (false) or described (text)."""
     if not isinstance(value, dict):
-        raise FactsError(where, "checklist: expected a table of areas (" + ", ".join(CHECKLIST) + ")")
+        raise FactsError(where, problem("checklist_table", known=", ".join(CHECKLIST)))
     out: dict[str, bool | str] = {}
     for area, v in value.items():
         if area not in CHECKLIST:
-            raise FactsError(where, f"checklist: unknown area {area!r} (known: {', '.join(CHECKLIST)})")
+            raise FactsError(where, problem("checklist_area", name=area, known=", ".join(CHECKLIST)))
         if isinstance(v, bool):
             out[area] = v
         elif isinstance(v, str) and v.strip():
             out[area] = v.strip()
         else:
-            raise FactsError(where, f"checklist.{area}: expected true, false or a text, got {v!r}")
+            raise FactsError(where, problem("checklist_value", key=f"checklist.{area}", value=v))
     return out
 
 
@@ -103,7 +104,7 @@ def load_site(path: str) -> tuple[list[str], dict[str, Any]]:
     data = load_toml(path, error=lambda p, k, m: FactsError(p, m))
     plans = data.get("plans")
     if not isinstance(plans, list) or not plans or not all(isinstance(x, str) for x in plans):
-        raise FactsError(path, "plans: a site file needs a non-empty list of DXF paths")
+        raise FactsError(path, problem("site_plans"))
     base = Path(path).parent
     return [str(base / p) for p in plans], validate(data, path, allow_plans=True)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .access import Access
 from .blocks import BlockVocabulary, Inventory
-from .errors import ProfileError
+from .errors import ProfileError, problem
 from .measure import Measurement
 from .model import Plan
 from .profile import Profile
@@ -49,41 +49,41 @@ class Settings:
         def table(name):
             t = head.get(name)
             if not isinstance(t, dict):
-                raise ProfileError(path, f"profile.{name}", "missing table")
+                raise ProfileError(path, f"profile.{name}", problem("missing_table"))
             return t
 
         def num(t, name, key):
             v = t.get(key)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
-                raise ProfileError(path, f"profile.{name}.{key}", "must be a non-negative number")
+                raise ProfileError(path, f"profile.{name}.{key}", problem("non_negative_number"))
             return float(v)
 
         def strs(t, name, key):
             v = t.get(key)
             if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-                raise ProfileError(path, f"profile.{name}.{key}", "must be a list of strings")
+                raise ProfileError(path, f"profile.{name}.{key}", problem("list_of_strings"))
             return tuple(v)
 
         def text(t, name, key):
             v = t.get(key)
             if not isinstance(v, str):
-                raise ProfileError(path, f"profile.{name}.{key}", "must be a string")
+                raise ProfileError(path, f"profile.{name}.{key}", problem("a_string"))
             return v
 
         w, e, s, a = (table(n) for n in ("windows", "equipment", "signage", "access"))
         optional = []
         for i, o in enumerate(e.get("optional", [])):
             if not isinstance(o, dict) or not isinstance(o.get("kind"), str) or not isinstance(o.get("clause"), str):
-                raise ProfileError(path, f"profile.equipment.optional[{i}]", "needs kind and clause (strings)")
+                raise ProfileError(path, f"profile.equipment.optional[{i}]", problem("kind_and_clause"))
             optional.append((o["kind"], o["clause"]))
         for t, td in profile.tiers.items():
             groups = td.get("window_categories", [])
             if not isinstance(groups, list) or not all(
                     isinstance(g, list) and g and all(isinstance(x, str) for x in g) for g in groups):
-                raise ProfileError(path, f"tiers.{t}.window_categories", "must be a list of non-empty lists of strings")
+                raise ProfileError(path, f"tiers.{t}.window_categories", problem("list_of_lists"))
             sfx = td.get("name_suffixes", [])
             if not isinstance(sfx, list) or not all(isinstance(x, str) for x in sfx):
-                raise ProfileError(path, f"tiers.{t}.name_suffixes", "must be a list of strings")
+                raise ProfileError(path, f"tiers.{t}.name_suffixes", problem("list_of_strings"))
         return cls(
             window_zone=text(w, "windows", "zone"), window_label_distance=num(w, "windows", "label_distance"),
             surveillance_zone=text(e, "equipment", "surveillance_zone"), cameras=strs(e, "equipment", "cameras"),

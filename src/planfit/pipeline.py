@@ -31,11 +31,23 @@ def expand_targets(targets: list[str]) -> tuple[list[str], dict[str, Any] | None
     tomls = [t for t in targets if Path(t).suffix.lower() == ".toml"]
     if tomls:
         if len(targets) != 1:
-            from .errors import FactsError
-            raise FactsError(tomls[0], "a site file must be given alone (it names its own plans)")
+            from .errors import FactsError, problem
+            raise FactsError(tomls[0], problem("site_alone"))
         plans, facts = load_site(tomls[0])
         return plans, facts, tomls[0]
     return list(targets), None, None
+
+
+def no_floor(meas, selector: str) -> tuple[str, str]:
+    """--floor named no floor of the drawings: the problem in English and Chinese, listing the floors there are."""
+    from .messages import join, msg
+
+    def text(lang: str) -> str:
+        floors = join((msg("problem.floor_item", lang, n=n, id=f.id, name=f.name)
+                       for n, f in enumerate(meas.floors, 1)), lang)
+        return msg("problem.option", lang, option="--floor", problem=msg("problem.no_floor", lang, selector=selector,
+                                                                          floors=floors))
+    return text("en"), text("zh")
 
 
 def same_plans(paths: list[str]) -> dict[int, ReadNote]:
@@ -101,8 +113,8 @@ def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str |
         if floor:
             try:
                 meas = select_floors(meas, floor)
-            except LookupError as exc:
-                raise SelectionError(", ".join(paths), f"--floor: {exc}") from None
+            except LookupError:
+                raise SelectionError(", ".join(paths), *no_floor(meas, floor)) from None
         step("progress.checking")
         result = check(plans, meas, facts, profile, vocab)
         return Run(plans, result, to_data(result, plans, profile, vocab), profile, vocab)

@@ -348,7 +348,8 @@ def to_text(data: dict, profile: Profile, lang: str = "en", style: Callable[...,
     cats = Counter(r["category"] for r in data["rooms"])
     dropped = data["dropped"]["counts"]
     line = msg("report.rooms", lang, n=len(data["rooms"]), categories=join(
-        (_or(f"category.{k}", "category.other", lang, n=v) for k, v in sorted(cats.items())), lang))
+        (_or(f"category.{k}", "category.other", lang, n=v) for k, v in sorted(cats.items())), lang)) \
+        if cats else msg("report.no_rooms", lang)
     if dropped:
         line += msg("report.dropped", lang, items=join(
             (_or(f"dropped.{k}", "dropped.other", lang, n=v, reason=k) for k, v in dropped.items()), lang))

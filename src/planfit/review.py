@@ -18,7 +18,7 @@ import base64
 import html
 
 from .facts import CHECKLIST
-from .messages import has, msg, sep
+from .messages import has, join, msg, sep
 
 PAPERS = ("A4", "A3")
 SEVERITIES = ("error", "warning", "info")
@@ -90,7 +90,8 @@ def _title_block(data: dict, profile, lang: str, date: str) -> str:
 
     def sourced(text, key):
         s = src.get(key)
-        return _e(text) + (f' <span class=src>({_e(_msg("fact.from", lang, source=s))})</span>' if s else "")
+        return _e(text) + (f' <span class=src>{_e(_msg("paren", lang, text=_msg("fact.from", lang, source=s)))}</span>'
+                           if s else "")
 
     row(_msg("title.center", lang), sourced(c.get("name") or _msg("page.unnamed", lang), "name"))
     tier = c.get("tier")
@@ -168,7 +169,7 @@ def _changes(data: dict, profile, lang: str) -> str:
                 items.append(f'<li><span class="n sev-{_e(f["severity"])}">{f["n"]}</span> {_e(f["message_" + lang])}'
                              f'<div class=remedy><b>{_e(_msg("changes.remedy", lang) + _msg("sep.colon", lang))}</b>'
                              f'{_e(_remedy(f, data, profile, lang))}</div>{gap_html}</li>')
-            out.append(f'<li><h3>{_e(r["code"])} · {_e(title)} <span class=clause>({_e(_clause(r["clause"], lang))})</span></h3>'
+            out.append(f'<li><h3>{_e(r["code"])} · {_e(title)} <span class=clause>{_e(_msg("paren", lang, text=_clause(r["clause"], lang)))}</span></h3>'
                        f'<ul>{"".join(items)}</ul></li>')
         out.append("</ol>")
     if infos:
@@ -341,7 +342,7 @@ def _undecided(data: dict, profile, lang: str) -> str:
     unknown = (data.get("blocks") or {}).get("unknown", [])
     if unknown:
         out.append(f'<h3>{_e(_msg("undecided.unknown_blocks", lang))}</h3><p>'
-                   + ", ".join(f'{_e(b["name"])} ×{b["inserts"]}' for b in unknown) + "</p>")
+                   + join((f'{_e(b["name"])} ×{b["inserts"]}' for b in unknown), lang) + "</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -354,8 +355,8 @@ def _coverage(data: dict, profile, lang: str) -> str:
     for c in profile.coverage:
         how = _msg("coverage." + c["status"], lang)
         note = c.get("note_" + lang)
-        rules = ", ".join(f'{code} {_msg("status." + status[code], lang)}' if code in status else code
-                          for code in c.get("rules", []))
+        rules = join((f'{code} {_msg("status." + status[code], lang)}' if code in status else code
+                      for code in c.get("rules", [])), lang)
         rows.append(f'<tr><td class=nw>{_e(_clause(c["clause"], lang))}</td><td>{_e(c["title_" + lang])}</td>'
                     f'<td>{_e(how)}' + (f'<div class=detail>{_e(note)}</div>' if note else "") + "</td>"
                     f'<td>{_e(rules)}</td></tr>')

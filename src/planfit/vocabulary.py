@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .datafiles import LayerRoles, load_packaged, load_toml
-from .errors import ProfileError
+from .errors import ProfileError, problem
 from .labels import normalise, split_names
 
 ANCILLARY = "ancillary"
@@ -84,7 +84,8 @@ class Vocabulary:
                 _validate(extra, str(p))
                 cls([datas[0], extra], sources)  # a value of the wrong shape fails here, naming its file
             except (AttributeError, TypeError, ValueError, KeyError) as exc:
-                raise ProfileError(str(p), "", f"malformed vocabulary ({type(exc).__name__}: {exc})") from None
+                raise ProfileError(str(p), "", problem("malformed", what="vocabulary", exception=type(exc).__name__,
+                                                         detail=exc)) from None
             datas.append(extra)
             sources += (str(p),)
         return cls(datas, sources)
@@ -94,10 +95,10 @@ def _validate(data: dict[str, Any], path: str) -> None:
     allowed = {"zones", ANCILLARY, OTHER, "layers", "blocks"}  # [blocks]: read by the block vocabulary
     for key in data:
         if key not in allowed:
-            raise ProfileError(path, key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+            raise ProfileError(path, key, problem("unknown_key_allowed", allowed=", ".join(sorted(allowed))))
     for zid, z in data.get("zones", {}).items():
         if not isinstance(z, dict):
-            raise ProfileError(path, f"zones.{zid}", "must be a table")
+            raise ProfileError(path, f"zones.{zid}", problem("a_table"))
         _check_entry(z, f"zones.{zid}", path, {"zh", "en", "names", "keywords"})
     for cat in (ANCILLARY, OTHER):
         if cat in data:
@@ -107,6 +108,6 @@ def _validate(data: dict[str, Any], path: str) -> None:
 def _check_entry(entry: dict[str, Any], where: str, path: str, allowed: set[str]) -> None:
     for k, v in entry.items():
         if k not in allowed:
-            raise ProfileError(path, f"{where}.{k}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+            raise ProfileError(path, f"{where}.{k}", problem("unknown_key_allowed", allowed=", ".join(sorted(allowed))))
         if k in ("names", "keywords") and (not isinstance(v, list) or not all(isinstance(s, str) for s in v)):
-            raise ProfileError(path, f"{where}.{k}", "must be a list of strings")
+            raise ProfileError(path, f"{where}.{k}", problem("list_of_strings"))

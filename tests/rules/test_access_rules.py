@@ -53,3 +53,13 @@ def test_g102_g103_do_not_apply_without_a_service_hall(tmp_path):
     p = edited(tmp_path, "community_new_pass.dxf", rename={"便民服务大厅\\P117.13m²": "办公室"})
     assert outcome(p, "G102", tier="community")[0] == "not_applicable"
     assert outcome(p, "G103", tier="community")[0] == "not_applicable"
+
+
+def test_g101_names_the_office_the_main_entrance_opens_into(tmp_path):
+    status, findings = outcome(edited(tmp_path, "community_new_pass.dxf", rename=HALL_BEHIND_OFFICE), "G101",
+                               tier="community")
+    assert status == "failed" and len(findings) == 7
+    assert findings[0]["message_zh"] == "房间“母婴室”须穿过办公用房（办公室）才能到达：主入口→办公室→母婴室"
+    assert findings[0]["message_en"] == \
+        'room "母婴室" is reached only through office rooms (办公室): main entrance → 办公室 → 母婴室'
+    assert all("（办公室）" in f["message_zh"] and "(办公室)" in f["message_en"] for f in findings)

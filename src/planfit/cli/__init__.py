@@ -12,9 +12,10 @@ from .export import export_cmd
 from .render import render_cmd
 from .report import report_cmd
 from .rules import rules_cmd
+from .usage import Group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 80, "max_content_width": 80})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 80, "max_content_width": 80})
 @click.version_option(__version__, prog_name="planfit")
 def cli() -> None:
     """Check DXF floor plans of party-masses service centers (党群服务中心)

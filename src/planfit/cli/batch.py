@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import PlanfitError
+from ..errors import PlanfitError, os_reason
 from ..messages import has, join, msg
 from .exits import FINDINGS, INTERRUPTED, OK, SITE_ERRORS, UserError, output_error
 from .options import default_lang, lang_option, profile_option, vocabulary_option
@@ -56,7 +56,7 @@ def _progress(total: int, lang: str):
         if lang == "zh" and has(f"batch.verdict.{verdict}"):
             verdict = msg(f"batch.verdict.{verdict}", lang)
         what = msg("batch.skipped", lang) if skipped else (row.get("error") or verdict)
-        click.echo(f"[{state['n']}/{total}] {task['site']}: {what}", err=True)
+        click.echo(msg("batch.progress_line", lang, i=state["n"], n=total, site=task["site"], what=what), err=True)
 
     return line, lambda: None
 
@@ -201,7 +201,8 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
             sys.exit(INTERRUPTED)
         except OSError as exc:  # e.g. the scheduler cannot be reached
             close()
-            raise UserError(msg("error.batch", lang, path=scheduler or outdir, problem=exc), lang) from None
+            raise UserError(msg("error.batch", lang, path=scheduler or outdir, problem=os_reason(exc, lang)),
+                            lang) from None
         close()
 
         ordered = summary.rank(rows, sort, reverse)
@@ -237,7 +238,7 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
             verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict")
             area = "" if r.get("building_area") is None else f"{r['building_area']:.2f}"
             margin = "" if r.get("margin") is None else f"{r['margin']:+.2f}"
-            extra = f"  ({r['error']})" if r.get("error") else ""
+            extra = "  " + msg("batch.row_error", lang, error=r["error"]) if r.get("error") else ""
             click.echo(msg("batch.row", lang, rank=r["rank"], area=area, margin=margin, name=f"{r['name']}{extra}",
                            verdict=msg(f"batch.verdict.{verdict}", lang) if lang == "zh" else verdict))
         click.echo(msg("batch.wrote", lang, path=out / "index.html"), err=True)

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import click
 
-from ..errors import PlanfitError, error_text
+from ..errors import PlanfitError, error_text, os_reason
 from ..messages import msg
 
 OK = 0            # no finding at or above --fail-on (batch: every site passes)
@@ -43,7 +43,7 @@ class InternalError(UserError):
 
 
 def output_error(path, exc: OSError, lang: str) -> UserError:
-    return UserError(msg("error.output", lang, path=path, problem=exc.strerror or exc), lang)
+    return UserError(msg("error.output", lang, path=path, problem=os_reason(exc, lang)), lang)
 
 
 def internal_text(targets, exc: BaseException, lang: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..errors import problem
 from .style import StyleError, load_style
 
 FORMATS = ("png", "svg", "pdf")
@@ -25,7 +26,8 @@ __all__ = ["render_run", "render_png_pages", "output_paths", "image_format", "lo
 def image_format(output: str) -> str:
     ext = Path(output).suffix.lower().lstrip(".")
     if ext not in FORMATS:
-        raise StyleError(output, "", f"image format must be .png, .svg or .pdf, got {Path(output).suffix or 'none'}")
+        suffix = Path(output).suffix
+        raise StyleError(output, "", problem("image_format", got=suffix) if suffix else problem("image_format_none"))
     return ext
 
 

@@ -103,7 +103,7 @@ def _page(d: dict, f: dict, old_rings: dict, new_rings: dict, new_rooms: dict, l
     for c in changed.values():
         extra = []
         if "renamed" in c["changes"]:
-            extra.append(m("diff-image-was", name=c["old"]["name"] or c["old"]["id"]))
+            extra.append(m("diff.image_was", name=c["old"]["name"] or c["old"]["id"]))
         if "resized" in c["changes"]:
             extra.append(f"{c['area_change']:+.2f} m²")
         labels.append((c["new"], "\n".join(extra), "black"))
@@ -154,31 +154,31 @@ def _page(d: dict, f: dict, old_rings: dict, new_rings: dict, new_rooms: dict, l
         pad = span * 0.04
         ax.set_xlim(min(xs) - pad, max(xs) + pad)
         ax.set_ylim(min(ys) - pad, max(ys) + pad)
-    fig.text(0.03, 0.95, m("diff-image-title", floor=f"{fo or '—'} → {fn or '—'}"), fontsize=14)
-    fig.text(0.03, 0.915, m("diff-image-subtitle", old=", ".join(d["old"]["inputs"]),
+    fig.text(0.03, 0.95, m("diff.image_title", floor=f"{fo or '—'} → {fn or '—'}"), fontsize=14)
+    fig.text(0.03, 0.915, m("diff.image_subtitle", old=", ".join(d["old"]["inputs"]),
                            new=", ".join(d["new"]["inputs"])), fontsize=8, color="#444444")
     c = d["counts"]
-    fig.text(0.03, 0.89, m("diff-image-summary", added=c["rooms_added"], removed=c["rooms_removed"],
+    fig.text(0.03, 0.89, m("diff.image_summary", added=c["rooms_added"], removed=c["rooms_removed"],
                           changed=c["rooms_changed"], fixed=c["findings_fixed"], new=c["findings_new"],
                           open=c["findings_still_open"]), fontsize=9)
-    handles = [Patch(facecolor=SAME, alpha=0.35, edgecolor="#333333", label=m("diff-legend-unchanged")),
-               Patch(facecolor=ADDED, alpha=0.45, edgecolor="#333333", label=m("diff-legend-added")),
-               Patch(facecolor=CHANGED, alpha=0.45, edgecolor="#333333", label=m("diff-legend-changed")),
-               Patch(fill=False, edgecolor=REMOVED, hatch="//", linestyle="--", label=m("diff-legend-removed")),
+    handles = [Patch(facecolor=SAME, alpha=0.35, edgecolor="#333333", label=m("diff.legend_unchanged")),
+               Patch(facecolor=ADDED, alpha=0.45, edgecolor="#333333", label=m("diff.legend_added")),
+               Patch(facecolor=CHANGED, alpha=0.45, edgecolor="#333333", label=m("diff.legend_changed")),
+               Patch(fill=False, edgecolor=REMOVED, hatch="//", linestyle="--", label=m("diff.legend_removed")),
                Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=NEW, markeredgecolor=NEW,
-                      label=m("diff-legend-new")),
+                      label=m("diff.legend_new")),
                Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor="white",
-                      markeredgecolor=FIXED, markeredgewidth=2, label=m("diff-legend-fixed")),
+                      markeredgecolor=FIXED, markeredgewidth=2, label=m("diff.legend_fixed")),
                Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=OPEN, markeredgecolor=OPEN,
-                      label=m("diff-legend-open"))]
+                      label=m("diff.legend_open"))]
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.69, 0.87), fontsize=8, frameon=False)
     lines = []
     for kind, items, n_key in (("new", d["findings"]["new"], "n_new"), ("fixed", d["findings"]["fixed"], "n_old"),
                                ("open", d["findings"]["still_open"], "n_new")):
-        key = {"new": "diff-finding-new", "fixed": "diff-finding-fixed", "open": "diff-finding-open"}[kind]
+        key = {"new": "diff.finding_new", "fixed": "diff.finding_fixed", "open": "diff.finding_open"}[kind]
         for it in items:
             if it["floor"] in (fo, fn, ""):
-                lines.append(_wrap(m(key, n=it[n_key], severity=m(f"diff-{it['severity']}"), code=it["code"],
+                lines.append(_wrap(m(key, n=it[n_key], severity=m(f"diff.severity.{it['severity']}"), code=it["code"],
                                      message=it[f"message_{lang}"]).strip(), 30))
     fig.text(0.69, 0.66, "\n".join(lines[:20]) + ("\n…" if len(lines) > 20 else ""), fontsize=7, va="top",
              linespacing=1.4)

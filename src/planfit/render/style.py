@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..datafiles import load_toml
-from ..errors import PlanfitError
+from ..errors import PlanfitError, problem
 
 
 class StyleError(PlanfitError):
@@ -141,9 +141,9 @@ def load_style(spec: str | None) -> Style:
     elif "/" in spec or "\\" in spec or spec.endswith(".toml"):
         path = Path(spec)
         if not path.is_file():
-            raise StyleError(spec, "", "no such style file")
+            raise StyleError(spec, "", problem("no_style_file"))
     else:
-        raise StyleError(spec, "", f"unknown style (packaged: {', '.join(sorted(named))}; or give a .toml path)")
+        raise StyleError(spec, "", problem("unknown_style", known=", ".join(sorted(named))))
     data = load_toml(path, error=StyleError)
     return parse_style(data, str(path), path.stem)
 
@@ -154,16 +154,16 @@ def parse_style(data: dict[str, Any], path: str, name: str = "") -> Style:
     for key, val in data.items():
         if key in TOP_KEYS:
             if not isinstance(val, str):
-                raise StyleError(path, key, "must be a string")
+                raise StyleError(path, key, problem("a_string"))
             description = val
             continue
         if key not in SCHEMA:
-            raise StyleError(path, key, f"unknown key (known: {', '.join(list(TOP_KEYS) + list(SCHEMA))})")
+            raise StyleError(path, key, problem("unknown_key_known", known=", ".join(list(TOP_KEYS) + list(SCHEMA))))
         if not isinstance(val, dict):
-            raise StyleError(path, key, "must be a table")
+            raise StyleError(path, key, problem("a_table"))
         for k, v in val.items():
             if k not in SCHEMA[key]:
-                raise StyleError(path, f"{key}.{k}", f"unknown key (known: {', '.join(SCHEMA[key])})")
+                raise StyleError(path, f"{key}.{k}", problem("unknown_key_known", known=", ".join(SCHEMA[key])))
             values[key][k] = _check(v, SCHEMA[key][k][0], path, f"{key}.{k}")
     return Style(name or Path(path).stem, path, description, values)
 
@@ -180,50 +180,50 @@ def _is_colour(v: Any) -> bool:
 
 def _check(v: Any, typ: Any, path: str, key: str) -> Any:
     def bad(what: str):
-        return StyleError(path, key, f"{what}, got {v!r}")
+        return StyleError(path, key, problem("got_value", problem=what, value=v))
 
     if isinstance(typ, tuple):
         if v not in typ:
-            raise bad(f"must be one of {', '.join(typ)}")
+            raise bad(problem("one_of", known=", ".join(typ)))
         return v
     if typ == "bool":
         if not isinstance(v, bool):
-            raise bad("must be true or false")
+            raise bad(problem("true_or_false"))
         return v
     if typ in ("float+", "float0", "fraction"):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise bad("must be a number")
+            raise bad(problem("a_number"))
         if typ == "float+" and not v > 0:
-            raise bad("must be greater than 0")
+            raise bad(problem("greater_than_0"))
         if typ == "float0" and v < 0:
-            raise bad("must not be negative")
+            raise bad(problem("not_negative"))
         if typ == "fraction" and not 0 <= v <= 1:
-            raise bad("must be between 0 and 1")
+            raise bad(problem("between_0_and_1"))
         return float(v)
     if typ == "int+":
         if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-            raise bad("must be a whole number greater than 0")
+            raise bad(problem("whole_number"))
         if key == "page.dpi" and v > 1200:
-            raise bad("must be at most 1200")
+            raise bad(problem("at_most_1200"))
         return v
     if typ == "str":
         if not isinstance(v, str):
-            raise bad("must be a string")
+            raise bad(problem("a_string"))
         return v
     if typ == "strs":
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-            raise bad("must be a list of strings")
+            raise bad(problem("list_of_strings"))
         return list(v)
     if typ == "colour":
         if not _is_colour(v):
-            raise bad("must be a colour such as \"#1f77b4\" or a colour name")
+            raise bad(problem("a_colour"))
         return v
     if typ == "colours":
         if not isinstance(v, list) or not v or not all(_is_colour(x) for x in v):
-            raise bad("must be a non-empty list of colours")
+            raise bad(problem("colours"))
         return list(v)
     if typ == "shape":
         if v not in SHAPES:
-            raise bad(f"must be one of {' '.join(SHAPES)}")
+            raise bad(problem("one_of", known=", ".join(SHAPES)))
         return v
     raise AssertionError(typ)  # pragma: no cover

@@ -88,7 +88,8 @@ def zones_reachable(c: Context):
                       detail=_unaligned(c, r.floor, gr.ent.floor))
         elif not is_private(r, c.settings.private_zones) and gr.public_path(r.id) is None:
             path = nx.shortest_path(gr.g, gr.ent.room, r.id)
-            offices = [gr.rooms[n].name for n in path[1:-1] if n in gr.private]
+            # the offices on the way, the entrance's own room included (a main entrance into an office)
+            offices = [gr.rooms[n].name or n for n in path[:-1] if n in gr.private]
             c.finding(reason=text("reason.G101_through_offices", name=r.name, path=gr.path_text(path),
                                   offices=Both("、".join(offices), ", ".join(offices))),
                       location=r.point, file=r.file, floor=r.floor, handles=gr.path_handles(path), layers=r.layers,
