@@ -203,3 +203,13 @@ def test_a_schedule_drawn_with_lines_beside_a_plan_without_wall_layers_gives_no_
     _, data = check_json(b.save())
     assert _names(data) == [("便民服务大厅", "", 80.0), ("办公室", "", 48.0)]
     assert _unused(data) == {"table-cell": 18}
+
+
+def test_a_water_closet_written_w_slash_c_is_one_toilet_not_two_unknown_names(plan):
+    b = plan()
+    b.wall_rect(0, 0, 6, 5).wall_rect(6, 0, 1.2, 1.5).wall_rect(6, 1.5, 1.2, 1.5)
+    b.text("BED ROOM", 3, 2.5).text("W/C", 6.6, 0.75).text("W.C.", 6.6, 2.25)
+    _, data = check_json(b.save(), "--tier", "community", "--new-build")
+    assert _names(data) == [("BED ROOM", "", 30.0), ("W.C.", "", 1.8), ("W/C", "", 1.8)]
+    assert {r["name"]: r["category"] for r in data["rooms"]} == {"BED ROOM": "other", "W/C": "ancillary",
+                                                                "W.C.": "ancillary"}
