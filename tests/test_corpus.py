@@ -12,11 +12,29 @@ FILES = sorted(CORPUS.glob("*.dxf")) if CORPUS.is_dir() else []
 pytestmark = pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS}")
 
 
+def _modelspace_texts(path) -> set[str]:
+    """Handles of every text of the drawing's modelspace that says something: TEXT, MTEXT and the
+    attributes of block references (read with ezdxf itself, not with planfit's reader)."""
+    import ezdxf
+
+    out = set()
+    for e in ezdxf.readfile(path).modelspace():
+        texts = [e] if e.dxftype() in ("TEXT", "MTEXT") else list(e.attribs) if e.dxftype() == "INSERT" else []
+        out |= {t.dxf.handle for t in texts if t.plain_text().strip()}
+    return out
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_corpus_file_is_checked_and_the_report_says_what_was_found(path):
+def test_corpus_file_is_checked_and_the_report_says_what_was_found_and_what_became_of_every_text(path):
     result = run_cli("check", str(path), "--format", "json", "--tier", "community", "--new-build")
     assert result.exit_code in (0, 1), result.output
     data = json.loads(result.stdout)
+    # every text is either a room's label (or number) or set aside once, with its reason: none is lost
+    used = [h for r in data["rooms"] for h in r["provenance"]["label_handles"]]
+    unused = [i["handle"] for i in data["texts_unused"]["items"]]
+    assert len(set(used)) == len(used) and len(set(unused)) == len(unused) and not set(used) & set(unused)
+    assert set(used) | set(unused) == _modelspace_texts(path)
+    assert sum(data["texts_unused"]["counts"].values()) == len(unused)
     f = data["files"][0]
     assert f["units"]["name"] in ("mm", "cm", "m", "in", "ft") and f["units"]["reason_en"]
     assert data["floors"] and all("building_area" in fl for fl in data["floors"])
