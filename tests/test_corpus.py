@@ -115,3 +115,24 @@ def test_walls_nobody_labelled_are_undecided_not_failed(name):
     assert data["verdict"] == "undecided" and data["rooms"] == []
     assert next(f for f in data["findings"] if f["code"] == "D106")["undecided"]
     assert data["margin"]["highest_tier_met"] is None
+
+
+def test_a_corpus_drawing_moved_one_kilometre_gives_the_same_rooms_areas_and_floors(tmp_path):
+    # every tolerance is a length in the drawing's own frame: where the drawing lies changes nothing
+    import ezdxf
+
+    path = CORPUS / "in_edcr_sub10_apartment_units.dxf"  # metres, many openings closed, noded at ~100 m
+    doc = ezdxf.readfile(path)
+    for e in doc.modelspace():
+        e.translate(1000.0, 1000.0, 0)
+    moved = tmp_path / "moved.dxf"
+    doc.saveas(moved)
+
+    def found(p):
+        data = json.loads(run_cli("check", str(p), "--format", "json").stdout)
+        rooms = sorted((r["name"], round(r["area"], 4)) for r in data["rooms"])
+        return rooms, [round(f["building_area"], 4) for f in data["floors"]], data["dropped"]["counts"]
+
+    here, there = found(path), found(moved)
+    assert here == there
+    assert len(here[0]) == 30

@@ -200,3 +200,24 @@ def test_an_outline_standing_free_in_a_room_does_not_take_its_label(plan):
     m, rooms = rooms_of(b.save())
     assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
     assert {r.source for r in m.rooms} == {"walls"}
+
+
+def _moved(path: str, dx: float, dy: float) -> str:
+    """The drawing with every modelspace entity moved by (dx, dy) drawing units, saved beside it."""
+    import ezdxf
+
+    doc = ezdxf.readfile(path)
+    for e in doc.modelspace():
+        e.translate(dx, dy, 0)
+    out = path.replace(".dxf", f"_moved_{int(dx)}.dxf")
+    doc.saveas(out)
+    return out
+
+
+@pytest.mark.parametrize("km", [0, 1, 500])
+def test_a_doorway_exactly_as_wide_as_the_widest_bare_opening_is_closed_wherever_the_drawing_lies(plan, km):
+    # 1.3 … 2.8 m: 1.50 m as drawn, a hair over in floating point at the origin, a hair under 1 km away
+    path = two_rooms(plan(), opening=(1.3, 2.8)).save()
+    m, rooms = rooms_of(_moved(path, km * 1e6, km * 1e6) if km else path)
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+    assert sorted(round(o.length, 6) for o in m.openings if o.kind == "opening") == [1.5, 1.5]
