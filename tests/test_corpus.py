@@ -97,8 +97,8 @@ def test_title_block_schedule_and_road_texts_of_a_permit_sheet_are_not_rooms():
 def test_floor_titles_on_the_dormitory_sheet_are_titles_not_rooms():
     data = _corpus_json("in_edcr_dormitory_3floors.dxf")
     assert sorted(r["name"] for r in data["rooms"]) == [
-        "DISABLED TOILET", "DORMITORY 1", "DORMITORY 2", "SHOP", "SHOP", "SHOP", "SHOP", "SHOP", "SHOP", "TOILET",
-        "WC Male"]
+        "DISABLED TOILET", "DORMITORY 1", "DORMITORY 2", "DORMITORY 3", "SHOP", "SHOP", "SHOP", "SHOP", "SHOP",
+        "SHOP", "TOILET", "WC Fe Male", "WC Male"]
 
 
 def test_room_numbers_and_names_of_the_french_university_are_read_apart():
