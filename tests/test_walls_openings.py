@@ -251,3 +251,22 @@ def test_the_labels_of_an_outline_holding_another_room_go_to_the_wall_faces_hold
     m, rooms = rooms_of(b.save())
     assert rooms == [("储藏室", 4.0), ("办公室", 16.0)]
     assert [d.reason for d in m.dropped if d.layer == "AREA-OUTLINE"] == ["holds-other-rooms"]
+
+
+@pytest.mark.parametrize("short_of, split", [(1.49, True), (1.5, False)])
+def test_a_wall_ending_exactly_the_widest_bare_opening_short_of_a_cross_wall_is_not_continued(plan, short_of, split):
+    # a wall stub whose end faces a wall 1.50 m away bounds a space that deep (a sitout between two
+    # wall ends), not a doorway: only a wall face nearer than the bare opening width is reached
+    b = plan()
+    line = partial(b.line, layer="WALL")
+    b.wall_rect(-0.2, -0.2, 8.6, 4.4)
+    b.wall_rect(0, 0, 8.2, 4)
+    top = 4 - short_of
+    line((4.0, 0), (4.0, top))
+    line((4.2, 0), (4.2, top))
+    line((4.0, top), (4.2, top))
+    b.text("办公室", 2, 1)
+    b.text("会议室", 6.2, 1)
+    m, rooms = rooms_of(b.save())
+    assert len(rooms) == (2 if split else 1)
+    assert len([o for o in m.openings if o.kind == "opening"]) == (2 if split else 0)
