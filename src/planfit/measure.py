@@ -302,8 +302,10 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         on_room_layer = [h for h in hits if cands[keep[h]][2]]
         pool = sorted(on_room_layer or hits, key=lambda h: (kept_polys[h].area, h))
         box_area = t.size[0] * t.size[1]
-        # an outline drawn tightly around the text is a label frame, not a room
-        roomy = [h for h in pool if box_area < LABEL_FRAME_FRACTION * kept_polys[h].area]
+        # an outline drawn tightly around the text is a label frame, not a room, unless the label's
+        # written size gives its area (a small room labelled with its size)
+        roomy = [h for h in pool if box_area < LABEL_FRAME_FRACTION * kept_polys[h].area
+                 or roomtext.size_fits(parts, kept_polys[h].area)]
         if not on_room_layer and _in_cell(kept_polys[pool[0]], t, tree, kept_polys):
             unused.append((t.handle, roomtext.TABLE_CELL))
             continue
