@@ -9,7 +9,8 @@ benchmarks/fidelity_truth.toml:
 - units decided (source and confidence) against the drawing's real unit;
 - floors found (against the truth where it is known);
 - room labels in floor plans (texts the truth file identifies) and how many of
-  them became rooms (a room's label handles);
+  them became rooms (a room's label handles; those whose room holds another
+  room label too, two rooms the walls do not separate, are listed);
 - of those labels, the ones whose insertion point lies in an enclosure of room
   size (ENCLOSURE_AREA): a closed outline not on a boundary layer, or a bounded
   face of the wall linework with its openings closed, both found by planfit's
@@ -214,6 +215,10 @@ def compare(path: Path, run: dict, texts: list[dict], defaults: dict, spec: dict
     rooms = data.get("rooms", []) or []
     label_handles = {h for r in rooms for h in (r.get("provenance") or {}).get("label_handles", []) or []}
     became = [t for t in truth_labels if t["handle"] in label_handles]
+    truth_handles = {t["handle"] for t in truth_labels}
+    # labels whose room holds another room label too: two rooms the walls do not separate, one room
+    shared = sorted(h for r in rooms for hs in [[h for h in (r.get("provenance") or {}).get("label_handles", []) or []
+                                                 if h in truth_handles]] if len(hs) >= 2 for h in hs)
     enclosed_labels = [t for t in truth_labels if t["handle"] in inside] if inside is not None else None
 
     wrong: list[tuple[str, str]] = []  # (room name, kind) for rooms made from texts that are not room names
@@ -254,7 +259,7 @@ def compare(path: Path, run: dict, texts: list[dict], defaults: dict, spec: dict
                                                                     for t in enclosed_labels),
         "enclosed_missed": [] if enclosed_labels is None else [f"{t['handle']} {t['first']}" for t in enclosed_labels
                                                                if t["handle"] not in label_handles],
-        "written": len(written), "agree": agree, "explained": explained_n, "unexplained": unexplained,
+        "shared": shared, "written": len(written), "agree": agree, "explained": explained_n, "unexplained": unexplained,
         "wrong": wrong, "numbered": numbered, "unused_texts": _unused_texts(data),
         "verdict": data.get("verdict", f"exit {run['code']}") if data else f"exit {run['code']}",
         "seconds": run["seconds"], "peak_mb": run["peak_mb"], "code": run["code"], "stderr": run["stderr"],
@@ -354,6 +359,9 @@ def details(results: list[dict]) -> str:
         if c["wrong"]:
             out.append(f"{c['file']}: rooms made from texts that are not room names: "
                        + ", ".join(f"{name} ({kind})" for name, kind in c["wrong"]))
+        if c.get("shared"):
+            out.append(f"{c['file']}: labels that became rooms holding another room label too "
+                       f"({len(c['shared'])}): " + ", ".join(c["shared"]))
         if c.get("enclosed_missed"):
             out.append(f"{c['file']}: enclosed labels that did not become rooms ({len(c['enclosed_missed'])}): "
                        + ", ".join(c["enclosed_missed"]))

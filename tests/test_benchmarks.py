@@ -121,3 +121,18 @@ def test_room_names_inside_a_section_box_of_the_truth_are_no_plan_labels_and_a_r
     c = fidelity.compare(Path("corpus.dxf"), run, texts, defaults, spec, inside={"P", "S1", "S2"})
     assert (c["labels"], c["became"], c["enclosed"], c["enclosed_became"]) == (1, 1, 1, 1)
     assert c["wrong"] == [("ROOM", "section")]
+
+
+def test_labels_sharing_one_room_are_listed_under_the_table():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import fidelity
+
+    texts = [{"handle": h, "layer": "0", "kind": "TEXT", "first": n, "joined": n, "at": (0.0, 0.0)}
+             for h, n in (("L", "LIVING"), ("B", "BED"), ("K", "KITCHEN"))]
+    rooms = [{"name": "LIVING", "area": 40.0, "provenance": {"label_handles": ["L", "B"]}},
+             {"name": "KITCHEN", "area": 6.0, "provenance": {"label_handles": ["K"]}}]
+    run = {"report": {"rooms": rooms}, "seconds": 1.0, "peak_mb": 50.0, "code": 0, "stderr": ""}
+    defaults, _files = fidelity.load_truth()
+    c = fidelity.compare(Path("corpus.dxf"), run, texts, defaults, {}, inside={"L", "B", "K"})
+    assert (c["became"], c["shared"]) == (3, ["B", "L"])
+    assert "corpus.dxf: labels that became rooms holding another room label too (2): B, L" in fidelity.details([c])
