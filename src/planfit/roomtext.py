@@ -47,6 +47,7 @@ def size_fits(parts: LabelParts, area: float) -> bool:
     w, h = parts.written_size
     return any(abs(w * h * k - area) <= WRITTEN_SIZE_MATCH * area for k in SIZE_UNITS)
 
+
 # a room number alone: "101", "A002", "E-009", "1F-101", "B1-12"; door and window type codes
 # (M1021, C1815, FM甲1021, D1, W3) are not room numbers
 NUMBER_ONLY_RE = re.compile(r"^(?:[A-Za-z]{0,2}[-_. ]?\d{2,5}[A-Za-z]?|\d{1,2}F[-_]?\d{1,4}|[A-Za-z]\d{1,2}-\d{1,4})$")
