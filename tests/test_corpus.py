@@ -135,4 +135,4 @@ def test_a_corpus_drawing_moved_one_kilometre_gives_the_same_rooms_areas_and_flo
 
     here, there = found(path), found(moved)
     assert here == there
-    assert len(here[0]) == 30
+    assert len(here[0]) == 33
