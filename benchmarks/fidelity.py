@@ -9,7 +9,8 @@ benchmarks/fidelity_truth.toml:
 - units decided (source and confidence) against the drawing's real unit;
 - floors found (against the truth where it is known);
 - room labels in floor plans (texts the truth file identifies) and how many of
-  them became rooms (a room's label handles);
+  them became rooms (a room's label handles; those whose room holds another
+  room label too, two rooms the walls do not separate, are listed);
 - of those labels, the ones whose insertion point lies in an enclosure of room
   size (ENCLOSURE_AREA): a closed outline not on a boundary layer, or a bounded
   face of the wall linework with its openings closed, both found by planfit's
@@ -19,7 +20,8 @@ benchmarks/fidelity_truth.toml:
   file explains, by label handle and reason, is counted apart; any other is
   listed under the table);
 - rooms made from texts that are not room names (title, table, road, note,
-  site, block), by kind;
+  site, block), or from room names in a drawing that is not a floor plan
+  (section, elevation: boxes in the truth file), by kind;
 - verdict, time, peak memory; a last row totals the corpus floor plans.
 
 Fields a report may carry or not (a room's `number`, counts of texts not used)
@@ -111,7 +113,9 @@ def read_texts(path: Path) -> list[dict]:
 
     def add(e, kind, text):
         lines = [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+        at = e.dxf.get("insert", (0.0, 0.0, 0.0))
         out.append({"handle": e.dxf.handle, "layer": e.dxf.get("layer", "0"), "kind": kind,
+                    "at": (float(at[0]), float(at[1])),
                     "first": re.sub(r"\s+", " ", lines[0] if lines else "").strip(),
                     "joined": re.sub(r"\s+", " ", " ".join(lines)).strip()})
 
@@ -180,6 +184,17 @@ def _rules(defaults: dict, spec: dict) -> tuple[list[re.Pattern], list[tuple[re.
     return labels, not_rooms
 
 
+def in_other_drawing(text: dict, spec: dict) -> str:
+    """The kind of the drawing that is not a floor plan (a section, an elevation) whose box, in the
+    drawing's own coordinates (truth field not_plans), holds the text's insertion point; or ""."""
+    x, y = text.get("at", (None, None))
+    for item in spec.get("not_plans", []):
+        x0, y0, x1, y1 = item["box"]
+        if x is not None and x0 <= x <= x1 and y0 <= y <= y1:
+            return item["kind"]
+    return ""
+
+
 def not_room_kind(text: dict, not_rooms) -> str:
     for rx, handle, kind in not_rooms:
         if (handle and text["handle"] == handle) or (rx is not None and rx.search(text["first"])):
@@ -195,11 +210,15 @@ def compare(path: Path, run: dict, texts: list[dict], defaults: dict, spec: dict
     layers = set(spec.get("room_label_layers", []))
     truth_labels = [t for t in texts if t["kind"] != "ATTRIB" and (not layers or t["layer"] in layers)
                     and any(rx.fullmatch(t["first"]) or rx.fullmatch(t["joined"]) for rx in labels)
-                    and not not_room_kind(t, not_rooms)]
-    kinds_of = {t["handle"]: k for t in texts if (k := not_room_kind(t, not_rooms))}
+                    and not not_room_kind(t, not_rooms) and not in_other_drawing(t, spec)]
+    kinds_of = {t["handle"]: k for t in texts if (k := not_room_kind(t, not_rooms) or in_other_drawing(t, spec))}
     rooms = data.get("rooms", []) or []
     label_handles = {h for r in rooms for h in (r.get("provenance") or {}).get("label_handles", []) or []}
     became = [t for t in truth_labels if t["handle"] in label_handles]
+    truth_handles = {t["handle"] for t in truth_labels}
+    # labels whose room holds another room label too: two rooms the walls do not separate, one room
+    shared = sorted(h for r in rooms for hs in [[h for h in (r.get("provenance") or {}).get("label_handles", []) or []
+                                                 if h in truth_handles]] if len(hs) >= 2 for h in hs)
     enclosed_labels = [t for t in truth_labels if t["handle"] in inside] if inside is not None else None
 
     wrong: list[tuple[str, str]] = []  # (room name, kind) for rooms made from texts that are not room names
@@ -240,7 +259,7 @@ def compare(path: Path, run: dict, texts: list[dict], defaults: dict, spec: dict
                                                                     for t in enclosed_labels),
         "enclosed_missed": [] if enclosed_labels is None else [f"{t['handle']} {t['first']}" for t in enclosed_labels
                                                                if t["handle"] not in label_handles],
-        "written": len(written), "agree": agree, "explained": explained_n, "unexplained": unexplained,
+        "shared": shared, "written": len(written), "agree": agree, "explained": explained_n, "unexplained": unexplained,
         "wrong": wrong, "numbered": numbered, "unused_texts": _unused_texts(data),
         "verdict": data.get("verdict", f"exit {run['code']}") if data else f"exit {run['code']}",
         "seconds": run["seconds"], "peak_mb": run["peak_mb"], "code": run["code"], "stderr": run["stderr"],
@@ -340,6 +359,9 @@ def details(results: list[dict]) -> str:
         if c["wrong"]:
             out.append(f"{c['file']}: rooms made from texts that are not room names: "
                        + ", ".join(f"{name} ({kind})" for name, kind in c["wrong"]))
+        if c.get("shared"):
+            out.append(f"{c['file']}: labels that became rooms holding another room label too "
+                       f"({len(c['shared'])}): " + ", ".join(c["shared"]))
         if c.get("enclosed_missed"):
             out.append(f"{c['file']}: enclosed labels that did not become rooms ({len(c['enclosed_missed'])}): "
                        + ", ".join(c["enclosed_missed"]))

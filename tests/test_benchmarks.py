@@ -126,3 +126,35 @@ def test_enclosed_labels_are_those_inside_a_room_sized_outline_or_wall_face_and_
     assert fidelity.row(c)[5:8] == ["3 (75%)", "2 of 3 (67%)", "0 of 3, 1 explained"]
     assert fidelity.total([c])[4:9] == ["4", "3 (75%)", "2 of 3 (67%)", "0 of 3, 1 explained", "0"]
     assert "corpus.dxf: enclosed labels that did not become rooms (1): S1 STORE" in fidelity.details([c])
+
+
+def test_room_names_inside_a_section_box_of_the_truth_are_no_plan_labels_and_a_room_made_from_one_is_wrong():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import fidelity
+
+    texts = [{"handle": "P", "layer": "0", "kind": "TEXT", "first": "TOILET", "joined": "TOILET", "at": (5.0, 5.0)},
+             {"handle": "S1", "layer": "0", "kind": "TEXT", "first": "TOILET", "joined": "TOILET", "at": (5.0, 55.0)},
+             {"handle": "S2", "layer": "0", "kind": "TEXT", "first": "ROOM", "joined": "ROOM", "at": (9.0, 58.0)}]
+    rooms = [{"name": "TOILET", "area": 3.0, "provenance": {"label_handles": ["P"]}},
+             {"name": "ROOM", "area": 9.0, "provenance": {"label_handles": ["S2"]}}]
+    run = {"report": {"rooms": rooms}, "seconds": 1.0, "peak_mb": 50.0, "code": 0, "stderr": ""}
+    spec = {"not_plans": [{"box": [0.0, 50.0, 20.0, 60.0], "kind": "section", "reason": "storeys stacked"}]}
+    defaults, _files = fidelity.load_truth()
+    c = fidelity.compare(Path("corpus.dxf"), run, texts, defaults, spec, inside={"P", "S1", "S2"})
+    assert (c["labels"], c["became"], c["enclosed"], c["enclosed_became"]) == (1, 1, 1, 1)
+    assert c["wrong"] == [("ROOM", "section")]
+
+
+def test_labels_sharing_one_room_are_listed_under_the_table():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import fidelity
+
+    texts = [{"handle": h, "layer": "0", "kind": "TEXT", "first": n, "joined": n, "at": (0.0, 0.0)}
+             for h, n in (("L", "LIVING"), ("B", "BED"), ("K", "KITCHEN"))]
+    rooms = [{"name": "LIVING", "area": 40.0, "provenance": {"label_handles": ["L", "B"]}},
+             {"name": "KITCHEN", "area": 6.0, "provenance": {"label_handles": ["K"]}}]
+    run = {"report": {"rooms": rooms}, "seconds": 1.0, "peak_mb": 50.0, "code": 0, "stderr": ""}
+    defaults, _files = fidelity.load_truth()
+    c = fidelity.compare(Path("corpus.dxf"), run, texts, defaults, {}, inside={"L", "B", "K"})
+    assert (c["became"], c["shared"]) == (3, ["B", "L"])
+    assert "corpus.dxf: labels that became rooms holding another room label too (2): B, L" in fidelity.details([c])

@@ -12,11 +12,29 @@ FILES = sorted(CORPUS.glob("*.dxf")) if CORPUS.is_dir() else []
 pytestmark = pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS}")
 
 
+def _modelspace_texts(path) -> set[str]:
+    """Handles of every text of the drawing's modelspace that says something: TEXT, MTEXT and the
+    attributes of block references (read with ezdxf itself, not with planfit's reader)."""
+    import ezdxf
+
+    out = set()
+    for e in ezdxf.readfile(path).modelspace():
+        texts = [e] if e.dxftype() in ("TEXT", "MTEXT") else list(e.attribs) if e.dxftype() == "INSERT" else []
+        out |= {t.dxf.handle for t in texts if t.plain_text().strip()}
+    return out
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_corpus_file_is_checked_and_the_report_says_what_was_found(path):
+def test_corpus_file_is_checked_and_the_report_says_what_was_found_and_what_became_of_every_text(path):
     result = run_cli("check", str(path), "--format", "json", "--tier", "community", "--new-build")
     assert result.exit_code in (0, 1), result.output
     data = json.loads(result.stdout)
+    # every text is either a room's label (or number) or set aside once, with its reason: none is lost
+    used = [h for r in data["rooms"] for h in r["provenance"]["label_handles"]]
+    unused = [i["handle"] for i in data["texts_unused"]["items"]]
+    assert len(set(used)) == len(used) and len(set(unused)) == len(unused) and not set(used) & set(unused)
+    assert set(used) | set(unused) == _modelspace_texts(path)
+    assert sum(data["texts_unused"]["counts"].values()) == len(unused)
     f = data["files"][0]
     assert f["units"]["name"] in ("mm", "cm", "m", "in", "ft") and f["units"]["reason_en"]
     assert data["floors"] and all("building_area" in fl for fl in data["floors"])
@@ -79,8 +97,8 @@ def test_title_block_schedule_and_road_texts_of_a_permit_sheet_are_not_rooms():
 def test_floor_titles_on_the_dormitory_sheet_are_titles_not_rooms():
     data = _corpus_json("in_edcr_dormitory_3floors.dxf")
     assert sorted(r["name"] for r in data["rooms"]) == [
-        "DISABLED TOILET", "DORMITORY 1", "DORMITORY 2", "SHOP", "SHOP", "SHOP", "SHOP", "SHOP", "SHOP", "TOILET",
-        "WC Male"]
+        "DISABLED TOILET", "DORMITORY 1", "DORMITORY 2", "DORMITORY 3", "SHOP", "SHOP", "SHOP", "SHOP", "SHOP",
+        "SHOP", "TOILET", "WC Fe Male", "WC Male"]
 
 
 def test_room_numbers_and_names_of_the_french_university_are_read_apart():
@@ -97,3 +115,24 @@ def test_walls_nobody_labelled_are_undecided_not_failed(name):
     assert data["verdict"] == "undecided" and data["rooms"] == []
     assert next(f for f in data["findings"] if f["code"] == "D106")["undecided"]
     assert data["margin"]["highest_tier_met"] is None
+
+
+def test_a_corpus_drawing_moved_one_kilometre_gives_the_same_rooms_areas_and_floors(tmp_path):
+    # every tolerance is a length in the drawing's own frame: where the drawing lies changes nothing
+    import ezdxf
+
+    path = CORPUS / "in_edcr_sub10_apartment_units.dxf"  # metres, many openings closed, noded at ~100 m
+    doc = ezdxf.readfile(path)
+    for e in doc.modelspace():
+        e.translate(1000.0, 1000.0, 0)
+    moved = tmp_path / "moved.dxf"
+    doc.saveas(moved)
+
+    def found(p):
+        data = json.loads(run_cli("check", str(p), "--format", "json").stdout)
+        rooms = sorted((r["name"], round(r["area"], 4)) for r in data["rooms"])
+        return rooms, [round(f["building_area"], 4) for f in data["floors"]], data["dropped"]["counts"]
+
+    here, there = found(path), found(moved)
+    assert here == there
+    assert len(here[0]) == 33

@@ -203,3 +203,28 @@ def test_a_schedule_drawn_with_lines_beside_a_plan_without_wall_layers_gives_no_
     _, data = check_json(b.save())
     assert _names(data) == [("便民服务大厅", "", 80.0), ("办公室", "", 48.0)]
     assert _unused(data) == {"table-cell": 18}
+
+
+def test_a_water_closet_written_w_slash_c_is_one_toilet_not_two_unknown_names(plan):
+    b = plan()
+    b.wall_rect(0, 0, 6, 5).wall_rect(6, 0, 1.2, 1.5).wall_rect(6, 1.5, 1.2, 1.5)
+    b.text("BED ROOM", 3, 2.5).text("W/C", 6.6, 0.75).text("W.C.", 6.6, 2.25)
+    _, data = check_json(b.save(), "--tier", "community", "--new-build")
+    assert _names(data) == [("BED ROOM", "", 30.0), ("W.C.", "", 1.8), ("W/C", "", 1.8)]
+    assert {r["name"]: r["category"] for r in data["rooms"]} == {"BED ROOM": "other", "W/C": "ancillary",
+                                                                "W.C.": "ancillary"}
+
+
+@pytest.mark.parametrize("label, height, rooms", [
+    ("WC\n1.06X1.50", 0.18, [("BED ROOM", "", 12.0), ("WC", "", 1.59)]),  # its written size: the room itself
+    ("TOILET", 0.4, [("BED ROOM", "", 12.0)]),  # a label filling an outline, no size: a label frame
+])
+def test_a_small_outline_filled_by_its_label_is_a_room_when_the_label_gives_its_size(plan, label, height, rooms):
+    # a bedroom and a 1.06 × 1.50 m closet outline (not on a room layer) inside a flat's outline
+    b = plan()
+    b.room("BED ROOM", 0, 0, 4, 3)
+    b.room(None, 4, 0, 1.06, 1.5, layer="SANITARY")
+    b.room(None, -0.5, -0.5, 6, 4, layer="FLAT")
+    b.text(label, 4.53, 0.75, height=height)
+    _, data = check_json(b.save(), "--tier", "community", "--new-build")
+    assert _names(data) == rooms

@@ -200,3 +200,73 @@ def test_an_outline_standing_free_in_a_room_does_not_take_its_label(plan):
     m, rooms = rooms_of(b.save())
     assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
     assert {r.source for r in m.rooms} == {"walls"}
+
+
+def _moved(path: str, dx: float, dy: float) -> str:
+    """The drawing with every modelspace entity moved by (dx, dy) drawing units, saved beside it."""
+    import ezdxf
+
+    doc = ezdxf.readfile(path)
+    for e in doc.modelspace():
+        e.translate(dx, dy, 0)
+    out = path.replace(".dxf", f"_moved_{int(dx)}.dxf")
+    doc.saveas(out)
+    return out
+
+
+@pytest.mark.parametrize("km", [0, 1, 500])
+def test_a_doorway_exactly_as_wide_as_the_widest_bare_opening_is_closed_wherever_the_drawing_lies(plan, km):
+    # 1.3 … 2.8 m: 1.50 m as drawn, a hair over in floating point at the origin, a hair under 1 km away
+    path = two_rooms(plan(), opening=(1.3, 2.8)).save()
+    m, rooms = rooms_of(_moved(path, km * 1e6, km * 1e6) if km else path)
+    assert rooms == [("会议室", 16.0), ("办公室", 16.0)]
+    assert sorted(round(o.length, 6) for o in m.openings if o.kind == "opening") == [1.5, 1.5]
+
+
+def test_a_label_whose_centre_falls_on_a_wall_names_the_small_room_it_starts_in(plan):
+    # a toilet 1.1 × 1.9 m beside a bedroom, 0.1 m wall between; the toilet's two-line label starts
+    # in the toilet and is long enough for its centre to lie on the wall body
+    b = plan()
+    b.wall_rect(-0.1, -0.1, 4.4, 2.1)
+    b.wall_rect(0, 0, 1.1, 1.9).wall_rect(1.2, 0, 3.0, 1.9)
+    b.text("BED ROOM", 3.0, 1.0)
+    label = b.msp.add_mtext("TOILET\\P1.10 X 1.90", dxfattribs={
+        "layer": "PUB_TEXT", "char_height": 180, "insert": (556, 1000), "attachment_point": 4})
+    path = b.save()
+    toilet = next(t for t in read_plan(path, layers=Vocabulary.load().layers).texts if t.handle == label.dxf.handle)
+    assert 1.1 < toilet.point[0] < 1.2 and toilet.insert[0] < 1.1  # centre on the wall, start in the toilet
+    m, rooms = rooms_of(path)
+    assert rooms == [("BED ROOM", 5.7), ("TOILET", 2.09)]
+
+
+def test_the_labels_of_an_outline_holding_another_room_go_to_the_wall_faces_holding_them(plan):
+    # an area outline (no room layer) drawn round a bedroom and a closet whose own outline is on a
+    # room layer: the area outline is no room, and the bedroom's label, which it held, names the
+    # bedroom's wall face
+    b = plan()
+    b.wall_rect(0, 0, 4, 4).wall_rect(4.2, 0, 2, 2)
+    b.room("储藏室", 4.2, 0, 2, 2, layer="SPACE")
+    b.room(None, -0.1, -0.1, 6.4, 4.2, layer="AREA-OUTLINE")
+    b.text("办公室", 2, 2)
+    m, rooms = rooms_of(b.save())
+    assert rooms == [("储藏室", 4.0), ("办公室", 16.0)]
+    assert [d.reason for d in m.dropped if d.layer == "AREA-OUTLINE"] == ["holds-other-rooms"]
+
+
+@pytest.mark.parametrize("short_of, split", [(1.49, True), (1.5, False)])
+def test_a_wall_ending_exactly_the_widest_bare_opening_short_of_a_cross_wall_is_not_continued(plan, short_of, split):
+    # a wall stub whose end faces a wall 1.50 m away bounds a space that deep (a sitout between two
+    # wall ends), not a doorway: only a wall face nearer than the bare opening width is reached
+    b = plan()
+    line = partial(b.line, layer="WALL")
+    b.wall_rect(-0.2, -0.2, 8.6, 4.4)
+    b.wall_rect(0, 0, 8.2, 4)
+    top = 4 - short_of
+    line((4.0, 0), (4.0, top))
+    line((4.2, 0), (4.2, top))
+    line((4.0, top), (4.2, top))
+    b.text("办公室", 2, 1)
+    b.text("会议室", 6.2, 1)
+    m, rooms = rooms_of(b.save())
+    assert len(rooms) == (2 if split else 1)
+    assert len([o for o in m.openings if o.kind == "opening"]) == (2 if split else 0)

@@ -302,13 +302,17 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
         on_room_layer = [h for h in hits if cands[keep[h]][2]]
         pool = sorted(on_room_layer or hits, key=lambda h: (kept_polys[h].area, h))
         box_area = t.size[0] * t.size[1]
-        # an outline drawn tightly around the text is a label frame, not a room
-        roomy = [h for h in pool if box_area < LABEL_FRAME_FRACTION * kept_polys[h].area]
+        # an outline drawn tightly around the text is a label frame, not a room, unless the label's
+        # written size gives its area (a small room labelled with its size)
+        roomy = [h for h in pool if box_area < LABEL_FRAME_FRACTION * kept_polys[h].area
+                 or roomtext.size_fits(parts, kept_polys[h].area)]
         if not on_room_layer and _in_cell(kept_polys[pool[0]], t, tree, kept_polys):
             unused.append((t.handle, roomtext.TABLE_CELL))
             continue
         if not on_room_layer:
-            face = _face_holding(wall_result, t.point)
+            # the face holding the label's centre, or where the label starts when its centre lies on a
+            # wall body (a long text beside a small room)
+            face = _face_holding(wall_result, t.point) or _face_holding(wall_result, t.insert)
             chosen = kept_polys[(roomy or pool)[0]]
             if face is not None and _keeps_outline(chosen, face):
                 notes.append(LabelNote(t.handle, t.layer, file, t.text.replace("\n", " "), _r(t.point),
@@ -341,7 +345,7 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
             "layers": tuple(dict.fromkeys((o.layer,) + tuple(t.layer for t in twin_outlines))),
         })
 
-    rooms_raw = _drop_containers(rooms_raw, dropped, file)
+    rooms_raw = _drop_containers(rooms_raw, dropped, file, loose_texts, loose)
     rooms_raw = _drop_outlines_off_the_walls(rooms_raw, wall_result, layers, dropped, unused, file)
     wall_texts = loose_texts + _number_labels(texts.numbers, vocab)
     wall_result = _rooms_from_walls(plan, wall_result, rooms_raw, wall_texts, dropped, is_name, unused)
@@ -558,9 +562,12 @@ def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], 
     tree = result.tree
     labels: dict[int, list] = defaultdict(list)
     if loose_texts:
-        # each label → the smallest face holding its centre (or, failing that, its insertion point)
+        # each label → the smallest room-sized face holding its centre, or failing that its insertion
+        # point; only then any face (a wall body, a sliver). A label written across a wall (its centre
+        # on the wall body between two rooms, as a long text beside a small room is) names the room
+        # it starts in, not the wall
         owner: dict[int, int] = {}
-        for attr in ("point", "insert"):
+        for attr, any_kind in (("point", False), ("insert", False), ("point", True), ("insert", True)):
             todo = [k for k in range(len(loose_texts)) if k not in owner]
             if not todo:
                 break
@@ -568,6 +575,8 @@ def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], 
             li, fi = tree.query(points(xy), predicate="within")
             for a, f in zip(li.tolist(), fi.tolist()):
                 k = todo[a]
+                if not any_kind and result.faces[f].kind != "candidate":
+                    continue
                 if k not in owner or result.faces[f].area < result.faces[owner[k]].area:
                     owner[k] = f
         for k, f in sorted(owner.items()):
@@ -681,8 +690,10 @@ def _iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def _drop_containers(rooms_raw, dropped: list[Dropped], file: str):
-    """An outline holding other rooms is a unit or area outline, not a room."""
+def _drop_containers(rooms_raw, dropped: list[Dropped], file: str, loose_texts=None, loose=None):
+    """An outline holding other rooms is a unit or area outline, not a room; the labels it held go to
+    the wall faces holding them (loose_texts, and loose for room names), as labels outside every
+    outline do."""
     from shapely import STRtree
 
     if len(rooms_raw) < 2:
@@ -697,6 +708,10 @@ def _drop_containers(rooms_raw, dropped: list[Dropped], file: str):
     for i in sorted(containers):
         r = rooms_raw[i]
         dropped.append(Dropped(r["handles"][0], r["layers"][0], file, "holds-other-rooms", r["poly"].area, _pt(r["poly"])))
+        for t, parts in r["labs"] if loose_texts is not None else ():
+            loose_texts.append((t, parts))
+            if loose is not None and looks_like_room_name(parts):
+                loose.append(LooseLabel(t.handle, t.layer, file, t.text, _r(t.point)))
     return [r for i, r in enumerate(rooms_raw) if i not in containers]
 
 

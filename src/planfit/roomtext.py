@@ -36,6 +36,17 @@ CELL_MATCH = float(_S["cell_match"])
 FACE_OUTLINE_RATIO = float(_S["face_outline_ratio"])
 ROOM_OUTLINE_MIN_AREA = float(_S["room_outline_min_area"])
 STACKED_TEXTS = int(_S["stacked_texts"])
+WRITTEN_SIZE_MATCH = float(_S["written_size_match"])
+SIZE_UNITS = (1.0, 1e-4, 1e-6)  # a written size read as m, cm or mm, in m²
+
+
+def size_fits(parts: LabelParts, area: float) -> bool:
+    """Whether the size written in a label (w × h) gives this area (m²), read in m, cm or mm."""
+    if not parts.written_size or area <= 0:
+        return False
+    w, h = parts.written_size
+    return any(abs(w * h * k - area) <= WRITTEN_SIZE_MATCH * area for k in SIZE_UNITS)
+
 
 # a room number alone: "101", "A002", "E-009", "1F-101", "B1-12"; door and window type codes
 # (M1021, C1815, FM甲1021, D1, W3) are not room numbers

@@ -40,6 +40,7 @@ OUTLINE_FACE_RATIO = float(_R["outline_face_ratio"])  # a label leaves an outlin
 COLUMN_MAX_AREA = float(_R["column_max_area"])  # m²: small closed outlines touching walls are columns
 SWING_RADIUS = tuple(float(v) for v in _R["door_swing"]["radius"])  # m
 SWING_SWEEP = tuple(math.radians(float(v)) for v in _R["door_swing"]["sweep"])
+SLACK = float(_R["length_slack"])  # m: slack on length thresholds, precision of length ordering
 ANGLE_TOL = math.radians(2.0)
 OFFSET_TOL = 0.01  # m: sideways offset allowed between two face ends that are joined
 DOOR_NAME_RE = re.compile(r"^(M\d{3,4}|FM|TLM|DOOR|门|MLC)", re.IGNORECASE)
@@ -120,7 +121,7 @@ def _door_swings(polylines, handles):
         if c is None:
             continue
         r = math.dist(c, a[0])
-        if not SWING_RADIUS[0] <= r <= SWING_RADIUS[1]:
+        if not SWING_RADIUS[0] - SLACK <= r <= SWING_RADIUS[1] + SLACK:
             continue
         if np.abs(np.hypot(a[:, 0] - c[0], a[:, 1] - c[1]) - r).max() > 0.01 * r:
             continue
@@ -168,15 +169,18 @@ def _door_swings(polylines, handles):
 
 def _circle(p, q, r):
     """Centre of the circle through three points (None when they are collinear)."""
-    ax, ay = p
-    bx, by = q
-    cx, cy = r
+    # computed relative to the first point: squares of absolute coordinates lose precision far from
+    # the origin, and the centre must not depend on where the drawing lies
+    ox, oy = float(p[0]), float(p[1])
+    ax, ay = 0.0, 0.0
+    bx, by = float(q[0]) - ox, float(q[1]) - oy
+    cx, cy = float(r[0]) - ox, float(r[1]) - oy
     d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
     if abs(d) < 1e-12:
         return None
-    ux = ((ax * ax + ay * ay) * (by - cy) + (bx * bx + by * by) * (cy - ay) + (cx * cx + cy * cy) * (ay - by)) / d
-    uy = ((ax * ax + ay * ay) * (cx - bx) + (bx * bx + by * by) * (ax - cx) + (cx * cx + cy * cy) * (bx - ax)) / d
-    return (ux, uy)
+    ux = ((bx * bx + by * by) * (cy - ay) + (cx * cx + cy * cy) * (ay - by)) / d
+    uy = ((bx * bx + by * by) * (ax - cx) + (cx * cx + cy * cy) * (bx - ax)) / d
+    return (ux + ox, uy + oy)
 
 
 def _meet(p, r, q, s):
@@ -285,10 +289,10 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     if op_tree is not None:
         bx = shapely.bounds(op_geoms)
         size = np.minimum(OPENING_MAX, np.maximum(bx[:, 2] - bx[:, 0], bx[:, 3] - bx[:, 1]) + OPENING_REACH)
-        ie, io = near_pairs(op_geoms, op_tree, pts, OPENING_REACH)
-        big = size[io] > gap_tolerance
+        ie, io = near_pairs(op_geoms, op_tree, pts, OPENING_REACH + SLACK)
+        big = size[io] > gap_tolerance + SLACK
         ie, io = ie[big], io[big]
-        order = np.lexsort((np.arange(len(ie)), -size[io], ie))  # per end: the largest, first found
+        order = np.lexsort((np.arange(len(ie)), -_quantised(size[io]), ie))  # per end: the largest, first found
         ie, io = ie[order], io[order]
         head = np.ones(len(ie), dtype=bool)
         head[1:] = ie[1:] != ie[:-1]
@@ -296,14 +300,15 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
         owner_of[ie[head]] = io[head]
     owner = {int(e): int(o) for e, o in zip(np.flatnonzero(owner_of >= 0).tolist(), owner_of[owner_of >= 0].tolist())}
     # ends near each end: within its reach, and within a wall thickness (for the other face)
-    idx_a, idx_b = tree.query(pts, predicate="dwithin", distance=np.maximum(reach, WALL_MAX_THICKNESS + ALIGN_TOL))
+    idx_a, idx_b = tree.query(pts, predicate="dwithin",
+                              distance=np.maximum(reach, WALL_MAX_THICKNESS + ALIGN_TOL) + SLACK)
     twin = _paired_ends(P, D, idx_a, idx_b)
     paired = twin >= 0
     wider = paired & (reach < BARE_OPENING_MAX)
     reach = np.where(paired, np.maximum(reach, BARE_OPENING_MAX), reach)
     if wider.any():  # both faces of a wall end here: look farther for the opposite ends
         far = np.flatnonzero(wider)
-        fa, fb = tree.query(pts[far], predicate="dwithin", distance=BARE_OPENING_MAX)
+        fa, fb = tree.query(pts[far], predicate="dwithin", distance=BARE_OPENING_MAX + SLACK)
         near_kept = ~wider[idx_a]
         idx_a = np.concatenate([idx_a[near_kept], far[fa]])
         idx_b = np.concatenate([idx_b[near_kept], fb])
@@ -315,9 +320,10 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     along = v[:, 0] * d[:, 0] + v[:, 1] * d[:, 1]
     cross = np.abs(v[:, 0] * d[:, 1] - v[:, 1] * d[:, 0])
     facing = (D[idx_b] * d).sum(axis=1)
-    ok = (dist > 1e-6) & (dist <= reach[idx_a]) & (along >= dist * cos_tol) & (cross <= OFFSET_TOL) & (facing <= -cos_tol)
+    ok = (dist > SLACK) & (dist <= reach[idx_a] + SLACK) & (along >= dist * cos_tol) & (cross <= OFFSET_TOL + SLACK) \
+        & (facing <= -cos_tol)
     ia, ib, dd = idx_a[ok], idx_b[ok], dist[ok]
-    order = np.lexsort((ib, dd, ia))  # per end, nearest partner first
+    order = np.lexsort((ib, _quantised(dd), ia))  # per end, nearest partner first (equal distances: by index)
     first = np.ones(len(order), dtype=bool)
     first[1:] = ia[order][1:] != ia[order][:-1]
     best = np.full(len(ends), -1)
@@ -331,13 +337,16 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     pd = best_d[pi]
     blocked = np.zeros(len(pi), dtype=bool)
     if len(pi):
-        lines = line_array(np.stack([P[pi], P[pj]], axis=1))
+        # the bridge a little short of its ends: a wall end or junction exactly at a bridge's end is no
+        # crossing, wherever floating point puts it
+        u = (P[pj] - P[pi]) / np.maximum(pd, SLACK)[:, None]
+        lines = line_array(np.stack([P[pi] + u * SLACK, P[pj] - u * SLACK], axis=1))
         qi, ti = seg_tree.query(lines)  # bounding boxes, then the predicate in one vectorised call
         qi = qi[shapely.crosses(lines[qi], seg_geoms[ti])]
         blocked[np.unique(qi)] = True  # never bridge through a wall
     # a bare opening wider than the gap tolerance needs both faces of the wall broken there
     has_owner = (owner_of[pi] >= 0) | (owner_of[pj] >= 0)
-    bare = (pd > gap_tolerance) & ~has_owner
+    bare = (pd > gap_tolerance + SLACK) & ~has_owner
     if bare.any():
         partner_of = np.full(len(ends), -1)
         partner_of[pi] = pj
@@ -352,7 +361,7 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
         if bad:
             continue
         io = owner.get(i, owner.get(j))
-        if io is not None and dist_ij > gap_tolerance:
+        if io is not None and dist_ij > gap_tolerance + SLACK:
             kind, handle, _ = op_polys[io]
         else:
             kind, handle = ("opening" if is_bare else "gap"), ""
@@ -372,7 +381,7 @@ def _paired_ends(P, D, a, b):
     twin = np.full(len(P), -1)
     v = P[b] - P[a]
     # an end where the face runs on in a line drawn from the same point is no wall end
-    touching = (a != b) & (np.abs(v).max(axis=1) <= 1e-6)
+    touching = (a != b) & (np.abs(v).max(axis=1) <= SLACK)
     on = touching & ((D[a] * D[b]).sum(axis=1) <= -math.cos(ANGLE_TOL))
     runs_on = np.zeros(len(P), dtype=bool)
     runs_on[a[on]] = True
@@ -383,9 +392,9 @@ def _paired_ends(P, D, a, b):
     along = np.abs(v[:, 0] * d[:, 0] + v[:, 1] * d[:, 1])
     side = np.abs(v[:, 0] * d[:, 1] - v[:, 1] * d[:, 0])
     same = (D[b] * d).sum(axis=1) >= math.cos(ANGLE_TOL)
-    ok = same & (along <= ALIGN_TOL) & (side >= WALL_MIN_THICKNESS) & (side <= WALL_MAX_THICKNESS)
+    ok = same & (along <= ALIGN_TOL + SLACK) & (side >= WALL_MIN_THICKNESS - SLACK) & (side <= WALL_MAX_THICKNESS + SLACK)
     a, b, side = a[ok], b[ok], side[ok]
-    order = np.lexsort((b, side, a))
+    order = np.lexsort((b, _quantised(side), a))
     a, b = a[order], b[order]
     first = np.ones(len(a), dtype=bool)
     first[1:] = a[1:] != a[:-1]
@@ -406,13 +415,16 @@ def _walls_ahead(P, D, twin, bridged, seg_arr, seg_tree) -> list[Bridge]:
     cand = cand[~bridged[twin[cand]]]
     if not len(cand):
         return []
-    rays = np.stack([P[cand], P[cand] + D[cand] * BARE_OPENING_MAX], axis=1)
+    # a wall face exactly the bare opening width ahead is out of reach (a room that deep, a sitout
+    # 1.50 m deep between two wall ends, is no doorway); SLACK keeps the decision off the floating edge
+    reach = BARE_OPENING_MAX - SLACK
+    rays = np.stack([P[cand], P[cand] + D[cand] * reach], axis=1)
     ri, si = seg_tree.query(line_array(rays), predicate="intersects")
     p, r = rays[ri, 0], rays[ri, 1] - rays[ri, 0]
     q, s = seg_arr[si, 0], seg_arr[si, 1] - seg_arr[si, 0]
     t, _u, ok = _meet(p, r, q, s)
-    t = t * BARE_OPENING_MAX  # metres along the ray
-    ok &= t > 1e-6
+    t = t * reach  # metres along the ray
+    ok &= t > SLACK
     hit = np.full(len(cand), np.inf)
     np.minimum.at(hit, ri[ok], t[ok])
     where = {int(e): k for k, e in enumerate(cand.tolist())}
@@ -422,14 +434,22 @@ def _walls_ahead(P, D, twin, bridged, seg_arr, seg_tree) -> list[Bridge]:
         if e > f or f not in where:
             continue
         h1, h2 = hit[k], hit[where[f]]
-        if not (np.isfinite(h1) and np.isfinite(h2)) or abs(h1 - h2) > ALIGN_TOL:
+        if not (np.isfinite(h1) and np.isfinite(h2)) or abs(h1 - h2) > ALIGN_TOL + SLACK:
             continue
-        if min(h1, h2) <= WALL_MAX_THICKNESS:
+        if min(h1, h2) <= WALL_MAX_THICKNESS + SLACK:
             continue  # the wall meets another wall here (a junction), it does not end
         for g, h in ((e, h1), (f, h2)):
             end = (float(P[g, 0] + D[g, 0] * h), float(P[g, 1] + D[g, 1] * h))
             out.append(Bridge("opening", "", (float(P[g, 0]), float(P[g, 1])), end))
     return out
+
+
+def _quantised(lengths):
+    """Lengths to the precision of SLACK, for ordering: two lengths equal but for floating point error
+    are equal, so a tie is broken by index (the drawing's order), not by where the drawing lies."""
+    import numpy as np
+
+    return np.round(np.asarray(lengths, dtype=float) / SLACK)
 
 
 def near_pairs(tree_geoms, tree, geoms, distance: float):
@@ -511,15 +531,23 @@ def line_array(polylines):
 def faces(polylines, bridges: list[Bridge], min_area: float) -> list[Face]:
     """Bounded faces of the noded wall linework plus bridges."""
     import numpy as np
-    from shapely import area, get_parts, is_empty, length, polygonize, union_all
+    from shapely import area, get_parts, is_empty, length, polygonize, transform, union_all
+    from shapely import total_bounds as bounds_of
 
     walls = polylines if isinstance(polylines, np.ndarray) else line_array(list(polylines))
     extra = line_array(np.array([[br.a, br.b] for br in bridges], dtype=float).reshape(-1, 2, 2))
     lines = np.concatenate([walls, extra])
     if not len(lines):
         return []
-    polys = get_parts(polygonize([union_all(lines)]))
+    # noded in the drawing's own frame (from the corner of its linework) by snap rounding on a grid of
+    # SLACK: lines that meet or nearly meet (a bridge ending on the wall face it was continued to) are
+    # noded alike wherever the drawing lies (floating noding at large coordinates is not robust), then
+    # the faces are put back where they were
+    x0, y0 = (float(v) for v in bounds_of(lines)[:2])
+    local = transform(lines, lambda xy: xy - (x0, y0))
+    polys = get_parts(polygonize([union_all(local, grid_size=SLACK)]))
     polys = polys[~is_empty(polys)]
+    polys = transform(polys, lambda xy: xy + (x0, y0))
     areas = area(polys)
     perimeters = length(polys)
     widths = np.where(perimeters > 0, 2 * areas / np.maximum(perimeters, 1e-12), 0.0)
