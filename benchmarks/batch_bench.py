@@ -2,11 +2,11 @@
 
     python benchmarks/batch_bench.py [--sites 12] [--rooms 40] [--no-images] [--out DIR]
 
-Each site is one floor, a grid of rooms drawn as an architect would (closed
-LWPOLYLINE outlines on SPACE, MTEXT labels with the written area, wall lines
-on WALL, a building outline on A-AREA-BNDY) with a sidecar giving the tier;
-sizes differ from site to site. `planfit batch` runs as a command, in a fresh
-output folder each time, so the times include starting Python and, with
+Each site is one floor from benchmarks/synthetic.py (`make_site`: the
+benchmarks' plan drawn as an architect would, walls as face-line pairs,
+doors, windows, labels, furniture, dimensions; room count and width vary
+from site to site) with a sidecar giving the tier. `planfit batch` runs as
+a command, in a fresh output folder each time, so the times include starting Python and, with
 -j 2, the worker processes. The script checks that both runs wrote the same
 summary.json and prints the times and the speed-up, and as a control what two
 processes of a CPU-bound loop gain on this machine. Not part of the tests.
@@ -23,37 +23,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NAMES = ["便民服务大厅", "办公室", "党员活动室", "阅览室", "议事厅", "休息区", "档案室", "调解室", "多功能厅",
-         "儿童之家", "书记工作室", "等候区", "会议室", "卫生间", "储藏室"]
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-
-def make_site(folder: Path, n: int, rooms: int) -> None:
-    import ezdxf
-
-    doc = ezdxf.new("R2018")
-    doc.header["$INSUNITS"] = 4
-    msp = doc.modelspace()
-    count = rooms + (n % 5) * 4
-    cols = max(1, round((count * 1.5) ** 0.5))
-    w, h, t = 6000.0 + 100 * (n % 7), 4500.0, 200.0
-    for k in range(count):
-        i, j = k % cols, k // cols
-        x0, y0 = i * w, j * h
-        pts = [(x0 + t / 2, y0 + t / 2), (x0 + w - t / 2, y0 + t / 2), (x0 + w - t / 2, y0 + h - t / 2),
-               (x0 + t / 2, y0 + h - t / 2)]
-        msp.add_lwpolyline(pts, close=True, dxfattribs={"layer": "SPACE"})
-        area = (w - t) * (h - t) / 1e6
-        msp.add_mtext(f"{NAMES[k % len(NAMES)]}\\P{area:.2f}m²", dxfattribs={
-            "layer": "PUB_TEXT", "char_height": 300, "insert": (x0 + w / 2, y0 + h / 2), "attachment_point": 5})
-        for a, b in zip(pts, pts[1:] + pts[:1]):
-            msp.add_line(a, b, dxfattribs={"layer": "WALL"})
-    rows = (count + cols - 1) // cols
-    msp.add_lwpolyline([(0, 0), (cols * w, 0), (cols * w, rows * h), (0, rows * h)], close=True,
-                       dxfattribs={"layer": "A-AREA-BNDY"})
-    doc.saveas(folder / f"site{n:03d}.dxf")
-    (folder / f"site{n:03d}.planfit.toml").write_text(
-        f'name = "芝罘区第{n + 1}社区党群服务中心"\ntier = "community"\nbuilt_before_2015 = {str(n % 2 == 0).lower()}\n',
-        encoding="utf-8")
+from synthetic import make_site  # noqa: E402
 
 
 def run(src: Path, out: Path, jobs: int, images: bool) -> float:
