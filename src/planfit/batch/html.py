@@ -229,7 +229,8 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
         cells = [
             ("thumb", thumb),
             ("n", f"{r.get('rank')}", r.get("rank")),
-            ("name", f'{_e(r.get("name"))}<br><small>{_e(", ".join(r.get("inputs") or []))}</small>{warn}',
+            ("name", (f'<a href="{_url(r["review"])}">{_e(r.get("name"))}</a>' if r.get("review") else _e(r.get("name")))
+             + f'<br><small>{_e(", ".join(r.get("inputs") or []))}</small>{warn}',
              r.get("name")),
             ("tier", _e(tier_label), TIER_ORDER[tier] if tier in TIER_ORDER else ""),
             (f"verdict v-{_e(verdict)}",
@@ -259,6 +260,10 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
         detail += _findings_html(fs, L)
         cells.append(("findings", detail))
         links = []
+        if r.get("review"):
+            links.append(f'<a class=review href="{_url(r["review"])}">{_e(msg("html.review", L))}</a>'
+                         + (f' · <a class=review-pdf href="{_url(r["review_pdf"])}">{_e(msg("html.review_pdf", L))}</a>'
+                            if r.get("review_pdf") else ""))
         if r.get("report"):
             links.append(f'<a href="{_url(r["report"])}">{_e(msg("html.report", L))}</a>')
         links += [f'<a href="{_url(p)}">{_e(p.rsplit("/", 1)[-1])}</a>' for p in imgs]

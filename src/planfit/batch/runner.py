@@ -33,8 +33,8 @@ def options_hash(options: dict[str, Any]) -> str:
     """Everything besides the inputs that changes a site's folder."""
     from .. import __version__
 
-    parts: dict[str, Any] = {k: options.get(k) for k in ("units", "lang", "style", "images", "fail_on", "reader",
-                                                       "baseline")}
+    parts: dict[str, Any] = {k: options.get(k) for k in ("units", "lang", "style", "images", "report_pdf", "fail_on",
+                                                       "reader", "baseline")}
     parts["planfit"] = __version__
     for key in ("profile", "style"):
         v = options.get(key)

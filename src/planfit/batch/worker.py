@@ -1,4 +1,4 @@
-"""Check one site and write its folder: the JSON report, the images and a manifest.
+"""Check one site and write its folder: the JSON report, the review report, the images and a manifest.
 
 `process_site` is a top-level function of plain data in, plain data out, so
 it runs the same in this process, in a spawned worker process or on a Dask
@@ -25,6 +25,8 @@ MANIFEST = "manifest.json"
 REPORT = "report.json"
 ROOMS = "rooms.geojson"
 DIFF = "diff.json"
+REVIEW = "review.html"
+REVIEW_PDF = "review.pdf"
 VERDICT_ORDER = {"pass": 0, "undecided": 1, "fail": 2, "no-plan": 3, "error": 4}
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -52,8 +54,8 @@ def base_row(task: dict[str, Any]) -> dict[str, Any]:
             "tier": None, "verdict": "error", "building_area": None, "service_activity_area": None,
             "minimum": None, "minimum_of": None, "margin": None, "zones": {}, "zones_missing": [],
             "windows": 0, "equipment": 0, "errors": 0, "warnings": 0, "infos": 0, "highest_tier_met": None,
-            "changes_needed": [], "implausible": [], "failing": False, "error": None, "report": None, "images": [],
-            "thumbs": []}
+            "changes_needed": [], "implausible": [], "failing": False, "error": None, "report": None, "review": None,
+            "review_pdf": None, "images": [], "thumbs": []}
 
 
 def _minimum(data: dict[str, Any], profile) -> tuple[float | None, str | None]:
@@ -201,7 +203,8 @@ def msg_image_error(text: str, lang: str) -> str:
 
 
 def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """Check one site, write OUTDIR/<site>/ (report.json, images, manifest.json); return its row."""
+    """Check one site, write OUTDIR/<site>/ (report.json, review.html and with --report-pdf review.pdf, images,
+    manifest.json); return its row."""
     outdir = Path(options["outdir"])
     target = outdir / task["site"]
     row = base_row(task)
@@ -239,6 +242,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
         write_atomic(tmp / REPORT, to_json(data))
         row["report"] = f"{task['site']}/{REPORT}"
         _write_rooms_and_baseline_diff(run, task, options, tmp, row)
+        pages = []
         if options.get("images"):
             try:
                 from ..render import render_run
@@ -254,6 +258,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
                 if os.environ.get("PLANFIT_DEBUG"):
                     raise
                 row["error"] = msg_image_error(_error_text(exc, options.get("lang", "en")), options.get("lang", "en"))
+        _write_review(run, task, options, tmp, row, pages)
         manifest = {"hashes": task["hashes"], "options": options.get("options_hash"), "row": row}
         write_atomic(tmp / MANIFEST, json_text(manifest))
         _swap_in(tmp, target)
@@ -266,6 +271,39 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _page_images(run, pages) -> list[tuple[str, bytes]]:
+    """The PNG pages just written, named as `planfit report` names them: the floor's name (a plan without
+    floors by its file name), a continuation page with its number."""
+    floors = list(run.result.measurement.floors)
+    covered = {f.file for f in floors}
+    names = [f.name or f.id for f in floors] + [Path(p.path).stem for p in run.plans if p.path not in covered]
+    out, k = [], -1
+    for page in pages:
+        k += page.continues == 0
+        path = Path(page.path)
+        if path.suffix.lower() != ".png" or not path.is_file() or not 0 <= k < len(names):
+            continue
+        name = names[k] if not page.continues else f"{names[k]} ({page.continues + 1})"
+        out.append((name, path.read_bytes()))
+    return out
+
+
+def _write_review(run, task: dict[str, Any], options: dict[str, Any], folder: Path, row, pages) -> None:
+    """review.html, the review report `planfit report` writes, with the floor images just drawn, and with
+    options["report_pdf"] the same as review.pdf. Written into the folder under construction, which is swapped
+    in whole: a site that fails here has no folder of this run, never half a report."""
+    from ..cli.report import report_date
+    from ..review import to_html, to_pdf
+
+    lang = options.get("lang", "en")
+    args = (run.data, run.profile, lang, _page_images(run, pages), report_date(), "A4")
+    write_atomic(folder / REVIEW, to_html(*args))
+    row["review"] = f"{task['site']}/{REVIEW}"
+    if options.get("report_pdf"):
+        (folder / REVIEW_PDF).write_bytes(to_pdf(*args))
+        row["review_pdf"] = f"{task['site']}/{REVIEW_PDF}"
 
 
 def _write_rooms_and_baseline_diff(run, task: dict[str, Any], options: dict[str, Any], folder: Path, row) -> None:
@@ -294,7 +332,9 @@ def load_done(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any] |
         return None
     if row.get("error") or row.get("inputs") != task["inputs"]:
         return None
-    files = [row.get("report")] + list(row.get("images") or []) + list(row.get("thumbs") or [])
+    files = [row.get("report"), row.get("review")] + list(row.get("images") or []) + list(row.get("thumbs") or [])
+    if row.get("review_pdf"):
+        files.append(row["review_pdf"])
     if not all(f and (Path(options["outdir"]) / f).is_file() for f in files):
         return None
     return row

@@ -117,6 +117,9 @@ def _lock(out: Path, lang: str):
               help="Run on an existing Dask distributed cluster (needs the dask extra; inputs and OUTDIR on a "
                    "file system the workers share).")
 @click.option("--images/--no-images", default=True, help="Draw the annotated plan images (default: on).")
+@click.option("--report-pdf", is_flag=True,
+              help="Also write each site's review report as PDF (review.pdf; seconds per site). The HTML review "
+                   "report is always written.")
 @style_option
 @click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
               help="Drawing unit for every site, overriding the header and the geometry check.")
@@ -134,14 +137,15 @@ def _lock(out: Path, lang: str):
               help="Stop a site that takes longer (default: 300); it becomes an error row and the run goes on.")
 @click.option("--max-memory", default=None, metavar="SIZE",
               help="Stop a site that uses more memory, e.g. 2GB or 500MB (default: 2GB); it becomes an error row.")
-def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, style, units, reader, profile_path,
-              vocabulary, lang, fail_on, baseline, timeout, max_memory):
+def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, report_pdf, style, units, reader,
+              profile_path, vocabulary, lang, fail_on, baseline, timeout, max_memory):
     """Check many sites: DXF files, directories (searched recursively), site files
     (.toml with plans) or sites files (.csv or .toml naming each site with its
     plans and facts). Sidecar facts are honoured as in planfit check.
 
     Writes OUTDIR/summary.csv, summary.json, index.html and per site the JSON
-    report and images. A site that cannot be read is an error row; the run goes on.
+    report, the review report (HTML, with --report-pdf also PDF) and images. A
+    site that cannot be read is an error row; the run goes on.
 
     Exit codes: 0 every site passes, 1 a site fails, 3 a site could not be
     checked, 2 usage or option error (nothing written), 130 interrupted.
@@ -180,7 +184,7 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
     options = {"outdir": str(out.resolve()), "profile": str(Path(profile_path).resolve()) if profile_path else None,
                "vocabulary": [str(Path(v).resolve()) for v in vocabulary], "units": units, "lang": lang,
                "style": style if not style or not Path(style).is_file() else str(Path(style).resolve()),
-               "images": images, "fail_on": fail_on, "reader": reader,
+               "images": images, "report_pdf": report_pdf, "fail_on": fail_on, "reader": reader,
                "baseline": str(Path(baseline).resolve()) if baseline else None}
     options["options_hash"] = options_hash(options)
     options["timeout"], options["max_memory"] = timeout, max_memory  # limits, not results: outside the hash
