@@ -346,9 +346,14 @@ def test_not_measured_is_blank_and_a_missing_zone_of_a_checked_site_is_zero(tmp_
     assert table["undecided"]["zone_comprehensive_service"] == "96.04"  # 9.8 × 9.8 m
     assert table["undecided"]["zone_waiting_rest"] == "" and table["checked"]["zone_waiting_rest"] == "0.00"
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert 'class="n blank" data-label="waiting and rest zone m²" data-v="" title="A blank is not measured' in \
-        _cells(page, "undecided")["waiting and rest zone m²"]
-    assert '>0.00</td>' in _cells(page, "checked")["waiting and rest zone m²"]
+    undecided, checked = _cells(page, "undecided")["Zone areas m²"], _cells(page, "checked")["Zone areas m²"]
+    assert ('<div class="z" data-zone="comprehensive_service"><span>comprehensive service zone</span>'
+            '<span class=zv>96.04</span></div>') in undecided
+    assert ('<div class="z" data-zone="waiting_rest" title="A blank is not measured (an undecided site or one without a '
+            'plan), not zero"><span>waiting and rest zone</span><span class=zv></span></div>') in undecided
+    # a zone the tier requires and the checked plan lacks is 0.00, marked
+    assert ('<div class="z miss" data-zone="waiting_rest" title="A zone the tier requires that the plan lacks">'
+            '<span>waiting and rest zone</span><span class=zv>0.00</span></div>') in checked
 
 
 def test_implausible_values_are_flagged(tmp_path):
