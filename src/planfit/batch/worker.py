@@ -27,6 +27,8 @@ ROOMS = "rooms.geojson"
 DIFF = "diff.json"
 REVIEW = "review.html"
 REVIEW_PDF = "review.pdf"
+PAGE_FINDINGS = "_findings"  # a row's findings for the page, on the row only between worker and parent
+PAGE_FINDING_KEYS = ("n", "code", "clause", "severity", "message_zh", "message_en")
 VERDICT_ORDER = {"pass": 0, "undecided": 1, "fail": 2, "no-plan": 3, "error": 4}
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -56,6 +58,11 @@ def base_row(task: dict[str, Any]) -> dict[str, Any]:
             "windows": 0, "equipment": 0, "errors": 0, "warnings": 0, "infos": 0, "highest_tier_met": None,
             "changes_needed": [], "implausible": [], "failing": False, "error": None, "report": None, "review": None,
             "review_pdf": None, "images": [], "thumbs": []}
+
+
+def page_findings(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The findings as the batch page shows them (number, code, clause, severity, message)."""
+    return [{k: f.get(k) for k in PAGE_FINDING_KEYS} for f in data.get("findings", [])]
 
 
 def _minimum(data: dict[str, Any], profile) -> tuple[float | None, str | None]:
@@ -262,7 +269,9 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
         manifest = {"hashes": task["hashes"], "options": options.get("options_hash"), "row": row}
         write_atomic(tmp / MANIFEST, json_text(manifest))
         _swap_in(tmp, target)
-        return row
+        # what the batch page shows of the findings travels with the row, so that the parent reads no
+        # report.json after the last site (it takes this off the row before the summary)
+        return dict(row, **{PAGE_FINDINGS: page_findings(data)})
     except Exception as exc:
         if os.environ.get("PLANFIT_DEBUG"):
             raise
@@ -373,7 +382,21 @@ def _size_text(n: int) -> str:
 
 def run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """process_site in a child process stopped when it runs past options["timeout"] seconds or uses more
-    than options["max_memory"] bytes: the site is an error row saying why, and the batch goes on."""
+    than options["max_memory"] bytes: the site is an error row saying why, and the batch goes on. With
+    PLANFIT_BATCH_TIMINGS set, its start and end go to the timings file (batch_bench.py)."""
+    from . import timing
+
+    if not timing.enabled():
+        return _run_site(task, options)
+    import time
+
+    t0 = time.time()
+    row = _run_site(task, options)
+    timing.mark("site", site=task["site"], start=t0)
+    return row
+
+
+def _run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     import pickle
     import select
     import signal
@@ -386,10 +409,18 @@ def run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     lang = options.get("lang", "en")
     r, w = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    # Ctrl-C is held back while forking: a KeyboardInterrupt raised in an at-fork hook (logging has some)
+    # would be ignored there and the interrupt lost; held back, it arrives below, where it stops the site
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
     if pid == 0:  # the child: check the site, send its row, end without running the parent's exit code
         code = 0
         try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(r)
             die_with_parent()
             if os.getppid() != parent:
@@ -411,6 +442,7 @@ def run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     chunks: list[bytes] = []
     why = None
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         while True:
             wait = 0.2 if deadline is None else min(0.2, deadline - time.monotonic())
             if deadline is not None and wait <= 0:

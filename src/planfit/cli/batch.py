@@ -150,9 +150,12 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, re
     Exit codes: 0 every site passes, 1 a site fails, 3 a site could not be
     checked, 2 usage or option error (nothing written), 130 interrupted.
     """
-    from ..batch import html, summary
+    from ..batch import html, summary, timing
     from ..batch.inputs import collect
+
+    timing.mark("start")
     from ..batch.runner import Interrupted, options_hash, run_batch, write_atomic
+    from ..batch.worker import PAGE_FINDINGS, page_findings
     from ..profile import Profile
     from ..vocabulary import Vocabulary
 
@@ -207,20 +210,24 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, re
             close()
             raise UserError(msg("error.batch", lang, path=scheduler or outdir, problem=exc), lang) from None
         close()
+        timing.mark("sites_done")
 
+        # each site's findings for the page came with its row as it finished
+        findings = {r["site"]: r.pop(PAGE_FINDINGS) for r in rows if PAGE_FINDINGS in r}
         ordered = summary.rank(rows, sort, reverse)
         zones = {z: dict(v) for z, v in vocab.zones.items()}
         tiers = {t: {"zh": v.get("zh", t), "en": v.get("en", t)} for t, v in profile.tiers.items()}
         from .. import __version__
 
         meta = {"planfit": __version__, "profile": profile.id, "sort": sort, "reverse": reverse, "fail_on": fail_on}
-        findings = {}
         for r in ordered:
-            if r.get("report"):
+            if r.get("report") and findings.get(r["site"]) is None:  # a site skipped by --resume
                 try:
-                    findings[r["site"]] = json.loads((out / r["report"]).read_text(encoding="utf-8")).get("findings", [])
+                    data = json.loads((out / r["report"]).read_text(encoding="utf-8"))
+                    findings[r["site"]] = page_findings(data)
                 except (OSError, ValueError):
                     findings[r["site"]] = []
+        timing.mark("findings")
         title = profile.title_zh if lang == "zh" else profile.title_en
         counts = json.loads(summary.to_json(ordered, meta))["counts"]
         subtitle = msg("batch.subtitle", lang, version=__version__, title=title, counts=join(
@@ -229,9 +236,12 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, re
         try:
             write_atomic(out / "summary.json", summary.to_json(ordered, meta))
             write_atomic(out / "summary.csv", summary.to_csv(ordered, list(zones), lang, zones, tiers))
+            timing.mark("summary")
             png, chart_files = _chart(out, ordered, zones, lang)
+            timing.mark("chart")
             write_atomic(out / "index.html", html.page(ordered, findings, zones, tiers, lang, subtitle, png,
                                                        chart_files))
+            timing.mark("page")
         except OSError as exc:
             raise output_error(outdir, exc, lang) from None
 
