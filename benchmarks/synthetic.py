@@ -1,4 +1,4 @@
-"""Large synthetic floor plans, drawn as an architect would, for timing.
+"""Synthetic floor plans, drawn as an architect would: the one generator of every benchmark.
 
     python benchmarks/synthetic.py 200 plan.dxf
 
@@ -17,7 +17,10 @@ entities), DXF R2018.
 
 `plan_path(rooms)` writes each plan once into a cache directory outside the
 repository (PLANFIT_BENCH_CACHE, else the system temp directory) and
-returns its path.
+returns its path; read_bench.py, rooms_bench.py and render_bench.py time
+these plans. `make_site(folder, n, rooms)` writes site n of a batch
+(batch_bench.py): the same plan with a room count and room width that vary
+from site to site, and a sidecar with the site's name and tier.
 """
 
 from __future__ import annotations
@@ -69,10 +72,11 @@ def _blocks(doc) -> None:
     level.add_attdef("标高", (0, 350), dxfattribs={"height": 200})
 
 
-def make_plan(path: str | Path, rooms: int) -> str:
-    """Write a plan of `rooms` rooms to `path` and return the path."""
+def make_plan(path: str | Path, rooms: int, room_width: float = W) -> str:
+    """Write a plan of `rooms` rooms, each `room_width` mm wide between wall axes, to `path`; return the path."""
     import ezdxf
 
+    w = room_width
     doc = ezdxf.new("R2018", setup=True)
     doc.header["$INSUNITS"] = 4
     for name in ("WALL", "DOOR", "WINDOW", "COLUMN", "PUB_TEXT", "ANNO", "FURN", "PUB_HATCH", "DIM", "FLOOR-PATT",
@@ -102,12 +106,12 @@ def make_plan(path: str | Path, rooms: int) -> str:
     placed = [(k % cols, k // cols) for k in range(rooms)]
     cells = set(placed)
     for i, j in placed:
-        x0, y0 = i * W, j * H
+        x0, y0 = i * w, j * H
         # lower wall with the door; the top row and the right column close their own outer walls
-        hline(y0, x0, x0 + W, [(x0 + 800, 1000.0)])
+        hline(y0, x0, x0 + w, [(x0 + 800, 1000.0)])
         msp.add_blockref("M1021", (x0 + 800, y0 + t2), dxfattribs={"layer": "DOOR"})
         if (i, j + 1) not in cells:
-            hline(y0 + H, x0, x0 + W, [(x0 + 2250, 1500.0)])
+            hline(y0 + H, x0, x0 + w, [(x0 + 2250, 1500.0)])
             msp.add_blockref("C1515", (x0 + 2250, y0 + H - t2), dxfattribs={"layer": "WINDOW"})
         if i == 0:
             vline(x0, y0, y0 + H, [(y0 + 1500, 1500.0)])
@@ -115,43 +119,43 @@ def make_plan(path: str | Path, rooms: int) -> str:
         else:
             vline(x0, y0, y0 + H, [])
         if (i + 1, j) not in cells:
-            vline(x0 + W, y0, y0 + H, [])
+            vline(x0 + w, y0, y0 + H, [])
         col = msp.add_hatch(color=8, dxfattribs={"layer": "COLUMN"})
         col.paths.add_polyline_path([(x0 - t2, y0 - t2), (x0 + t2, y0 - t2), (x0 + t2, y0 + t2),
                                      (x0 - t2, y0 + t2)], is_closed=True)
         floor = msp.add_hatch(color=9, dxfattribs={"layer": "PUB_HATCH"})
         floor.set_pattern_fill("ANSI31", scale=50)
-        floor.paths.add_polyline_path([(x0 + t2, y0 + t2), (x0 + W - t2, y0 + t2), (x0 + W - t2, y0 + H - t2),
+        floor.paths.add_polyline_path([(x0 + t2, y0 + t2), (x0 + w - t2, y0 + t2), (x0 + w - t2, y0 + H - t2),
                                        (x0 + t2, y0 + H - t2)], is_closed=True)
         k = j * cols + i
-        area = (W - T) * (H - T) / 1e6
+        area = (w - T) * (H - T) / 1e6
         msp.add_mtext(f"{NAMES[k % len(NAMES)]}\\P{area:.2f}m²", dxfattribs={
-            "layer": "PUB_TEXT", "char_height": 300, "insert": (x0 + W / 2, y0 + H / 2 + 600),
+            "layer": "PUB_TEXT", "char_height": 300, "insert": (x0 + w / 2, y0 + H / 2 + 600),
             "attachment_point": 5})
         msp.add_text(f"{j + 1}{i + 1:02d}", height=250, dxfattribs={"layer": "ANNO"}).set_placement(
-            (x0 + W - 900, y0 + 400))
+            (x0 + w - 900, y0 + 400))
         for d in range(2):
             desk = msp.add_blockref("办公桌", (x0 + 900 + d * 2000, y0 + 2600), dxfattribs={"layer": "FURN"})
             desk.add_attrib("编号", f"ZB-{k}-{d}", (x0 + 1000 + d * 2000, y0 + 2700), dxfattribs={"height": 150})
             for c in range(2):
                 msp.add_blockref("椅子", (x0 + 1300 + d * 2000 + c * 600, y0 + 2300), dxfattribs={"layer": "FURN"})
-        msp.add_blockref("文件柜", (x0 + W - 1300, y0 + H - 800), dxfattribs={"layer": "FURN"})
+        msp.add_blockref("文件柜", (x0 + w - 1300, y0 + H - 800), dxfattribs={"layer": "FURN"})
         for d in range(2):  # a computer on each desk, visitors' chairs, a plant
             msp.add_blockref("电脑", (x0 + 1100 + d * 2000, y0 + 2900), dxfattribs={"layer": "FURN"})
             msp.add_blockref("椅子", (x0 + 1500 + d * 2000, y0 + 3700), dxfattribs={"layer": "FURN", "rotation": 180})
-        msp.add_blockref("绿植", (x0 + W - 500, y0 + 700), dxfattribs={"layer": "FURN"})
+        msp.add_blockref("绿植", (x0 + w - 500, y0 + 700), dxfattribs={"layer": "FURN"})
         for n in range(4):  # ceiling lights and sockets
-            msp.add_blockref("吸顶灯", (x0 + W * (1 + 2 * (n % 2)) / 4, y0 + H * (1 + 2 * (n // 2)) / 4),
+            msp.add_blockref("吸顶灯", (x0 + w * (1 + 2 * (n % 2)) / 4, y0 + H * (1 + 2 * (n // 2)) / 4),
                              dxfattribs={"layer": "E-LITE"})
             msp.add_blockref("插座", (x0 + 600 + n * 1400, y0 + H - t2 - 150), dxfattribs={"layer": "E-POWR"})
-        mark = msp.add_blockref("标高", (x0 + W - 800, y0 + 1200), dxfattribs={"layer": "ANNO"})
-        mark.add_attrib("标高", "±0.000", (x0 + W - 800, y0 + 1550), dxfattribs={"height": 200})
+        mark = msp.add_blockref("标高", (x0 + w - 800, y0 + 1200), dxfattribs={"layer": "ANNO"})
+        mark.add_attrib("标高", "±0.000", (x0 + w - 800, y0 + 1550), dxfattribs={"height": 200})
         msp.add_text("M1021", height=200, dxfattribs={"layer": "ANNO"}).set_placement((x0 + 900, y0 + 350))
         for n in range(1, 10):  # 600 mm floor tiles
             msp.add_line((x0 + t2 + n * 600, y0 + t2), (x0 + t2 + n * 600, y0 + H - t2),
                          dxfattribs={"layer": "FLOOR-PATT"})
         for n in range(1, 8):
-            msp.add_line((x0 + t2, y0 + t2 + n * 600), (x0 + W - t2, y0 + t2 + n * 600),
+            msp.add_line((x0 + t2, y0 + t2 + n * 600), (x0 + w - t2, y0 + t2 + n * 600),
                          dxfattribs={"layer": "FLOOR-PATT"})
         for n in range(16):  # floor pattern in the entrance
             msp.add_line((x0 + 400 + n * 80, y0 + 300), (x0 + 400 + n * 80, y0 + 900),
@@ -159,10 +163,10 @@ def make_plan(path: str | Path, rooms: int) -> str:
         for n in range(8):
             msp.add_line((x0 + 300, y0 + 300 + n * 80), (x0 + 1700, y0 + 300 + n * 80),
                          dxfattribs={"layer": "FLOOR-PATT"})
-        dim = msp.add_linear_dim(base=(x0, y0 - 800), p1=(x0, y0), p2=(x0 + W, y0), dimstyle="EZDXF",
+        dim = msp.add_linear_dim(base=(x0, y0 - 800), p1=(x0, y0), p2=(x0 + w, y0), dimstyle="EZDXF",
                                  dxfattribs={"layer": "DIM"})
         dim.render()
-        for a, b in ((x0, x0 + 800), (x0 + 800, x0 + 1800), (x0 + 1800, x0 + W)):  # the door's position
+        for a, b in ((x0, x0 + 800), (x0 + 800, x0 + 1800), (x0 + 1800, x0 + w)):  # the door's position
             dim = msp.add_linear_dim(base=(x0, y0 - 400), p1=(a, y0), p2=(b, y0), dimstyle="EZDXF",
                                      dxfattribs={"layer": "DIM"})
             dim.render()
@@ -188,6 +192,18 @@ def plan_path(rooms: int) -> str:
         make_plan(tmp, rooms)
         os.replace(tmp, p)
     return str(p)
+
+
+def make_site(folder: str | Path, n: int, rooms: int) -> Path:
+    """Site n of a generated batch: folder/siteNNN.dxf, a plan of about `rooms` rooms (rooms + 4·(n mod 5),
+    rooms 6.0–6.6 m wide), and its sidecar (name, community tier, old or new building). Returns the DXF path."""
+    folder = Path(folder)
+    path = folder / f"site{n:03d}.dxf"
+    make_plan(path, rooms + (n % 5) * 4, room_width=W + 100 * (n % 7))
+    (folder / f"site{n:03d}.planfit.toml").write_text(
+        f'name = "芝罘区第{n + 1}社区党群服务中心"\ntier = "community"\nbuilt_before_2015 = {str(n % 2 == 0).lower()}\n',
+        encoding="utf-8")
+    return path
 
 
 if __name__ == "__main__":

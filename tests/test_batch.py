@@ -346,9 +346,14 @@ def test_not_measured_is_blank_and_a_missing_zone_of_a_checked_site_is_zero(tmp_
     assert table["undecided"]["zone_comprehensive_service"] == "96.04"  # 9.8 × 9.8 m
     assert table["undecided"]["zone_waiting_rest"] == "" and table["checked"]["zone_waiting_rest"] == "0.00"
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert 'class="n blank" data-label="waiting and rest zone m²" data-v="" title="A blank is not measured' in \
-        _cells(page, "undecided")["waiting and rest zone m²"]
-    assert '>0.00</td>' in _cells(page, "checked")["waiting and rest zone m²"]
+    undecided, checked = _cells(page, "undecided")["Zone areas m²"], _cells(page, "checked")["Zone areas m²"]
+    assert ('<div class="z" data-zone="comprehensive_service"><span>comprehensive service zone</span>'
+            '<span class=zv>96.04</span></div>') in undecided
+    assert ('<div class="z" data-zone="waiting_rest" title="A blank is not measured (an undecided site or one without a '
+            'plan), not zero"><span>waiting and rest zone</span><span class=zv></span></div>') in undecided
+    # a zone the tier requires and the checked plan lacks is 0.00, marked
+    assert ('<div class="z miss" data-zone="waiting_rest" title="A zone the tier requires that the plan lacks">'
+            '<span>waiting and rest zone</span><span class=zv>0.00</span></div>') in checked
 
 
 def test_implausible_values_are_flagged(tmp_path):
@@ -451,3 +456,80 @@ def test_the_chart_is_the_same_for_the_same_rows_and_matplotlib_loads_only_to_dr
             "print('matplotlib' in sys.modules)")
     res = subprocess.run([sys.executable, "-c", code], env=batch_env(), capture_output=True, text=True, timeout=120)
     assert res.stdout.strip() == "False", res.stderr
+
+
+def test_each_site_folder_holds_the_review_report_planfit_report_writes_linked_and_listed(tmp_path, monkeypatch):
+    import html as htmllib
+    import re
+
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the report's date, the same in both runs
+    src = tmp_path / "in"
+    make_site(src, "good", width=31)
+    make_site(src, "small", width=24)
+    (src / "broken.dxf").write_bytes(b"\x00\x01 not a drawing")
+    out = tmp_path / "out"
+    res = batch_run(str(src), "-o", str(out), "-j", "2", "--report-pdf")
+    assert res.returncode == 3, res.stderr
+    rows = {r["site"]: r for r in _rows(out)}
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for site in ("good", "small"):
+        r = rows[site]
+        assert (r["review"], r["review_pdf"]) == (f"{site}/review.html", f"{site}/review.pdf")
+        # the same bytes as `planfit report` of the same site writes
+        alone = tmp_path / f"{site}.html"
+        assert run_cli("report", str(src / f"{site}.dxf"), "-o", str(alone), "--lang", "en").exit_code == 0
+        assert (out / r["review"]).read_bytes() == alone.read_bytes()
+        # linked from the site's row (its name and the files cell), which the card view shows too
+        row_html = re.search(rf'<tr id="site-{site}".*?</tr>', page, re.S).group(0)
+        assert f'<a href="{site}/review.html">' in row_html
+        assert f'<a class=review href="{site}/review.html">review report</a>' in row_html
+        assert f'<a class=review-pdf href="{site}/review.pdf">PDF</a>' in row_html
+    # the failing site's report holds its findings, each with its number, code and message
+    findings = json.loads((out / rows["small"]["report"]).read_text(encoding="utf-8"))["findings"]
+    assert "A101" in {f["code"] for f in findings}
+    review = htmllib.unescape((out / rows["small"]["review"]).read_text(encoding="utf-8"))
+    pdf_text = "".join(p.extract_text() for p in PdfReader(out / rows["small"]["review_pdf"]).pages)
+    for f in findings:
+        assert f["code"] in review and f["message_en"] in review
+        assert f["code"] in pdf_text
+    assert "芝罘区" not in review and "small" in review  # the site's own report, not another's
+    # the broken file is an error row with no folder, so no report, whole or half
+    assert rows["broken"]["error"] and rows["broken"]["review"] is None and rows["broken"]["review_pdf"] is None
+    assert not (out / "broken").exists() and _hidden_leftovers(out) == []
+    with open(out / "summary.csv", encoding="utf-8-sig", newline="") as fh:
+        table = {t["site"]: t for t in csv.DictReader(fh)}
+    assert (table["good"]["review"], table["good"]["review_pdf"]) == ("good/review.html", "good/review.pdf")
+    assert (table["broken"]["review"], table["broken"]["review_pdf"]) == ("", "")
+
+
+def test_without_report_pdf_a_site_gets_the_html_review_only(tmp_path):
+    src = tmp_path / "in"
+    make_site(src, "a", width=31)
+    out = tmp_path / "out"
+    assert batch_run(str(src), "-o", str(out), "-j", "1", "--no-images").returncode == 0
+    (row,) = _rows(out)
+    assert row["review"] == "a/review.html" and row["review_pdf"] is None
+    assert sorted(p.name for p in (out / "a").iterdir()) == ["manifest.json", "report.json", "review.html",
+                                                             "rooms.geojson"]
+    assert "review.pdf" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_whose_review_fails_leaves_no_folder_and_is_an_error_row(tmp_path, monkeypatch):
+    from planfit.batch.inputs import collect
+    from planfit.batch.worker import process_site
+
+    src = tmp_path / "in"
+    make_site(src, "s0")
+    out = tmp_path / "out"
+    out.mkdir()
+    (task,) = collect([str(src / "s0.dxf")])
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device", "review.html")
+
+    monkeypatch.setattr("planfit.review.to_html", boom)
+    row = process_site(task, {"outdir": str(out), "images": False, "lang": "en", "fail_on": "error"})
+    assert row["review"] is None and "No space left on device" in row["error"]
+    assert list(out.iterdir()) == []

@@ -142,9 +142,9 @@ def test_the_page_at_desktop_width_shows_the_changes_the_chart_and_blanks(page_d
             assert page.is_visible("#site-small td[data-label='Findings by clause'] li")
             # the undecided site: measured zones shown, the others blank (not 0.00)
             undecided = page.eval_on_selector_all(
-                "#site-undecided td[data-label$=' m²']", "cs => cs.map(c => [c.dataset.label, c.innerText])")
+                "#site-undecided td.zones .z", "zs => zs.map(z => [z.dataset.zone, z.querySelector('.zv').innerText])")
             blank = dict(undecided)
-            assert blank["comprehensive service zone m²"] == "96.04" and blank["waiting and rest zone m²"] == ""
+            assert blank["comprehensive_service"] == "96.04" and blank["waiting_rest"] == ""
             # the chart: inline, drawn, no wider than the page
             size = page.eval_on_selector("#chart img", "i => [i.complete, i.naturalWidth, i.getBoundingClientRect().width]")
             assert size[0] and size[1] > 0 and 0 < size[2] <= 1400
@@ -152,6 +152,15 @@ def test_the_page_at_desktop_width_shows_the_changes_the_chart_and_blanks(page_d
             tier = page.eval_on_selector("#site-small td.tier", "c => [c.getBoundingClientRect().width, c.innerText]")
             assert tier[0] >= 70, tier
             assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+            # the table fits the page: no horizontal scrolling of the page or of the table's own box, no cell's
+            # content running out of its cell, and the what-must-change column wide enough to read
+            box = page.eval_on_selector(".wrap", "w => [w.scrollWidth, w.clientWidth]")
+            assert box[0] <= box[1], box
+            assert page.eval_on_selector("#sites", "t => t.getBoundingClientRect().right") <= 1400
+            spilled = page.eval_on_selector_all("#sites th, #sites td", "cs => cs.filter(c => c.scrollWidth > "
+                                                "c.clientWidth + 1).map(c => c.dataset.label || c.innerText)")
+            assert spilled == []
+            assert page.eval_on_selector("#site-small td.changes", "c => c.getBoundingClientRect().width") >= 200
         finally:
             ctx.close()
     assert errors == []

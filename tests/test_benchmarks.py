@@ -158,3 +158,29 @@ def test_labels_sharing_one_room_are_listed_under_the_table():
     c = fidelity.compare(Path("corpus.dxf"), run, texts, defaults, {}, inside={"L", "B", "K"})
     assert (c["became"], c["shared"]) == (3, ["B", "L"])
     assert "corpus.dxf: labels that became rooms holding another room label too (2): B, L" in fidelity.details([c])
+
+
+def test_batch_bench_prints_site_times_the_parents_own_time_and_amdahls_bound(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "batch_bench.py"), "--sites", "2", "--rooms", "2",
+                          "--no-images", "--out", str(tmp_path)], capture_output=True, text=True, timeout=600,
+                         check=True).stdout
+    assert re.search(r"^machine: .+ 2 sites of 2–18 rooms, images off$", out, re.M)
+    runs = {}
+    for jobs in ("1", "2"):
+        m = re.search(rf"^-j {jobs}: (\d+\.\d\d) s wall; 2 sites: median (\d+\.\d\d) s, [\d.]+–[\d.]+ s, "
+                      rf"sum (\d+\.\d\d) s\n  parent's own time (\d+\.\d\d) s: start-up \(Python, imports\) [\d.]+, "
+                      r"before the first site [\d.]+, between sites [\d.]+, after the last site: findings [\d.]+, "
+                      r"summary files [\d.]+, chart [\d.]+, page [\d.]+, exit [\d.]+$", out, re.M)
+        assert m, out
+        runs[jobs] = [float(v) for v in m.groups()]
+    wall, _median, total, parent = runs["1"]
+    assert 0 < total < wall and abs(parent - (wall - total)) < 0.02  # -j 1: the parent's time is the rest
+    s = re.search(r"^serial part of -j 1: (\d+\.\d\d) s of (\d+\.\d\d) s = (\d+\.\d)% \(goal <= 5 %\)$", out, re.M)
+    assert s and abs(float(s.group(3)) - 100 * (wall - total) / wall) < 0.2
+    share = float(s.group(3)) / 100
+    amdahl = re.search(r"^Amdahl allows: (\d+\.\d\d)x on 2 cores, .* (\d+\.\d)x at most$", out, re.M)
+    assert amdahl and abs(float(amdahl.group(1)) - 1 / (share + (1 - share) / 2)) < 0.02
+    assert "same summary.json: True" in out
+    # the sites come from the one generator: plan and sidecar
+    assert sorted(p.name for p in (tmp_path / "sites").iterdir()) == [
+        "site000.dxf", "site000.planfit.toml", "site001.dxf", "site001.planfit.toml"]

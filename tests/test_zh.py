@@ -12,8 +12,8 @@ import io
 import re
 from pathlib import Path
 
-KEPT = {"DXF", "ezdxf", "GB", "planfit", "PLANFIT_DEBUG", "INSUNITS", "JSON", "AUDIT", "RECOVER", "TEXPLODE", "CAD",
-        "mm", "cm", "ft", "in", "m²", "SHA"}
+KEPT = {"DXF", "ezdxf", "GB", "planfit", "PLANFIT_DEBUG", "INSUNITS", "JSON", "PDF", "AUDIT", "RECOVER", "TEXPLODE",
+        "CAD", "mm", "cm", "ft", "in", "m²", "SHA"}
 CJK = "\u4e00-\u9fff"
 
 

@@ -28,20 +28,26 @@ CSS = """
 body{font-family:%s;margin:1em;color:#222;line-height:1.4}
 h1{font-size:1.3em;margin:.2em 0} .bar{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.4em;align-items:center}
 .bar input{width:18em;max-width:100%%} small{color:#666}
-.wrap{overflow-x:auto} table{border-collapse:collapse;font-size:13px}
-th,td{border:1px solid #ccc;padding:3px 5px;vertical-align:top}
-th{background:#f3f3f3;position:sticky;top:0;font-weight:600;word-break:keep-all} th.s{cursor:pointer;user-select:none}
+.wrap{overflow-x:auto} table{border-collapse:collapse;font-size:13px;width:100%%}
+th,td{border:1px solid #ccc;padding:3px 4px;vertical-align:top}
+th{background:#f3f3f3;position:sticky;top:0;font-weight:600} th.s{cursor:pointer;user-select:none}
 th.s:hover{background:#e4e4e4} th[title]{text-decoration:underline dotted}
 th[aria-sort=ascending]::after{content:" \\25B2"} th[aria-sort=descending]::after{content:" \\25BC"}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.tier{min-width:6em;max-width:8em} td.verdict{word-break:keep-all} td.name{min-width:10em;max-width:15em;overflow-wrap:anywhere}
-td.changes{min-width:14em;max-width:22em} td.findings{min-width:18em;max-width:28em}
-td.files{min-width:9em;max-width:14em;word-break:break-all;font-size:12px} td.n small{white-space:normal}
-td.thumb{width:172px} img.thumb{width:160px;height:auto;border:1px solid #ddd;background:#fff}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} td.n .sub{white-space:normal}
+.sub{font-size:12px;color:#555;margin-top:2px}
+td.tier{min-width:5.5em;max-width:7.5em} td.verdict{word-break:keep-all;min-width:3.5em}
+td.name{min-width:8em;max-width:12em;overflow-wrap:anywhere}
+td.changes{min-width:13em} td.findings{min-width:15em;overflow-wrap:anywhere}
+td.zones{min-width:10.5em;font-size:12px} .z{display:flex;justify-content:space-between;gap:.6em}
+.zv{font-variant-numeric:tabular-nums;white-space:nowrap} .z.miss .zv{color:#a00;font-weight:600} .z.miss .zv::after{content:" \\2717"}
+td.files{min-width:8.5em;max-width:10em;overflow-wrap:anywhere;font-size:12px} td.rank{min-width:2.8em}
+td.we{min-width:4.2em}
+td.thumb{width:116px} img.thumb{width:104px;height:auto;border:1px solid #ddd;background:#fff}
+.counts{font-size:12px;color:#555;margin-bottom:2px} .counts .zero{color:#777}
 .v-pass{background:#e3f4e1} .v-fail{background:#fbe3e1} .v-undecided{background:#fff3cd} .v-error{background:#eee}
 .v-no-plan{background:#eee} .err{color:#a00} .neg{color:#a00} .pos{color:#176117}
 .warn{background:#fff0c2;border-left:3px solid #d19a00;padding:1px 4px;margin:2px 0;font-size:12px}
-td.flag{background:#fff0c2} td.flag::after{content:" \\26A0"}
+span.flag{background:#fff0c2} span.flag::after{content:" \\26A0"}
 .sev-error{color:#a00} .sev-warning{color:#8a5a00} .sev-info{color:#555}
 ul.fl,ol.ch{margin:.1em 0 .4em 1.2em;padding:0} ul.fl li,ol.ch li{margin:.1em 0} .cl{font-weight:600;margin-top:.2em}
 details summary{cursor:pointer;color:#555}
@@ -59,7 +65,7 @@ figure{margin:1em 0} figure img{max-width:100%%;height:auto;border:1px solid #ee
   td::before{content:attr(data-label);display:block;font-size:11px;color:#666}
   td.blank,td.empty{display:none}
   tr{display:grid;grid-template-columns:1fr 1fr;column-gap:.6em}
-  td.thumb,td.name,td.changes,td.findings,td.files,td.tier{grid-column:1/-1;max-width:none;min-width:0;width:auto}
+  td.thumb,td.name,td.changes,td.zones,td.findings,td.files,td.tier{grid-column:1/-1;max-width:none;min-width:0;width:auto}
   td.thumb::before{display:none} img.thumb{width:100%%}
 }
 """ % FONTS
@@ -181,6 +187,23 @@ def _changes_html(r: dict[str, Any], verdict: str, lang: str) -> str:
         for codes, text, remedy in items) + "</ol>"
 
 
+def _zones_html(r: dict[str, Any], zones: dict[str, dict[str, str]], lang: str) -> str:
+    """Every zone of the profile on a line of its own, with its area: 0.00 for a zone a checked plan lacks
+    (marked when the tier requires it), blank where nothing was measured. Empty for a site with no zone
+    measured at all."""
+    values = {z: zone_value(r, z) for z in zones}
+    if all(v is None for v in values.values()):
+        return ""
+    missing = set(r.get("zones_missing") or [])
+    lines = []
+    for z, v in values.items():
+        cls = "z miss" if z in missing else "z"
+        tip = msg("html.zone_missing", lang) if z in missing else (msg("html.blank_tip", lang) if v is None else "")
+        lines.append(f'<div class="{cls}" data-zone="{_e(z)}"{f" title={chr(34)}{_e(tip)}{chr(34)}" if tip else ""}>'
+                     f'<span>{_e(zones[z].get(lang, z))}</span><span class=zv>{_e(_num(v))}</span></div>')
+    return "".join(lines)
+
+
 def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], zones: dict[str, dict[str, str]],
          tiers: dict[str, dict[str, Any]], lang: str, subtitle: str = "", chart: bytes | None = None,
          chart_files: tuple[str, ...] = ()) -> str:
@@ -188,28 +211,26 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
     chart: the comparison chart as PNG bytes, shown inline (the page stays one file); chart_files: its
     files in the output folder, linked."""
     L = lang
-    zone_ids = list(zones)
     tips = {"margin": msg("html.margin_tip", L), "minimum": msg("html.minimum_tip", L),
-            "changes": msg("html.changes_tip", L)}
+            "changes": msg("html.changes_tip", L), "zones": msg("html.blank_tip", L)}
+    tips["area_minimum"] = tips["minimum"]
     head = [("thumb", None), ("rank", "num"), ("name", "text"), ("tier", "num"), ("verdict", "num"),
-            ("building_area", "num"), ("minimum", "num"), ("margin", "num"), ("changes", None)]
+            ("area_minimum", "num"), ("margin", "num"), ("changes", None), ("zones", None),
+            ("windows_equipment", "num"), ("findings", None), ("files", None)]
     labels: list[str] = []
 
     def th(key: str, typ: str | None, text: str, tip: str | None = None) -> str:
         labels.append(text)
-        return (f'<th{" class=s" if typ else ""}{f" data-type={typ}" if typ else ""} data-key="{_e(key)}"'
+        data_key = {"area_minimum": "building_area", "windows_equipment": "windows"}.get(key, key)
+        return (f'<th{" class=s" if typ else ""}{f" data-type={typ}" if typ else ""} data-key="{_e(data_key)}"'
                 f'{f" title={chr(34)}{_e(tip)}{chr(34)}" if tip else ""}>{_e(text)}</th>')
 
     cols = "".join(th(key, typ, msg(f"html.{key}", L), tips.get(key)) for key, typ in head)
-    cols += "".join(th(f"zone_{z}", "num", f"{zones[z].get(L, z)} m²", msg("html.blank_tip", L)) for z in zone_ids)
-    cols += "".join(th(key, typ, msg(f"html.{key}", L)) for key, typ in
-                    (("zones_missing", "num"), ("windows", "num"), ("equipment", "num"), ("errors", "num"),
-                     ("warnings", "num"), ("infos", "num"), ("highest_tier_met", "num")))
-    cols += th("findings", None, msg("html.findings", L)) + th("files", None, msg("html.files", L))
 
     body = []
     for r in rows:
         verdict = "error" if r.get("error") and r.get("verdict") in (None, "error") else r.get("verdict") or "error"
+        errored = bool(r.get("error")) and r.get("verdict") in (None, "error")
         imgs = r.get("images") or []
         thumbs = r.get("thumbs") or imgs
         thumb = (f'<a href="{_url(imgs[0])}"><img class="thumb" src="{_url(thumbs[0])}" alt="{_e(r.get("name"))}"></a>' if imgs else "")
@@ -217,48 +238,55 @@ def page(rows: list[dict[str, Any]], findings: dict[str, list[dict[str, Any]]], 
         tier_label = (tiers.get(tier) or {}).get(L, tier) if tier else ""
         top = r.get("highest_tier_met")
         top_label = (tiers.get(top) or {}).get(L, top) if top else ""
-        mins = _e(_num(r.get("minimum")))
-        if mins and r.get("minimum_of") == "service_activity_area":
-            mins += f'<br><small>{_e(msg("html.of_service", L))}</small>'
+        tier_html = _e(tier_label)
+        if top_label:
+            tier_html += f'<div class=sub>{_e(msg("html.highest_line", L, tier=top_label))}</div>'
         flags = r.get("implausible") or []
         area_flag = next((f for f in flags if f.get("kind") == "building_area"), None)
         tip = _e(msg("html.implausible_tip", L))
         warn = "".join(f'<div class=warn title="{tip}">{_e(msg("html.implausible_item", L, text=f.get(L) or f.get("en")))}</div>'
                        for f in flags)
+        area = f'<span class="v{" flag" if area_flag else ""}"' + (f' title="{_e(area_flag.get(L))}"' if area_flag else "")
+        area += f'>{_e(_num(r.get("building_area")))}</span>'
+        if r.get("minimum") is not None:
+            of = msg("html.of_service", L) if r.get("minimum_of") == "service_activity_area" else ""
+            area += (f'<div class=sub title="{_e(tips["minimum"])}">{_e(msg("html.minimum_line", L, value=_num(r["minimum"])))}'
+                     f'{_e(of)}</div>')
         margin = r.get("margin")
+        name = (f'<a href="{_url(r["review"])}">{_e(r.get("name"))}</a>' if r.get("review") else _e(r.get("name")))
         cells = [
             ("thumb", thumb),
-            ("n", f"{r.get('rank')}", r.get("rank")),
-            ("name", f'{_e(r.get("name"))}<br><small>{_e(", ".join(r.get("inputs") or []))}</small>{warn}',
-             r.get("name")),
-            ("tier", _e(tier_label), TIER_ORDER[tier] if tier in TIER_ORDER else ""),
+            ("n rank", f"{r.get('rank')}", r.get("rank")),
+            ("name", f'{name}<br><small>{_e(", ".join(r.get("inputs") or []))}</small>{warn}', r.get("name")),
+            ("tier", tier_html, TIER_ORDER[tier] if tier in TIER_ORDER else ""),
             (f"verdict v-{_e(verdict)}",
              _e(msg(f"html.verdicts.{verdict}", L) if verdict in VERDICTS else verdict), VERDICT_ORDER.get(verdict, 5)),
-            ("n flag" if area_flag else "n", _e(_num(r.get("building_area"))), _num(r.get("building_area")),
-             area_flag.get(L) if area_flag else None),
-            ("n", mins, _num(r.get("minimum"))),
+            ("n area", area if r.get("building_area") is not None or r.get("minimum") is not None else "",
+             _num(r.get("building_area"))),
             ("n " + ("neg" if margin is not None and margin < 0 else "pos" if margin is not None else ""),
              _e(_signed(margin)), _num(margin), tips["margin"] if margin is not None else None),
             ("changes", _changes_html(r, verdict, L)),
+            ("zones", _zones_html(r, zones, L)),
         ]
-        for z in zone_ids:
-            v = _num(zone_value(r, z))
-            cells.append(("n", _e(v), v, None if v else msg("html.blank_tip", L)))
-        missing = r.get("zones_missing") or []
-        cells.append(("", _e("、".join(zones.get(z, {}).get(L, z) for z in missing) if L == "zh" else
-                             ", ".join(zones.get(z, {}).get(L, z) for z in missing)),
-                      len(missing) if not r.get("error") or r.get("tier") else ""))
-        for key in ("windows", "equipment", "errors", "warnings", "infos"):
-            v = "" if r.get("error") and r.get("verdict") in (None, "error") else r.get(key)
-            cells.append(("n", _e(v), v))
-        cells.append(("tier", _e(top_label), TIER_ORDER[top] if top in TIER_ORDER else ""))
+        if errored:
+            cells.append(("n we", "", ""))
+        else:
+            cells.append(("n we", f'{_e(r.get("windows"))} / {_e(r.get("equipment"))}', r.get("windows")))
         fs = findings.get(r["site"]) or []
         detail = f'<div class="err">{_e(r["error"])}</div>' if r.get("error") else ""
         if r.get("changed_since"):  # planfit batch --baseline
             detail += f'<div class="since">Δ {_e(r["changed_since"])}</div>'
+        if not errored:
+            detail += ("<div class=counts>" + " · ".join(
+                f'<span class="{"sev-" + k[:-1] if r.get(k) else "zero"}">{_e(msg(f"html.{k}", L))} {_e(r.get(k))}</span>'
+                for k in ("errors", "warnings", "infos")) + "</div>")
         detail += _findings_html(fs, L)
         cells.append(("findings", detail))
         links = []
+        if r.get("review"):
+            links.append(f'<a class=review href="{_url(r["review"])}">{_e(msg("html.review", L))}</a>'
+                         + (f' · <a class=review-pdf href="{_url(r["review_pdf"])}">{_e(msg("html.review_pdf", L))}</a>'
+                            if r.get("review_pdf") else ""))
         if r.get("report"):
             links.append(f'<a href="{_url(r["report"])}">{_e(msg("html.report", L))}</a>')
         links += [f'<a href="{_url(p)}">{_e(p.rsplit("/", 1)[-1])}</a>' for p in imgs]

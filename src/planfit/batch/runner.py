@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import signal
 import sys
@@ -33,8 +34,8 @@ def options_hash(options: dict[str, Any]) -> str:
     """Everything besides the inputs that changes a site's folder."""
     from .. import __version__
 
-    parts: dict[str, Any] = {k: options.get(k) for k in ("units", "lang", "style", "images", "fail_on", "reader",
-                                                       "baseline")}
+    parts: dict[str, Any] = {k: options.get(k) for k in ("units", "lang", "style", "images", "report_pdf", "fail_on",
+                                                       "reader", "baseline")}
     parts["planfit"] = __version__
     for key in ("profile", "style"):
         v = options.get(key)
@@ -46,16 +47,22 @@ def options_hash(options: dict[str, Any]) -> str:
 
 
 def _preload(options: dict[str, Any]) -> None:
-    """Import what every site needs before the workers are forked."""
+    """Import what every site needs once, before the processes that check the sites are forked (pool workers,
+    or with -j 1 the process of each site), so that none of them imports it again."""
+    from . import timing
+
     import planfit.pipeline  # noqa: F401
+    import planfit.review  # noqa: F401
 
     if options.get("images"):
-        import planfit.render.draw  # noqa: F401
-        import planfit.render.glyphs  # noqa: F401
         import matplotlib
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot  # noqa: F401
+        import planfit.render.draw  # noqa: F401
+        import planfit.render.glyphs  # noqa: F401
+    if options.get("report_pdf"):
+        import weasyprint  # noqa: F401
+    timing.mark("preloaded")
 
 
 def _ignore_sigint() -> None:
@@ -130,6 +137,8 @@ def _run_pool(todo: list[dict[str, Any]], options: dict[str, Any], jobs: int,
 def _run_local(todo: list[dict[str, Any]], options: dict[str, Any], jobs: int,
                done: Callable[[dict[str, Any], dict[str, Any]], None]) -> None:
     if jobs <= 1:
+        if todo and hasattr(os, "fork") and (options.get("timeout") or options.get("max_memory")):
+            _preload(options)  # each site runs in a process forked from this one
         for t in todo:
             done(t, run_site(t, options))
         return

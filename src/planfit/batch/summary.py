@@ -84,7 +84,7 @@ def csv_columns(zone_ids: list[str], baseline: bool = False) -> list[str]:
              "minimum_of", "margin"] + [f"zone_{z}" for z in zone_ids]
             + ["zones_missing", "windows", "equipment", "errors", "warnings", "infos", "highest_tier_met",
                "changes_needed"] + (["changed_since"] if baseline else []) + ["implausible", "error", "inputs", "report",
-                                                                              "images"])
+                                                                              "review", "review_pdf", "images"])
 
 
 def csv_headers(zone_ids: list[str], lang: str, zones: dict[str, dict[str, str]] | None = None,

@@ -1,4 +1,4 @@
-"""Check one site and write its folder: the JSON report, the images and a manifest.
+"""Check one site and write its folder: the JSON report, the review report, the images and a manifest.
 
 `process_site` is a top-level function of plain data in, plain data out, so
 it runs the same in this process, in a spawned worker process or on a Dask
@@ -25,6 +25,10 @@ MANIFEST = "manifest.json"
 REPORT = "report.json"
 ROOMS = "rooms.geojson"
 DIFF = "diff.json"
+REVIEW = "review.html"
+REVIEW_PDF = "review.pdf"
+PAGE_FINDINGS = "_findings"  # a row's findings for the page, on the row only between worker and parent
+PAGE_FINDING_KEYS = ("n", "code", "clause", "severity", "message_zh", "message_en")
 VERDICT_ORDER = {"pass": 0, "undecided": 1, "fail": 2, "no-plan": 3, "error": 4}
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -52,8 +56,13 @@ def base_row(task: dict[str, Any]) -> dict[str, Any]:
             "tier": None, "verdict": "error", "building_area": None, "service_activity_area": None,
             "minimum": None, "minimum_of": None, "margin": None, "zones": {}, "zones_missing": [],
             "windows": 0, "equipment": 0, "errors": 0, "warnings": 0, "infos": 0, "highest_tier_met": None,
-            "changes_needed": [], "implausible": [], "failing": False, "error": None, "report": None, "images": [],
-            "thumbs": []}
+            "changes_needed": [], "implausible": [], "failing": False, "error": None, "report": None, "review": None,
+            "review_pdf": None, "images": [], "thumbs": []}
+
+
+def page_findings(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The findings as the batch page shows them (number, code, clause, severity, message)."""
+    return [{k: f.get(k) for k in PAGE_FINDING_KEYS} for f in data.get("findings", [])]
 
 
 def _minimum(data: dict[str, Any], profile) -> tuple[float | None, str | None]:
@@ -201,7 +210,8 @@ def msg_image_error(text: str, lang: str) -> str:
 
 
 def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """Check one site, write OUTDIR/<site>/ (report.json, images, manifest.json); return its row."""
+    """Check one site, write OUTDIR/<site>/ (report.json, review.html and with --report-pdf review.pdf, images,
+    manifest.json); return its row."""
     outdir = Path(options["outdir"])
     target = outdir / task["site"]
     row = base_row(task)
@@ -239,6 +249,7 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
         write_atomic(tmp / REPORT, to_json(data))
         row["report"] = f"{task['site']}/{REPORT}"
         _write_rooms_and_baseline_diff(run, task, options, tmp, row)
+        pages = []
         if options.get("images"):
             try:
                 from ..render import render_run
@@ -254,10 +265,13 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
                 if os.environ.get("PLANFIT_DEBUG"):
                     raise
                 row["error"] = msg_image_error(_error_text(exc, options.get("lang", "en")), options.get("lang", "en"))
+        _write_review(run, task, options, tmp, row, pages)
         manifest = {"hashes": task["hashes"], "options": options.get("options_hash"), "row": row}
         write_atomic(tmp / MANIFEST, json_text(manifest))
         _swap_in(tmp, target)
-        return row
+        # what the batch page shows of the findings travels with the row, so that the parent reads no
+        # report.json after the last site (it takes this off the row before the summary)
+        return dict(row, **{PAGE_FINDINGS: page_findings(data)})
     except Exception as exc:
         if os.environ.get("PLANFIT_DEBUG"):
             raise
@@ -266,6 +280,39 @@ def process_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _page_images(run, pages) -> list[tuple[str, bytes]]:
+    """The PNG pages just written, named as `planfit report` names them: the floor's name (a plan without
+    floors by its file name), a continuation page with its number."""
+    floors = list(run.result.measurement.floors)
+    covered = {f.file for f in floors}
+    names = [f.name or f.id for f in floors] + [Path(p.path).stem for p in run.plans if p.path not in covered]
+    out, k = [], -1
+    for page in pages:
+        k += page.continues == 0
+        path = Path(page.path)
+        if path.suffix.lower() != ".png" or not path.is_file() or not 0 <= k < len(names):
+            continue
+        name = names[k] if not page.continues else f"{names[k]} ({page.continues + 1})"
+        out.append((name, path.read_bytes()))
+    return out
+
+
+def _write_review(run, task: dict[str, Any], options: dict[str, Any], folder: Path, row, pages) -> None:
+    """review.html, the review report `planfit report` writes, with the floor images just drawn, and with
+    options["report_pdf"] the same as review.pdf. Written into the folder under construction, which is swapped
+    in whole: a site that fails here has no folder of this run, never half a report."""
+    from ..cli.report import report_date
+    from ..review import to_html, to_pdf
+
+    lang = options.get("lang", "en")
+    args = (run.data, run.profile, lang, _page_images(run, pages), report_date(), "A4")
+    write_atomic(folder / REVIEW, to_html(*args))
+    row["review"] = f"{task['site']}/{REVIEW}"
+    if options.get("report_pdf"):
+        (folder / REVIEW_PDF).write_bytes(to_pdf(*args))
+        row["review_pdf"] = f"{task['site']}/{REVIEW_PDF}"
 
 
 def _write_rooms_and_baseline_diff(run, task: dict[str, Any], options: dict[str, Any], folder: Path, row) -> None:
@@ -294,7 +341,9 @@ def load_done(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any] |
         return None
     if row.get("error") or row.get("inputs") != task["inputs"]:
         return None
-    files = [row.get("report")] + list(row.get("images") or []) + list(row.get("thumbs") or [])
+    files = [row.get("report"), row.get("review")] + list(row.get("images") or []) + list(row.get("thumbs") or [])
+    if row.get("review_pdf"):
+        files.append(row["review_pdf"])
     if not all(f and (Path(options["outdir"]) / f).is_file() for f in files):
         return None
     return row
@@ -333,7 +382,21 @@ def _size_text(n: int) -> str:
 
 def run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """process_site in a child process stopped when it runs past options["timeout"] seconds or uses more
-    than options["max_memory"] bytes: the site is an error row saying why, and the batch goes on."""
+    than options["max_memory"] bytes: the site is an error row saying why, and the batch goes on. With
+    PLANFIT_BATCH_TIMINGS set, its start and end go to the timings file (batch_bench.py)."""
+    from . import timing
+
+    if not timing.enabled():
+        return _run_site(task, options)
+    import time
+
+    t0 = time.time()
+    row = _run_site(task, options)
+    timing.mark("site", site=task["site"], start=t0)
+    return row
+
+
+def _run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     import pickle
     import select
     import signal
@@ -346,10 +409,18 @@ def run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     lang = options.get("lang", "en")
     r, w = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    # Ctrl-C is held back while forking: a KeyboardInterrupt raised in an at-fork hook (logging has some)
+    # would be ignored there and the interrupt lost; held back, it arrives below, where it stops the site
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
     if pid == 0:  # the child: check the site, send its row, end without running the parent's exit code
         code = 0
         try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(r)
             die_with_parent()
             if os.getppid() != parent:
@@ -371,6 +442,7 @@ def run_site(task: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     chunks: list[bytes] = []
     why = None
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         while True:
             wait = 0.2 if deadline is None else min(0.2, deadline - time.monotonic())
             if deadline is not None and wait <= 0:

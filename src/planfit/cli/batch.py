@@ -117,6 +117,9 @@ def _lock(out: Path, lang: str):
               help="Run on an existing Dask distributed cluster (needs the dask extra; inputs and OUTDIR on a "
                    "file system the workers share).")
 @click.option("--images/--no-images", default=True, help="Draw the annotated plan images (default: on).")
+@click.option("--report-pdf", is_flag=True,
+              help="Also write each site's review report as PDF (review.pdf; seconds per site). The HTML review "
+                   "report is always written.")
 @style_option
 @click.option("--units", type=click.Choice(["mm", "cm", "m", "in", "ft"]), default=None,
               help="Drawing unit for every site, overriding the header and the geometry check.")
@@ -134,21 +137,25 @@ def _lock(out: Path, lang: str):
               help="Stop a site that takes longer (default: 300); it becomes an error row and the run goes on.")
 @click.option("--max-memory", default=None, metavar="SIZE",
               help="Stop a site that uses more memory, e.g. 2GB or 500MB (default: 2GB); it becomes an error row.")
-def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, style, units, reader, profile_path,
-              vocabulary, lang, fail_on, baseline, timeout, max_memory):
+def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, report_pdf, style, units, reader,
+              profile_path, vocabulary, lang, fail_on, baseline, timeout, max_memory):
     """Check many sites: DXF files, directories (searched recursively), site files
     (.toml with plans) or sites files (.csv or .toml naming each site with its
     plans and facts). Sidecar facts are honoured as in planfit check.
 
     Writes OUTDIR/summary.csv, summary.json, index.html and per site the JSON
-    report and images. A site that cannot be read is an error row; the run goes on.
+    report, the review report (HTML, with --report-pdf also PDF) and images. A
+    site that cannot be read is an error row; the run goes on.
 
     Exit codes: 0 every site passes, 1 a site fails, 3 a site could not be
     checked, 2 usage or option error (nothing written), 130 interrupted.
     """
-    from ..batch import html, summary
+    from ..batch import html, summary, timing
     from ..batch.inputs import collect
+
+    timing.mark("start")
     from ..batch.runner import Interrupted, options_hash, run_batch, write_atomic
+    from ..batch.worker import PAGE_FINDINGS, page_findings
     from ..profile import Profile
     from ..vocabulary import Vocabulary
 
@@ -180,7 +187,7 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
     options = {"outdir": str(out.resolve()), "profile": str(Path(profile_path).resolve()) if profile_path else None,
                "vocabulary": [str(Path(v).resolve()) for v in vocabulary], "units": units, "lang": lang,
                "style": style if not style or not Path(style).is_file() else str(Path(style).resolve()),
-               "images": images, "fail_on": fail_on, "reader": reader,
+               "images": images, "report_pdf": report_pdf, "fail_on": fail_on, "reader": reader,
                "baseline": str(Path(baseline).resolve()) if baseline else None}
     options["options_hash"] = options_hash(options)
     options["timeout"], options["max_memory"] = timeout, max_memory  # limits, not results: outside the hash
@@ -204,20 +211,24 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
             raise UserError(msg("error.batch", lang, path=scheduler or outdir, problem=os_reason(exc, lang)),
                             lang) from None
         close()
+        timing.mark("sites_done")
 
+        # each site's findings for the page came with its row as it finished
+        findings = {r["site"]: r.pop(PAGE_FINDINGS) for r in rows if PAGE_FINDINGS in r}
         ordered = summary.rank(rows, sort, reverse)
         zones = {z: dict(v) for z, v in vocab.zones.items()}
         tiers = {t: {"zh": v.get("zh", t), "en": v.get("en", t)} for t, v in profile.tiers.items()}
         from .. import __version__
 
         meta = {"planfit": __version__, "profile": profile.id, "sort": sort, "reverse": reverse, "fail_on": fail_on}
-        findings = {}
         for r in ordered:
-            if r.get("report"):
+            if r.get("report") and findings.get(r["site"]) is None:  # a site skipped by --resume
                 try:
-                    findings[r["site"]] = json.loads((out / r["report"]).read_text(encoding="utf-8")).get("findings", [])
+                    data = json.loads((out / r["report"]).read_text(encoding="utf-8"))
+                    findings[r["site"]] = page_findings(data)
                 except (OSError, ValueError):
                     findings[r["site"]] = []
+        timing.mark("findings")
         title = profile.title_zh if lang == "zh" else profile.title_en
         counts = json.loads(summary.to_json(ordered, meta))["counts"]
         subtitle = msg("batch.subtitle", lang, version=__version__, title=title, counts=join(
@@ -226,9 +237,12 @@ def batch_cmd(inputs, outdir, jobs, resume, sort, reverse, scheduler, images, st
         try:
             write_atomic(out / "summary.json", summary.to_json(ordered, meta))
             write_atomic(out / "summary.csv", summary.to_csv(ordered, list(zones), lang, zones, tiers))
+            timing.mark("summary")
             png, chart_files = _chart(out, ordered, zones, lang)
+            timing.mark("chart")
             write_atomic(out / "index.html", html.page(ordered, findings, zones, tiers, lang, subtitle, png,
                                                        chart_files))
+            timing.mark("page")
         except OSError as exc:
             raise output_error(outdir, exc, lang) from None
 
