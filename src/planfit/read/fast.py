@@ -1172,11 +1172,13 @@ class _Auditor(Auditor):
 
 
 # fixes whose outcome depends only on the entity itself and the tables, which the trimmed document keeps
-# whole: the full path makes the same fix. Any other fix (groups, dictionary entries, block references
-# that may point at what the trimmed copy leaves out) sends the file to the full path.
+# whole (an owner's existence too: the stand-ins keep every handle a kept part refers to): the full path
+# makes the same fix. Any other fix (groups, dictionary entries, block references that may point at what
+# the trimmed copy leaves out) and any error the auditor cannot fix (an invalid layer name, a block that
+# references itself) sends the file to the full path.
 LOCAL_FIXES = frozenset(AuditError[name] for name in (
     "INVALID_OWNER_HANDLE", "REMOVED_INVALID_DXF_OBJECT", "INVALID_EXTRUSION_VECTOR", "INVALID_DIMSTYLE",
-    "INVALID_LAYER_NAME", "UNDEFINED_LINETYPE", "INVALID_COLOR_INDEX", "INVALID_LINEWEIGHT",
+    "UNDEFINED_LINETYPE", "INVALID_COLOR_INDEX", "INVALID_LINEWEIGHT",
     "INVALID_TRANSPARENCY", "UNDEFINED_TEXT_STYLE", "INVALID_ELLIPSE_RATIO", "INVALID_MAJOR_AXIS",
     "INVALID_SPLINE_DEFINITION", "INVALID_SPLINE_CONTROL_POINT_COUNT", "INVALID_SPLINE_FIT_POINT_COUNT",
     "INVALID_SPLINE_KNOT_VALUE_COUNT", "INVALID_SPLINE_WEIGHT_COUNT", "TAG_ATTRIBUTE_MISSING",
