@@ -524,6 +524,8 @@ class _Reader:
         auditor checks for its type (text style, attribute tag, block, dimension block and style). False
         when that cannot be shown: the entity is then built and audited."""
         codes, values = self.codes, self.values
+        if values[a] == "HATCH":  # its audit: the common one and valid boundary paths, which hatch() checks
+            return self.hatch(None, a, b) is not None
         extra = CLEAN_TYPES.get(values[a])
         if extra is None:
             return False
@@ -800,7 +802,8 @@ class _Reader:
 
     def hatch(self, raw, a: int, b: int):
         """A HATCH without gradient: its boundary paths loaded by ezdxf's own boundary-path loader from
-        their tags; pattern and seed points checked for structure only."""
+        their tags; pattern and seed points checked for structure only. With raw None nothing is
+        recorded (a hatch in an emptied block, checked for the auditor's sake)."""
         codes, values = self.codes, self.values
         j = a + 1
         d: dict[int, str] = {}
@@ -864,6 +867,8 @@ class _Reader:
         paths = BoundaryPaths.load_tags(Tags(compiled[:-1]))
         if not paths.is_valid():
             return None
+        if raw is None:  # checked for the auditor's sake: it looks at nothing more
+            return got[2]
         seen: set[int] = set()
         while k < len(tags):  # style, pattern and seed points: checked for structure, not used
             c, v = tags[k]
