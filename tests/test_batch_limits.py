@@ -48,7 +48,7 @@ def test_a_site_that_takes_too_long_is_an_error_row_and_the_run_goes_on(tmp_path
     sites = tmp_path / "sites"
     make_site(sites, "good_a")
     make_site(sites, "good_b")
-    slow_plan(sites / "slow.dxf")
+    slow_plan(sites / "slow.dxf", arcs=200)  # well over the 3 s timeout, also on a fast machine
     fifo = tmp_path / "fifo.dxf"
     os.mkfifo(fifo)
     out = tmp_path / "out"

@@ -524,6 +524,8 @@ class _Reader:
         auditor checks for its type (text style, attribute tag, block, dimension block and style). False
         when that cannot be shown: the entity is then built and audited."""
         codes, values = self.codes, self.values
+        if values[a] == "HATCH":  # its audit: the common one and valid boundary paths, which hatch() checks
+            return self.hatch(None, a, b) is not None
         extra = CLEAN_TYPES.get(values[a])
         if extra is None:
             return False
@@ -800,7 +802,8 @@ class _Reader:
 
     def hatch(self, raw, a: int, b: int):
         """A HATCH without gradient: its boundary paths loaded by ezdxf's own boundary-path loader from
-        their tags; pattern and seed points checked for structure only."""
+        their tags; pattern and seed points checked for structure only. With raw None nothing is
+        recorded (a hatch in an emptied block, checked for the auditor's sake)."""
         codes, values = self.codes, self.values
         j = a + 1
         d: dict[int, str] = {}
@@ -864,6 +867,8 @@ class _Reader:
         paths = BoundaryPaths.load_tags(Tags(compiled[:-1]))
         if not paths.is_valid():
             return None
+        if raw is None:  # checked for the auditor's sake: it looks at nothing more
+            return got[2]
         seen: set[int] = set()
         while k < len(tags):  # style, pattern and seed points: checked for structure, not used
             c, v = tags[k]
@@ -1172,11 +1177,13 @@ class _Auditor(Auditor):
 
 
 # fixes whose outcome depends only on the entity itself and the tables, which the trimmed document keeps
-# whole: the full path makes the same fix. Any other fix (groups, dictionary entries, block references
-# that may point at what the trimmed copy leaves out) sends the file to the full path.
+# whole (an owner's existence too: the stand-ins keep every handle a kept part refers to): the full path
+# makes the same fix. Any other fix (groups, dictionary entries, block references that may point at what
+# the trimmed copy leaves out) and any error the auditor cannot fix (an invalid layer name, a block that
+# references itself) sends the file to the full path.
 LOCAL_FIXES = frozenset(AuditError[name] for name in (
     "INVALID_OWNER_HANDLE", "REMOVED_INVALID_DXF_OBJECT", "INVALID_EXTRUSION_VECTOR", "INVALID_DIMSTYLE",
-    "INVALID_LAYER_NAME", "UNDEFINED_LINETYPE", "INVALID_COLOR_INDEX", "INVALID_LINEWEIGHT",
+    "UNDEFINED_LINETYPE", "INVALID_COLOR_INDEX", "INVALID_LINEWEIGHT",
     "INVALID_TRANSPARENCY", "UNDEFINED_TEXT_STYLE", "INVALID_ELLIPSE_RATIO", "INVALID_MAJOR_AXIS",
     "INVALID_SPLINE_DEFINITION", "INVALID_SPLINE_CONTROL_POINT_COUNT", "INVALID_SPLINE_FIT_POINT_COUNT",
     "INVALID_SPLINE_KNOT_VALUE_COUNT", "INVALID_SPLINE_WEIGHT_COUNT", "TAG_ATTRIBUTE_MISSING",
