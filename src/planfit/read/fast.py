@@ -890,7 +890,11 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
                     _merge(raw, scratch)
                 continue
         i = built(i, raw)
-    return build_plan(path, doc, raw, counts, [], units, layers, reader="fast")
+    plan = build_plan(path, doc, raw, counts, [], units, layers, reader="fast")
+    # ezdxf's auditor leaves reference cycles (its query parser's tracebacks) that hold this frame and
+    # so everything it still names: let go of the tag lists now rather than at the next collection
+    del codes, values, icodes, starts, reader, raw
+    return plan
 
 
 RAW_LISTS = ("outlines", "linework", "other_linework", "texts", "inserts")
