@@ -188,6 +188,20 @@ def _split(path: str) -> tuple[list[str], list[str], object]:
     return codes, values, info
 
 
+def _positions(items: list, item, a: int = 0, b: int | None = None) -> list[int]:
+    """Indices of `item` in items[a:b]: list.index does the scanning (millions of tags), fast for small
+    integers, which are compared by identity first."""
+    b = len(items) if b is None else b
+    out: list[int] = []
+    k = a - 1
+    try:
+        while True:
+            k = items.index(item, k + 1, b)
+            out.append(k)
+    except ValueError:
+        return out
+
+
 def _sections(codes: list[str], values: list[str]) -> tuple[dict[str, tuple[int, int]], int]:
     """Tag index ranges of the sections (from the SECTION tag to the ENDSEC tag) and of EOF."""
     out: dict[str, tuple[int, int]] = {}
@@ -717,11 +731,12 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     if "ENTITIES" not in sections:
         raise _GiveUp("no ENTITIES section")
     ent_a, ent_b = sections["ENTITIES"]
-    try:  # the group codes of ENTITIES as integers, once (aligned with `values`)
-        icodes = [0] * ent_a + list(map(int, codes[ent_a:ent_b]))
+    try:  # the group codes of ENTITIES as integers, once (aligned with `values`); a few hundred differ
+        number = {c: int(c) for c in set(codes[ent_a:ent_b])}
     except ValueError:
         raise _GiveUp("a group code that is not an integer") from None
-    starts = [k for k in range(ent_a + 2, ent_b) if icodes[k] == 0] + [ent_b]
+    icodes = [0] * ent_a + list(map(number.__getitem__, codes[ent_a:ent_b]))
+    starts = _positions(icodes, 0, ent_a + 2, ent_b) + [ent_b]
     if starts[0] != ent_a + 2 and ent_b > ent_a + 2:
         raise _GiveUp("stray tags at the start of ENTITIES")
     verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))  # ezdxf builds every entity too: keep all blocks
