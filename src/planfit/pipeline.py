@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -92,10 +91,6 @@ def run_check(targets: list[str], cli_facts: dict[str, Any], profile_path: str |
         for i, p in enumerate(paths):
             step("progress.reading", len(paths) + 2 if i == 0 else None, file=Path(p).name)
             plans.append(read_plan(p, units=units, layers=vocab.layers, backdrop=backdrop, reader=reader))
-            # what the read leaves behind is cyclic garbage (ezdxf's document and, through the frames its
-            # auditor's query parser keeps, the reader's own tag lists): one collection frees it before
-            # the next file is read and before measuring, instead of after the whole check
-            gc.collect()
         plans = [replace(p, notes=p.notes + (twins[i],)) if i in twins else p for i, p in enumerate(plans)]
         header: dict[str, str] = {}
         for p in plans:
