@@ -741,6 +741,7 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
         raise _GiveUp("stray tags at the start of ENTITIES")
     verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))  # ezdxf builds every entity too: keep all blocks
     doc, block_names = _trimmed_document(codes, values, sections, eof, starts, keep_dimension_blocks=verify)
+    del codes  # from here on the integers
     auditor = doc.audit()
     if auditor.fixes or auditor.errors:
         raise _GiveUp("the auditor reports problems")
@@ -908,7 +909,7 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     plan = build_plan(path, doc, raw, counts, [], units, layers, reader="fast")
     # ezdxf's auditor leaves reference cycles (its query parser's tracebacks) that hold this frame and
     # so everything it still names: let go of the tag lists now rather than at the next collection
-    del codes, values, icodes, starts, reader, raw
+    del values, icodes, starts, reader, raw
     return plan
 
 
