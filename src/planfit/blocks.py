@@ -85,6 +85,7 @@ class BlockVocabulary:
         self._layers: list[tuple[str, str]] = []
         self._cat_keywords: list[tuple[str, str, int]] = []
         self._matched: dict[str, str] = {}  # text → kind: a plan repeats the same few block names
+        self._matched_layers: dict[str, str] = {}  # layer → kind: and the same few layers
         for rank, data in enumerate(datas):
             for kid, k in data.get("kinds", {}).items():
                 cur = self.kinds.setdefault(kid, {"zh": kid, "en": kid, "role": "equipment"})
@@ -132,6 +133,12 @@ class BlockVocabulary:
         return best[2] if best else ""
 
     def match_layer(self, layer: str) -> str:
+        kind = self._matched_layers.get(layer)
+        if kind is None:
+            kind = self._matched_layers[layer] = self._match_layer(layer)
+        return kind
+
+    def _match_layer(self, layer: str) -> str:
         up = layer.upper()
         for pat, kid in self._layers:
             if fnmatch.fnmatchcase(up, pat):

@@ -86,6 +86,8 @@ def json_text(data) -> str:
     try:
         import orjson
 
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"
+        # the final newline written by orjson: appending it to the decoded text would copy a large report
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+                            ).decode("utf-8")
     except (ImportError, TypeError):
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

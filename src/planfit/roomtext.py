@@ -124,16 +124,19 @@ def block_attribute_handles(plan: Plan, roles: dict[str, str]) -> set[str]:
     """Handles of the visible attributes of recognised blocks (never room labels)."""
     if not roles:
         return set()
-    owners: dict[tuple[str, str, str], list] = {}
+    # (block, tag, value) -> whether an insert carrying that attribute is a recognised block (decided
+    # once per key: thousands of equal desks or lights would otherwise be scanned for every attribute)
+    owned: dict[tuple[str, str, str], bool] = {}
     for ins in plan.inserts:
+        known = ins.handle in roles
         for tag, value in ins.attribs:
-            owners.setdefault((ins.name, tag, value), []).append(ins)
+            key = (ins.name, tag, value)
+            owned[key] = owned.get(key, False) or known
     out = set()
     for t in plan.texts:
         if t.kind != "ATTRIB":
             continue
-        cands = owners.get((t.block, t.tag, t.text), [])
-        if any(ins.handle in roles for ins in cands) or t.handle in roles:
+        if owned.get((t.block, t.tag, t.text), False) or t.handle in roles:
             out.add(t.handle)
     return out
 

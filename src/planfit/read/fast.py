@@ -51,11 +51,11 @@ auditor deletes.
 
 from __future__ import annotations
 
+import codecs
 import io
 import math
 import os
 from collections import Counter
-from pathlib import Path
 from typing import NamedTuple
 
 import ezdxf
@@ -180,25 +180,72 @@ def try_fast(path: str, units: str | None, layers: LayerRoles) -> tuple[Plan | N
         return None, f"unexpected {type(exc).__name__}"
 
 
+SPLIT_BLOCK = 1 << 22  # bytes read and split at a time
+
+
 def _split(path: str) -> tuple[list[str], list[str], object]:
-    """Group codes and values of an ASCII DXF file, decoded as ezdxf.readfile decodes it."""
-    data = Path(path).read_bytes()
-    if data.startswith(BINARY_DXF_MAGIC) or data.startswith(b"\xef\xbb\xbf"):
-        raise _GiveUp("binary DXF or byte-order mark")
-    info = dxf_file_info(path)
-    if info.version <= "AC1009":
-        raise _GiveUp("DXF R12 or older")
-    try:
-        text = data.decode(info.encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise _GiveUp("text does not decode in the file's code page") from None
-    if "\r" in text:  # universal newlines, as a file opened in text mode
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    codes = lines[0::2]
-    values = lines[1::2]
+    """Group codes and values of an ASCII DXF file, decoded as ezdxf.readfile decodes it.
+
+    The file is read, decoded and split a block at a time, and every line that repeats (group codes,
+    layer names, subclass markers, handles, common numbers) is kept once: a drawing of 160 000
+    entities has 3 million lines but only a few hundred thousand different ones, so the tag lists take
+    a fifth of the memory that one string per line would, and the whole text is never held at once."""
+    with open(path, "rb") as fh:
+        head = fh.read(len(BINARY_DXF_MAGIC))
+        if head.startswith(BINARY_DXF_MAGIC) or head.startswith(b"\xef\xbb\xbf"):
+            raise _GiveUp("binary DXF or byte-order mark")
+        info = dxf_file_info(path)
+        if info.version <= "AC1009":
+            raise _GiveUp("DXF R12 or older")
+        try:
+            decoder = codecs.getincrementaldecoder(info.encoding)("strict")
+        except LookupError:
+            raise _GiveUp("text does not decode in the file's code page") from None
+        fh.seek(0)
+        codes: list[str] = []
+        values: list[str] = []
+        once: dict[str, str] = {}
+        keep = once.setdefault
+        rest = ""  # the unfinished last line of the text decoded so far
+        final = False
+        while not final:
+            block = fh.read(SPLIT_BLOCK)
+            final = not block
+            try:
+                text = rest + decoder.decode(block, final)
+            except UnicodeDecodeError:
+                raise _GiveUp("text does not decode in the file's code page") from None
+            if "\r" in text:  # universal newlines, as a file opened in text mode
+                carry = "\r" if text.endswith("\r") and not final else ""  # may be the start of "\r\n"
+                if carry:
+                    text = text[:-1]
+                text = text.replace("\r\n", "\n").replace("\r", "\n") + carry
+            lines = text.split("\n")
+            del text
+            if not final:
+                rest = lines.pop()
+            even, odd = lines[0::2], lines[1::2]
+            del lines
+            if len(codes) > len(values):  # the previous block ended with a group code
+                even, odd = odd, even
+            codes.extend(map(keep, even, even))
+            values.extend(map(keep, odd, odd))
     del codes[len(values):]
     return codes, values, info
+
+
+def _positions(items: list, item, a: int = 0, b: int | None = None) -> list[int]:
+    """Indices of `item` in items[a:b]: list.index does the scanning (millions of tags), fast for small
+    integers, which are compared by identity first."""
+    b = len(items) if b is None else b
+    out: list[int] = []
+    k = a - 1
+    try:
+        while True:
+            k = items.index(item, k + 1, b)
+            out.append(k)
+    except ValueError:
+        return out
 
 
 def _sections(codes: list[str], values: list[str]) -> tuple[dict[str, tuple[int, int]], int]:
@@ -942,15 +989,17 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
     if "ENTITIES" not in sections:
         raise _GiveUp("no ENTITIES section")
     ent_a, ent_b = sections["ENTITIES"]
-    try:  # the group codes as integers, once (aligned with `values`)
-        icodes = list(map(int, codes))
+    try:  # the group codes as integers, once (aligned with `values`); a few hundred differ
+        number = {c: int(c) for c in set(codes)}
+        icodes = list(map(number.__getitem__, codes))
     except ValueError:
         raise _GiveUp("a group code that is not an integer") from None
-    starts = [k for k in range(ent_a + 2, ent_b) if icodes[k] == 0] + [ent_b]
+    starts = _positions(icodes, 0, ent_a + 2, ent_b) + [ent_b]
     if starts[0] != ent_a + 2 and ent_b > ent_a + 2:
         raise _GiveUp("stray tags at the start of ENTITIES")
     verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))
     trim = _trimmed_document(codes, icodes, values, sections, eof, starts)
+    del codes  # from here on the integers
     doc = trim.doc
     auditor = _Auditor(doc)
     auditor.run()
@@ -1160,7 +1209,11 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
                     _merge(raw, scratch)
                 continue
         i = built(i, raw, counts)
-    return build_plan(path, doc, raw, counts, list(audit_notes(fixes, errors, False)), units, layers, reader="fast")
+    plan = build_plan(path, doc, raw, counts, list(audit_notes(fixes, errors, False)), units, layers, reader="fast")
+    # ezdxf's auditor leaves reference cycles (its query parser's tracebacks) that hold this frame and
+    # so everything it still names: let go of the tag lists now rather than at the next collection
+    del values, icodes, starts, reader, raw
+    return plan
 
 
 class _Auditor(Auditor):
