@@ -55,6 +55,18 @@ def summary(outdir: Path) -> dict:
 
 # --- the tests -------------------------------------------------------------------------------------------------------
 
+def _one_site_task(tmp_path: Path):
+    """The task of one good site and an empty output folder, for calling the worker directly."""
+    from planfit.batch.inputs import collect
+
+    src = tmp_path / "in"
+    make_site(src, "s0")
+    out = tmp_path / "out"
+    out.mkdir()
+    (task,) = collect([str(src / "s0.dxf")])
+    return task, out
+
+
 import csv  # noqa: E402
 
 import pytest  # noqa: E402
@@ -213,14 +225,9 @@ def test_interrupt_keeps_only_complete_files_and_resume_finishes(tmp_path):
 
 
 def test_a_site_interrupted_inside_the_worker_leaves_no_folder(tmp_path, monkeypatch):
-    from planfit.batch.inputs import collect
     from planfit.batch.worker import process_site
 
-    src = tmp_path / "in"
-    make_site(src, "s0")
-    out = tmp_path / "out"
-    out.mkdir()
-    (task,) = collect([str(src / "s0.dxf")])
+    task, out = _one_site_task(tmp_path)
 
     def boom(*a, **k):
         raise KeyboardInterrupt
@@ -517,14 +524,9 @@ def test_without_report_pdf_a_site_gets_the_html_review_only(tmp_path):
 
 
 def test_a_site_whose_review_fails_leaves_no_folder_and_is_an_error_row(tmp_path, monkeypatch):
-    from planfit.batch.inputs import collect
     from planfit.batch.worker import process_site
 
-    src = tmp_path / "in"
-    make_site(src, "s0")
-    out = tmp_path / "out"
-    out.mkdir()
-    (task,) = collect([str(src / "s0.dxf")])
+    task, out = _one_site_task(tmp_path)
 
     def boom(*a, **k):
         raise OSError(28, "No space left on device", "review.html")
