@@ -77,6 +77,31 @@ def swap_codes(rng: random.Random, data: bytes) -> bytes:
     return b"\n".join(lines)
 
 
+def _unread_text_points(lines: list[bytes]) -> list[int]:
+    """Tag indices of the first alignment point (10/20) of justified TEXT, ATTRIB and ATTDEF entities: DXF
+    places such a text by its second alignment point (11/21), and the first is only the CAD's cache of it
+    (except for aligned and fit texts, which span both), so an extreme value there is not read by
+    anything and makes the drawing no more hostile."""
+    out: list[int] = []
+    k, n = 0, len(lines) // 2
+    while k < n:
+        if lines[2 * k].strip() == b"0" and lines[2 * k + 1].strip() in (b"TEXT", b"ATTRIB", b"ATTDEF"):
+            end = k + 1
+            while end < n and lines[2 * end].strip() != b"0":
+                end += 1
+            tags = {}
+            for j in range(k + 1, end):
+                tags.setdefault(lines[2 * j].strip(), (j, lines[2 * j + 1].strip()))
+            h = tags.get(b"72", (0, b"0"))[1]
+            v = tags.get(b"73" if lines[2 * k + 1].strip() == b"TEXT" else b"74", (0, b"0"))[1]
+            if b"11" in tags and h not in (b"3", b"5") and (h != b"0" or v != b"0"):
+                out += [tags[c][0] for c in (b"10", b"20") if c in tags]
+            k = end
+        else:
+            k += 1
+    return out
+
+
 def numeric_extremes(rng: random.Random, data: bytes) -> tuple[bytes, bool]:
     """Values of coordinate, radius, height, scale and bulge group codes replaced by extremes; and whether
     a value beyond any building (not finite, or 1e300 and more) went into a drawn entity (the ENTITIES or
@@ -89,6 +114,8 @@ def numeric_extremes(rng: random.Random, data: bytes) -> tuple[bytes, bool]:
         if code == b"2" and lines[i - 1].strip() == b"SECTION":
             section = value
         drawn.append(section in (b"ENTITIES", b"BLOCKS"))
+    for k in _unread_text_points(lines):
+        drawn[k] = False
     spots = [i + 1 for i in range(0, len(lines) - 1, 2) if lines[i].strip() in wanted]
     if not spots:
         return flip_bytes(rng, data), False

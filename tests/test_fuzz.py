@@ -36,3 +36,15 @@ def test_case_numbers_name_the_same_mutation_whatever_the_order():
     files = fuzz.seeds(corpus=False)
     assert fuzz.make_case(7, 1, files) == fuzz.make_case(7, 1, files)
     assert fuzz.make_case(7, 1, files)[2] != fuzz.make_case(8, 1, files)[2]
+
+
+def test_an_extreme_first_point_of_a_justified_text_is_not_hostile_but_one_of_a_plain_text_is():
+    fuzz = load_fuzz()
+
+    def text(h: str, v: str) -> list[bytes]:
+        return [b"0", b"TEXT", b"8", b"0", b"10", b"1.0", b"20", b"2.0", b"40", b"0.3", b"1", b"HALL",
+                b"72", h.encode(), b"11", b"5.0", b"21", b"6.0", b"73", v.encode()]
+
+    lines = text("1", "0") + text("0", "2") + text("0", "0") + text("5", "0") + [b"0", b"ENDSEC"]
+    # tag pairs: each text is 10 pairs; its 10 and 20 are pairs 2 and 3
+    assert fuzz._unread_text_points(lines) == [2, 3, 12, 13]
