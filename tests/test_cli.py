@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 
 from conftest import SAMPLES, run_cli
 
@@ -149,3 +150,13 @@ def test_exit_codes_are_named_in_one_place():
     from planfit.cli import exits
 
     assert (exits.OK, exits.FINDINGS, exits.USAGE, exits.SITE_ERRORS, exits.INTERNAL) == (0, 1, 2, 3, 4)
+
+
+@pytest.mark.parametrize("piece", [2, 1 << 20])
+def test_stdout_is_written_a_piece_at_a_time_as_in_one_piece(monkeypatch, capsysbinary, piece):
+    # a lone surrogate (an undecodable byte of a drawing) is replaced wherever the pieces split the text
+    from planfit.cli import options
+
+    monkeypatch.setattr(options, "OUTPUT_PIECE", piece)
+    options.write_output("ab\udcff\u4e2d\u6587\n{}", None, "en")
+    assert capsysbinary.readouterr().out == "ab?\u4e2d\u6587\n{}".encode()

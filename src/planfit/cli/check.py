@@ -58,11 +58,14 @@ def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, rea
         with checking(plans, lang):
             run = run_check(list(plans), cli_facts, profile_path, tuple(vocabulary), units,
                             backdrop=bool(image or report), floor=floor, reader=reader, progress=progress)
+        data, profile, severities = run.data, run.profile, {f.severity for f in run.result.findings}
+        if not (image or report):  # the plans and measurements are let go before the report is written
+            run = None
         if fmt == "json":
-            text = to_json(run.data)
+            text = to_json(data)
         else:
             use_colour = color if color is not None else (output in (None, "-") and sys.stdout.isatty())
-            text = to_text(run.data, run.profile, lang, click.style if use_colour else None)
+            text = to_text(data, profile, lang, click.style if use_colour else None)
         if image:
             write_images(run, image, image_style, lang, progress)
         if report:
@@ -71,4 +74,4 @@ def check_cmd(plans, floor, tier, name, built_before_2015, hosted_in, units, rea
     if fail_on == "never":
         sys.exit(OK)
     threshold = SEVERITY_RANK[fail_on]
-    sys.exit(FINDINGS if any(SEVERITY_RANK[f.severity] >= threshold for f in run.result.findings) else OK)
+    sys.exit(FINDINGS if any(SEVERITY_RANK[s] >= threshold for s in severities) else OK)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import locale
 import os
 
@@ -33,6 +34,9 @@ def profile_option(f):
                         help="Profile TOML of the standard (default: the packaged Yantai profile).")(f)
 
 
+OUTPUT_PIECE = 1 << 20  # characters written to stdout at a time
+
+
 def write_output(text: str, output: str | None, lang: str | None = None) -> None:
     """Write to stdout, or atomically to a file (never half-written)."""
     lang = lang or default_lang()
@@ -40,9 +44,15 @@ def write_output(text: str, output: str | None, lang: str | None = None) -> None
         import sys
 
         enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+        # a piece at a time: a large report (17 MB of JSON at 2000 rooms) is not copied whole twice more;
+        # a codec that writes a byte-order mark takes the text in one piece
+        step = len(text) or 1
+        if codecs.lookup(enc).name not in ("utf-16", "utf-32"):
+            step = OUTPUT_PIECE
         try:
-            # what does not encode (undecodable bytes of a drawing kept as surrogates) is replaced
-            click.echo(text.encode(enc, errors="replace").decode(enc), nl=False)
+            for i in range(0, len(text), step):
+                # what does not encode (undecodable bytes of a drawing kept as surrogates) is replaced
+                click.echo(text[i:i + step].encode(enc, errors="replace").decode(enc), nl=False)
             sys.stdout.flush()
         except BrokenPipeError:
             # the reader went away (planfit check … | head): nothing more can be written there

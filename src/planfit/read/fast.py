@@ -1228,6 +1228,12 @@ class _Auditor(Auditor):
             self.trashed[id(entity)] = entity
         super().trash(entity)
 
+    def check_block_reference_cycles(self) -> None:
+        """Nothing to do: _trimmed_document has looked for cycles in every block of the file (the trimmed
+        copy holds fewer) and gives up on one. ezdxf's search parses a query for each block (thousands
+        of dimension blocks), and the parser leaves reference cycles that would hold the reader's
+        frames, with all they name, until the next collection."""
+
 
 # fixes whose outcome depends only on the entity itself and the tables, which the trimmed document keeps
 # whole (an owner's existence too: the stand-ins keep every handle a kept part refers to): the full path
