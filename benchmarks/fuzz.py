@@ -131,6 +131,21 @@ def numeric_extremes(rng: random.Random, data: bytes) -> tuple[bytes, bool]:
 # --- structural mutations through ezdxf -----------------------------------------------------------
 
 
+def nest_blocks(doc, prefix: str, depth: int) -> None:
+    """Blocks nested `depth` levels deep, ten references of the level below in each (ten lines at the
+    bottom), the top one inserted in modelspace: 10**depth lines if expanded."""
+    prev = None
+    for level in range(depth):
+        block = doc.blocks.new(f"{prefix}{level}")
+        for k in range(10):
+            if prev is None:
+                block.add_line((k, 0), (k, 1))
+            else:
+                block.add_blockref(prev, (k * 10, 0))
+        prev = block.name
+    doc.modelspace().add_blockref(prev, (0, 0))
+
+
 def _far(rng: random.Random) -> float:
     return rng.choice([1e20, 1e100, 1e300, 1e308, -1e300])
 
@@ -142,16 +157,7 @@ def structural(rng: random.Random, path: Path) -> tuple[bytes, str]:
     msp = doc.modelspace()
     kind = rng.choice(["nesting", "recursion", "minsert", "radius", "bulge", "text", "hatch", "outline"])
     if kind == "nesting":
-        prev = None
-        for level in range(rng.randint(6, 10)):
-            block = doc.blocks.new(f"FUZZ_N{level}")
-            for k in range(10):
-                if prev is None:
-                    block.add_line((k, 0), (k, 1))
-                else:
-                    block.add_blockref(prev, (k * 10, 0))
-            prev = block.name
-        msp.add_blockref(prev, (0, 0))
+        nest_blocks(doc, "FUZZ_N", rng.randint(6, 10))
     elif kind == "recursion":
         a, b = doc.blocks.new("FUZZ_A"), doc.blocks.new("FUZZ_B")
         a.add_line((0, 0), (1, 1))

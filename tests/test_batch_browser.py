@@ -36,8 +36,8 @@ def _browser(p, profile_dir: Path, **kw):
                                                 headless=True, offline=True, env=env, **kw)
 
 
-@pytest.fixture(scope="module")
-def page_dir(tmp_path_factory):
+def need_browser() -> None:
+    """Skip (fail on CI) unless playwright and Chromium are there."""
     missing = []
     try:
         import playwright.sync_api  # noqa: F401
@@ -49,6 +49,11 @@ def page_dir(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail("browser test needs " + " and ".join(missing))
         pytest.skip("browser test needs " + " and ".join(missing))
+
+
+@pytest.fixture(scope="module")
+def page_dir(tmp_path_factory):
+    need_browser()
     tmp = tmp_path_factory.mktemp("browser")
     src = tmp / "in"
     make_site(src, "xss", width=33, extra=XSS)

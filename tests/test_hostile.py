@@ -17,6 +17,7 @@ import ezdxf
 import pytest
 
 from conftest import SAMPLES
+from test_fuzz import load_fuzz
 
 PASSING = SAMPLES / "community_new_pass.dxf"
 
@@ -75,16 +76,7 @@ def test_a_hatch_arc_of_radius_1e300_is_skipped_not_flattened_forever(tmp_path):
 
 def test_blocks_nested_8_deep_by_10_are_not_expanded_past_the_limit(tmp_path):
     def add(doc):
-        prev = None
-        for level in range(8):
-            block = doc.blocks.new(f"NEST{level}")
-            for k in range(10):
-                if prev is None:
-                    block.add_line((k, 0), (k, 1))
-                else:
-                    block.add_blockref(prev, (k * 10, 0))
-            prev = block.name
-        doc.modelspace().add_blockref(prev, (0, 0))
+        load_fuzz().nest_blocks(doc, "NEST", 8)
     path = hostile(tmp_path, "nested", add)
     code, report = check_json(path, timeout=40)
     undecided_with(report, "1 block contents beyond the expansion limit")
@@ -367,16 +359,7 @@ def test_text_that_does_not_decode_is_drawn_as_replacement_characters(tmp_path):
 def test_blocks_nested_10_deep_are_drawn_within_the_expansion_limit(tmp_path):
     # every block reference met counts against the limit, not only the entities at the leaves
     def add(doc):
-        prev = None
-        for level in range(10):
-            block = doc.blocks.new(f"DEEP{level}")
-            for k in range(10):
-                if prev is None:
-                    block.add_line((k, 0), (k, 1))
-                else:
-                    block.add_blockref(prev, (k * 10, 0))
-            prev = block.name
-        doc.modelspace().add_blockref(prev, (0, 0))
+        load_fuzz().nest_blocks(doc, "DEEP", 10)
     code, report = check_json(hostile(tmp_path, "deep", add), "--image", tmp_path / "plan.svg", timeout=90)
     undecided_with(report, "block contents beyond the expansion limit")
 

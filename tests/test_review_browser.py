@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLES, run_cli
-from test_batch_browser import CHROMIUM, _browser
+from test_batch_browser import _browser, need_browser
 
 
 @pytest.fixture(scope="module")
 def report_html(tmp_path_factory):
-    missing = []
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright package (pip install '.[test]')")
-    if not Path(CHROMIUM).is_file():
-        missing.append(f"{CHROMIUM} (apt-get install chromium)")
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail("browser test needs " + " and ".join(missing))
-        pytest.skip("browser test needs " + " and ".join(missing))
+    need_browser()
     out = tmp_path_factory.mktemp("review") / "report.html"
     res = run_cli("report", str(SAMPLES / "community_too_small.dxf"), "-o", str(out), "--lang", "zh")
     assert res.exit_code == 0, res.output

@@ -261,8 +261,7 @@ def _zones(data: dict, profile, lang: str) -> str:
         present = bool(z["rooms"])
         status = "" if required is None and not present else _msg("zones.present" if present else "zones.missing", lang)
         cls = " class=missing" if required is not None and z["id"] in required and not present else ""
-        names = "、".join(rooms[r]["name"] or r for r in z["rooms"] if r in rooms) if lang == "zh" else \
-            ", ".join(rooms[r]["name"] or r for r in z["rooms"] if r in rooms)
+        names = join((rooms[r]["name"] or r for r in z["rooms"] if r in rooms), lang)
         rows.append(f'<tr{cls}><td>{_e(z[lang])}</td><td>{_e(req)}</td>'
                     f'<td class=num>{_e(_num(z["area"]) if present else "")}</td><td>{_e(names)}</td>'
                     f'<td>{_e(status)}</td></tr>')
@@ -286,7 +285,7 @@ def _rooms(data: dict, lang: str) -> str:
     for r in rooms:
         cat = r.get("category") or ""
         cat_txt = _msg("category." + cat, lang) if has(f"review.category.{cat}") else cat
-        zones = ("、" if lang == "zh" else ", ").join(zone_names.get(z, z) for z in r.get("zones", []))
+        zones = join((zone_names.get(z, z) for z in r.get("zones", [])), lang)
         rows.append(f'<tr><td>{_e(r["id"])}</td><td>{_e(r.get("name") or "")}</td><td>{_e(r.get("number") or "")}</td>'
                     f'<td>{_e(zones)}</td><td>{_e(cat_txt)}</td><td class=num>{_e(_num(r.get("area")))}</td>'
                     f'<td class=num>{_e(_num(r.get("written_area")))}</td>'

@@ -66,21 +66,29 @@ def _atomic(target: str, write) -> None:
     write_file(target, write)
 
 
-def render_run(run, output: str, style=None, lang: str = "zh", progress=None):
-    """Render a checked run (read with backdrop=True) to output; returns the Pages written."""
-    fmt = image_format(output)
-    st = style if hasattr(style, "values") else load_style(style)
-    import matplotlib
-
-    from .draw import PageDrawer
+def _pages_to_draw(run, style):
+    """The style, the CJK font it names, and the (floor, plan) of each page: every measured floor, then each
+    plan no floor was measured on (drawn as it is)."""
     from .fonts import find_cjk_font
 
+    st = style if hasattr(style, "values") else load_style(style)
     font = find_cjk_font(tuple(st.page.fonts))
     floors = list(run.result.measurement.floors)
     plans = {p.path: p for p in run.plans}
     pages_in: list[tuple[object, object]] = [(f, plans.get(f.file)) for f in floors]
     covered = {f.file for f in floors}
     pages_in += [(None, p) for p in run.plans if p.path not in covered]
+    return st, font, pages_in
+
+
+def render_run(run, output: str, style=None, lang: str = "zh", progress=None):
+    """Render a checked run (read with backdrop=True) to output; returns the Pages written."""
+    fmt = image_format(output)
+    import matplotlib
+
+    from .draw import PageDrawer
+
+    st, font, pages_in = _pages_to_draw(run, style)
     floor_paths = output_paths(output, [f.id if f else Path(p.path).stem for f, p in pages_in])
     rc = {"svg.fonttype": "none" if st.page.svg_text == "text" else "path", "svg.hashsalt": "planfit",
           "pdf.fonttype": 3, "path.simplify": True, "font.family": [font.family, "DejaVu Sans"],
@@ -132,15 +140,8 @@ def render_png_pages(run, style=None, lang: str = "zh", progress=None) -> list[t
     import matplotlib
 
     from .draw import PageDrawer
-    from .fonts import find_cjk_font
 
-    st = style if hasattr(style, "values") else load_style(style)
-    font = find_cjk_font(tuple(st.page.fonts))
-    floors = list(run.result.measurement.floors)
-    plans = {p.path: p for p in run.plans}
-    pages_in: list[tuple[object, object]] = [(f, plans.get(f.file)) for f in floors]
-    covered = {f.file for f in floors}
-    pages_in += [(None, p) for p in run.plans if p.path not in covered]
+    st, font, pages_in = _pages_to_draw(run, style)
     rc = {"path.simplify": True, "font.family": [font.family, "DejaVu Sans"], "hatch.linewidth": 0.6}
     drawer = PageDrawer(run, st, lang, font, glyph_text=True)
     out = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .context import Both, Context, is_private, not_applicable, passed, room_place, text, undecided
+from .context import Both, Context, is_private, listed, not_applicable, passed, room_place, text, undecided
 from .registry import rule
 
 
@@ -51,7 +51,7 @@ class _Graph:
 
     def neighbours(self, rid) -> Both:
         names = sorted({self.rooms[n].name or n for n in self.g.neighbors(rid)})
-        return Both("、".join(names), ", ".join(names))
+        return listed(names)
 
 
 def _graph(c: Context) -> _Graph:
@@ -91,7 +91,7 @@ def zones_reachable(c: Context):
             # the offices on the way, the entrance's own room included (a main entrance into an office)
             offices = [gr.rooms[n].name or n for n in path[:-1] if n in gr.private]
             c.finding(reason=text("reason.G101_through_offices", name=r.name, path=gr.path_text(path),
-                                  offices=Both("、".join(offices), ", ".join(offices))),
+                                  offices=listed(offices)),
                       location=r.point, file=r.file, floor=r.floor, handles=gr.path_handles(path), layers=r.layers,
                       name=r.name, detail=text("reason.main_entrance", how=Both(gr.ent.how_zh, gr.ent.how_en)))
     return None

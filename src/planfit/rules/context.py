@@ -9,7 +9,7 @@ from ..facts import Facts
 from ..findings import Finding
 from ..layout import Layout
 from ..measure import Measurement, Room
-from ..messages import has, msg
+from ..messages import has, join, msg
 from ..model import Plan
 from ..profile import Profile
 from ..vocabulary import Vocabulary
@@ -180,11 +180,17 @@ def is_public(room: Room, private_zones) -> bool:
     return bool(room.zones) and any(z not in private_zones for z in room.zones)
 
 
+def listed(names) -> Both:
+    """The same names as a list in each language: 甲、乙 / 甲, 乙."""
+    names = list(names)
+    return Both(join(names, "zh"), join(names, "en"))
+
+
 def joined(items: list[Both], empty: Both | None = None) -> Both:
     """Items as a list in each language: 甲、乙 / a, b."""
     if not items and empty is not None:
         return empty
-    return Both("、".join(i.zh for i in items), ", ".join(i.en for i in items))
+    return Both(join((i.zh for i in items), "zh"), join((i.en for i in items), "en"))
 
 
 NO_LAYOUT = "no_layout"

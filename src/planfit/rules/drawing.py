@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..messages import quote
 from ..tolerances import tolerances
 from ..units import is_questionable, override_area_note
-from .context import Both, Context, fmt, not_applicable, room_place, text
+from .context import Both, Context, fmt, listed, not_applicable, room_place, text
 from .registry import rule
 
 
@@ -30,7 +30,7 @@ def unlabelled_room(c: Context):
         return not_applicable("no_rooms")
     for r in c.meas.rooms:
         if r.category == "unlabelled":
-            c.finding(measured=round(r.area, 4), unit="m²", other=Both("、".join(r.layers), ", ".join(r.layers)),
+            c.finding(measured=round(r.area, 4), unit="m²", other=listed(r.layers),
                       **room_place(r))
     return None
 

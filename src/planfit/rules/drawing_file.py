@@ -3,7 +3,7 @@ D109 equipment and signs shown at all."""
 
 from __future__ import annotations
 
-from .context import Both, Context, Outcome, not_applicable, text
+from .context import Both, Context, Outcome, listed, not_applicable, text
 from .registry import rule
 
 
@@ -62,8 +62,7 @@ def rooms_found(c: Context):
         else:
             _, walls, loose, drawn = why
             reason = text("reason.D106_no_rooms", walls=walls, loose=loose,
-                          room_layers=Both("、".join(layers["room"][:4]), ", ".join(layers["room"][:4])),
-                          wall_layers=Both("、".join(layers["wall"][:4]), ", ".join(layers["wall"][:4])))
+                          room_layers=listed(layers["room"][:4]), wall_layers=listed(layers["wall"][:4]))
             if drawn and not loose:  # walls nobody labelled: a plan, but its rooms cannot be told
                 c.finding(reason=reason, file=p.path, undecided=True)
                 continue

@@ -4,17 +4,13 @@ case, how planfit measures it, what usually fixes it)."""
 from __future__ import annotations
 
 from ..layout import Settings
-from ..messages import msg
+from ..messages import join, msg
 from ..profile import Profile
 from ..tolerances import tolerances
 
 
 def _tier(profile: Profile, t: str, lang: str) -> str:
     return profile.tiers[t][lang]
-
-
-def _join(items, lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(items)
 
 
 def thresholds(code: str, profile: Profile, vocab, blocks, lang: str) -> list[str]:
@@ -31,19 +27,19 @@ def thresholds(code: str, profile: Profile, vocab, blocks, lang: str) -> list[st
                 for m in profile.minimums if m.measure == measure]
     if code == "Z101":
         return [msg("explain.zones", lang, tier=_tier(profile, t, lang),
-                    zones=_join((vocab.zone_label(z, lang) for z in td["zones"]), lang)) for t, td in profile.tiers.items()]
+                    zones=join((vocab.zone_label(z, lang) for z in td["zones"]), lang)) for t, td in profile.tiers.items()]
     if code == "Z102":
         return [msg("explain.multi_use", lang, tier=_tier(profile, t, lang),
                     allowed=msg("explain.allowed" if td["multi_use"] else "explain.not_allowed", lang))
                 for t, td in profile.tiers.items()]
     if code == "W101":
         sep = "或" if lang == "zh" else " or "
-        return [msg("explain.categories", lang, tier=_tier(profile, t, lang), groups=_join(
+        return [msg("explain.categories", lang, tier=_tier(profile, t, lang), groups=join(
             (sep.join(blocks.category_label(c, lang) for c in g) for g in td.get("window_categories", [])), lang)
             or msg("reason.none", lang)) for t, td in profile.tiers.items()]
     if code == "S103":
         return [msg("explain.suffixes", lang, tier=_tier(profile, t, lang),
-                    suffixes=_join((f"“{x}”" for x in td.get("name_suffixes", [])), lang))
+                    suffixes=join((f"“{x}”" for x in td.get("name_suffixes", [])), lang))
                 for t, td in profile.tiers.items() if td.get("name_suffixes")]
     if code == "D101":
         return [value("written_tolerance", f"{profile.written_area_tolerance:.0%}")]
