@@ -187,3 +187,29 @@ def test_golden_images(plan, tmp_path, monkeypatch, style, lang):
         golden.write_bytes(Path(page.path).read_bytes())
     mean, share = _compare(_png(page.path), golden)
     assert mean < 3.0 and share < 0.01, (mean, share)
+
+
+def test_image_strokes_flatten_curves_to_the_image_tolerance(tmp_path):
+    """A circle of radius 5 m is drawn in the image as a polygon whose chords stray at most curve_chord
+    (1e-4) of its 10 m size from the arc, in far fewer points than measuring takes (1e-6: about 2 200)."""
+    import math
+
+    import ezdxf
+
+    from planfit.read import read_plan
+    from planfit.tolerances import tolerances
+
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 6
+    doc.modelspace().add_circle((100, 50), 5, dxfattribs={"layer": "A-DETL"})
+    path = tmp_path / "circle.dxf"
+    doc.saveas(path)
+    chord = tolerances()["images"]["curve_chord"]
+    (stroke,) = read_plan(str(path), backdrop=True).backdrop
+    pts = np.asarray(stroke.points)
+    mid = (pts[1:] + pts[:-1]) / 2
+    radii = np.hypot(mid[:, 0] - 100, mid[:, 1] - 50)
+    assert float((5 - radii).max()) <= chord * 10 * 1.01
+    assert float((5 - radii).max()) >= chord * 10 * 0.1  # not finer than asked: the points are what costs
+    # a full turn at sagitta s needs pi / acos(1 - s / r) chords; ezdxf halves Bezier segments, so up to twice
+    assert len(pts) - 1 <= 2 * math.ceil(math.pi / math.acos(1 - chord * 10 / 5))

@@ -74,6 +74,9 @@ def _backdrop(msp, scale: float) -> tuple[tuple[Stroke, ...], Counter]:
     nesting, MINSERT cells and expanded entities), and what was skipped at a limit."""
     from ezdxf import disassemble
 
+    from ..tolerances import tolerances
+
+    chord = float(tolerances()["images"]["curve_chord"])
     skipped: Counter = Counter()
     budget = [limits().max_virtual_entities]
     entities = (e for e in _decompose(msp, 0, budget, skipped) if e.dxftype() not in BACKDROP_SKIP)
@@ -86,7 +89,7 @@ def _backdrop(msp, scale: float) -> tuple[tuple[Stroke, ...], Counter]:
             path = prim.path
             if path is not None:
                 for sub in path.sub_paths():
-                    pts = _flatten(sub)
+                    pts = _flatten(sub, chord)
                     if len(pts) >= 2:
                         out.append(Stroke(layer, "fill" if solid else "line",
                                           tuple((x * scale, y * scale) for x, y in pts)))

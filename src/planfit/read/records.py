@@ -223,8 +223,9 @@ def _drop_implausible(raw: _Raw) -> None:
 
 # --- collecting raw geometry -------------------------------------------------
 
-def _flatten(path_obj) -> list[tuple[float, float]]:
-    """Flatten an ezdxf path with a chord error relative to its size."""
+def _flatten(path_obj, chord: float = 1e-6) -> list[tuple[float, float]]:
+    """Flatten an ezdxf path with a chord error of `chord` times its size (what is measured: 1e-6; the
+    strokes of images take the coarser [images] curve_chord of tolerances.toml)."""
     from ezdxf import path as ezpath
 
     from itertools import islice
@@ -237,7 +238,7 @@ def _flatten(path_obj) -> list[tuple[float, float]]:
         plausible_points((v.x, v.y) for v in path_obj.control_vertices())
         box = ezpath.bbox([path_obj], fast=True)
         size = max(box.size.x, box.size.y) if box.has_data else 1.0
-        dist = max(size * 1e-6, 1e-9)
+        dist = max(size * chord, 1e-9)
         pts = [(v.x, v.y) for v in islice(path_obj.flattening(dist, segments=8), cap + 1)]
     if len(pts) > cap:
         raise Implausible("too many points")
