@@ -59,6 +59,29 @@ def test_the_reports_agree_but_for_the_reader(path):
     assert fast == full
 
 
+# the picture of every sample and of the corpus drawings with the most kinds of entities (blocks inside
+# blocks, a damaged file the auditor repairs, curves, hatches): all corpus drawings agree as well, but
+# the full path's backdrop of all of them takes a minute
+BACKDROP_FILES = sorted(SAMPLES.glob("*.dxf")) + ([CORPUS / n for n in (
+    "in_edcr_gate_villa_insunits_ft.dxf", "in_edcr_site_2houses_layer0.dxf", "es_barcelona_pavilion_bim_plan.dxf",
+    "de_tue_university_floor_no_labels.dxf")] if CORPUS.is_dir() else [])
+
+
+@pytest.mark.parametrize("path", BACKDROP_FILES, ids=lambda p: p.name)
+def test_the_fast_path_draws_the_same_backdrop_as_the_full_path(path):
+    """With an image asked for, the fast path still reads the file (its LINEs read from their tags, every
+    other entity built by ezdxf from its tags) and gives the very strokes of the full path, in the same
+    order, and the same plan otherwise."""
+    vocab = Vocabulary.load(())
+    fast = read_plan(path, layers=vocab.layers, reader="fast", backdrop=True)
+    full = read_plan(path, layers=vocab.layers, reader="full", backdrop=True)
+    assert fast.reader == "fast" and full.reader == "ezdxf"
+    assert len(fast.backdrop) > 100
+    for f in dataclasses.fields(full):
+        if f.name != "reader":
+            assert getattr(fast, f.name) == getattr(full, f.name), f.name
+
+
 def test_a_file_the_fast_path_cannot_read_cleanly_falls_back(tmp_path):
     src = (SAMPLES / "community_new_pass.dxf").read_bytes()
     bom = tmp_path / "bom.dxf"

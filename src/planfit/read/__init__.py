@@ -33,17 +33,19 @@ def read_plan(path: str | os.PathLike, units: str | None = None, layers: LayerRo
 
     With backdrop=True the plan also carries the whole modelspace (blocks
     exploded, curves flattened, text left out) as strokes for drawing images;
-    that needs the whole drawing, so it is always read on the full path.
+    on the fast path its entities are built by ezdxf from their tags (the
+    blocks they insert are in the trimmed document) and drawn as on the full
+    path.
     """
     path = str(path)
     layers = layers or LayerRoles.load()
     if reader not in ("fast", "full"):
         raise ValueError(f"unknown reader {reader!r}")
     with no_gc():
-        if reader == "fast" and not backdrop:
+        if reader == "fast":
             from .fast import read_fast  # ezdxf's tag reader is imported only when a file is read
 
-            plan = read_fast(path, units, layers)
+            plan = read_fast(path, units, layers, backdrop)
             if plan is not None:
                 return plan
         return _read_full(path, units, layers, backdrop)

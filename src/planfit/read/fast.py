@@ -82,6 +82,7 @@ from ezdxf.tools.text import plain_text
 from ..datafiles import LayerRoles
 from ..limits import Implausible
 from ..model import Plan
+from .full import BACKDROP_SKIP, PlainLine, _backdrop
 from .records import (
     arc_points,
     audit_notes,
@@ -160,16 +161,17 @@ class FidelityError(AssertionError):
     """A directly read entity gave other values than ezdxf's reading of it (PLANFIT_FASTREAD_VERIFY)."""
 
 
-def read_fast(path: str, units: str | None, layers: LayerRoles) -> Plan | None:
+def read_fast(path: str, units: str | None, layers: LayerRoles, backdrop: bool = False) -> Plan | None:
     """A Plan read on the fast path, or None when the file needs the full path."""
-    return try_fast(path, units, layers)[0]
+    return try_fast(path, units, layers, backdrop)[0]
 
 
-def try_fast(path: str, units: str | None, layers: LayerRoles) -> tuple[Plan | None, str]:
-    """The plan read on the fast path and "", or None and why the file needs the full path."""
+def try_fast(path: str, units: str | None, layers: LayerRoles, backdrop: bool = False) -> tuple[Plan | None, str]:
+    """The plan read on the fast path and "", or None and why the file needs the full path. With backdrop,
+    the plan carries the strokes of the whole modelspace for images, as on the full path."""
     sniff(path)
     try:
-        return _read(path, units, layers), ""
+        return _read(path, units, layers, backdrop), ""
     except _GiveUp as exc:
         return None, str(exc)
     except FidelityError:
@@ -983,7 +985,7 @@ class _Reader:
         return m
 
 
-def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
+def _read(path: str, units: str | None, layers: LayerRoles, backdrop: bool = False) -> Plan:
     codes, values, _info = _split(path)
     sections, eof = _sections(codes, values)
     if "ENTITIES" not in sections:
@@ -1064,10 +1066,9 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
         compiled.pop()
         return factory.load(ExtendedTags(compiled), doc)
 
-    def audited(st: list[int], i: int):
-        """Build the entity at st[i] (and its sub-entities) with ezdxf and audit it against the trimmed
-        document; the fixes join the file's. Returns the entity, or None when the auditor deletes it (as
-        the full path's audit does: it is not part of the drawing), and the index of the next entity."""
+    def linked(st: list[int], i: int):
+        """The entity at st[i] built with ezdxf, its sub-entities (ATTRIB, VERTEX, SEQEND) linked to it:
+        the group and the index of the next entity."""
         k, nxt = st[i], st[i + 1]
         t = values[k]
         group = [build(k, nxt)]
@@ -1081,6 +1082,13 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
                     raise _GiveUp(f"{sub.dxftype()} out of place")
                 group.append(sub)
                 i += 1
+        return group, i
+
+    def audited(st: list[int], i: int):
+        """Build the entity at st[i] (and its sub-entities) with ezdxf and audit it against the trimmed
+        document; the fixes join the file's. Returns the entity, or None when the auditor deletes it (as
+        the full path's audit does: it is not part of the drawing), and the index of the next entity."""
+        group, i = linked(st, i)
         if len(group) > 1:  # sub-entities name their parent as owner: the auditor looks it up
             for e in group:
                 if e.dxf.handle in db:
@@ -1112,6 +1120,8 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
         if owner == reader.psp_h or (owner != reader.msp_h and e.dxf.get("paperspace", 0)):
             return i
         counts[t] += 1
+        if strokes is not None:
+            strokes.append(e)
         try:
             _collect(doc, e, t, layers, raw)
         except Implausible as exc:  # beyond planfit's limits: skipped and counted (as on the full path)
@@ -1164,6 +1174,14 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
 
     raw = _Raw()
     counts: Counter[str] = Counter()
+    # with a backdrop, every modelspace entity the picture shows, as ezdxf builds it (the audited one
+    # where the read built it anyway), in file order: the strokes are made from them as on the full path
+    strokes: list | None = [] if backdrop else None
+
+    def stroked(i: int) -> None:
+        if strokes is not None and values[starts[i]] not in BACKDROP_SKIP:
+            strokes.append(linked(starts, i)[0][0])
+
     wall, maybe = reader.wall, reader.maybe
     n = len(starts) - 1
     i = 0
@@ -1178,6 +1196,8 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
                 if not in_msp:
                     continue
                 counts["LINE"] += 1
+                if strokes is not None:
+                    strokes.append(PlainLine(layer, pts[0], pts[1]))
                 is_wall = wall.get(layer)
                 if is_wall is None:
                     is_wall = wall[layer] = layers.is_("wall", layer)
@@ -1203,13 +1223,16 @@ def _read(path: str, units: str | None, layers: LayerRoles) -> Plan:
                     check = _Raw(block_extents=raw.block_extents, block_children=raw.block_children)
                     built(i, check, Counter())
                     _same(scratch, check, t, values[k + 1] if icodes[k + 1] == 5 else "?")
+                if got[1]:
+                    stroked(i)
                 i, in_msp = got
                 if in_msp:
                     counts[t] += 1
                     _merge(raw, scratch)
                 continue
         i = built(i, raw, counts)
-    plan = build_plan(path, doc, raw, counts, list(audit_notes(fixes, errors, False)), units, layers, reader="fast")
+    plan = build_plan(path, doc, raw, counts, list(audit_notes(fixes, errors, False)), units, layers, reader="fast",
+                      backdrop=None if strokes is None else _backdrop(strokes, 1.0))
     # ezdxf's auditor leaves reference cycles (its query parser's tracebacks) that hold this frame and
     # so everything it still names: let go of the tag lists now rather than at the next collection
     del values, icodes, starts, reader, raw

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from typing import NamedTuple
 
 from ..datafiles import LayerRoles
 from ..errors import InputError
@@ -69,11 +70,31 @@ BACKDROP_SKIP = {"TEXT", "MTEXT", "ATTRIB", "ATTDEF", "DIMENSION", "LEADER", "MU
                  "WIPEOUT", "POINT", "ACAD_PROXY_ENTITY"}
 
 
-def _backdrop(msp, scale: float) -> tuple[tuple[Stroke, ...], Counter]:
-    """The drawing as flattened strokes in metres (blocks exploded recursively, within the limits on
-    nesting, MINSERT cells and expanded entities), and what was skipped at a limit."""
+class PlainLine(NamedTuple):
+    """A LINE the fast path read from its tags (no extrusion, no thickness): its stroke is its two points."""
+    layer: str
+    start: tuple[float, float]
+    end: tuple[float, float]
+
+    @staticmethod
+    def dxftype() -> str:
+        return "LINE"
+
+
+def _primitives(entities):
     from ezdxf import disassemble
 
+    for e in entities:
+        if type(e) is PlainLine:
+            yield e
+        else:
+            yield from disassemble.to_primitives((e,))
+
+
+def _backdrop(msp, scale: float) -> tuple[tuple[Stroke, ...], Counter]:
+    """The drawing as flattened strokes in metres (blocks exploded recursively, within the limits on
+    nesting, MINSERT cells and expanded entities), and what was skipped at a limit. `msp`: the modelspace
+    entities (ezdxf's, or PlainLine)."""
     from ..tolerances import tolerances
 
     chord = float(tolerances()["images"]["curve_chord"])
@@ -81,8 +102,13 @@ def _backdrop(msp, scale: float) -> tuple[tuple[Stroke, ...], Counter]:
     budget = [limits().max_virtual_entities]
     entities = (e for e in _decompose(msp, 0, budget, skipped) if e.dxftype() not in BACKDROP_SKIP)
     out: list[Stroke] = []
-    for prim in disassemble.to_primitives(entities):
+    for prim in _primitives(entities):
         try:
+            if type(prim) is PlainLine:
+                pts = [prim.start, prim.end]
+                plausible_points(pts)
+                out.append(Stroke(prim.layer, "line", tuple((x * scale, y * scale) for x, y in pts)))
+                continue
             layer = prim.entity.dxf.get("layer", "0") if prim.entity is not None else "0"
             solid = prim.entity is not None and prim.entity.dxftype() == "HATCH" and bool(
                 prim.entity.dxf.get("solid_fill", 0))
