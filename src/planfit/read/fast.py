@@ -250,18 +250,18 @@ def _positions(items: list, item, a: int = 0, b: int | None = None) -> list[int]
         return out
 
 
-def _sections(codes: list[str], values: list[str]) -> tuple[dict[str, tuple[int, int]], int]:
+def _sections(icodes: list[int], values: list[str]) -> tuple[dict[str, tuple[int, int]], int]:
     """Tag index ranges of the sections (from the SECTION tag to the ENDSEC tag) and of EOF."""
     out: dict[str, tuple[int, int]] = {}
     start = -1
     name = ""
-    marks = [k for k, v in enumerate(values) if v == "SECTION" or v == "ENDSEC" or v == "EOF"]
-    for k in marks:
+    marks = ("SECTION", "ENDSEC", "EOF")
+    for k in _positions(icodes, 0):
         v = values[k]
-        if codes[k].strip() != "0":
+        if v not in marks:
             continue
         if v == "SECTION":
-            if start >= 0 or k + 1 >= len(values) or codes[k + 1].strip() != "2":
+            if start >= 0 or k + 1 >= len(values) or icodes[k + 1] != 2:
                 raise _GiveUp("broken section structure")
             start, name = k, values[k + 1]
         elif v == "ENDSEC":
@@ -987,15 +987,15 @@ class _Reader:
 
 def _read(path: str, units: str | None, layers: LayerRoles, backdrop: bool = False) -> Plan:
     codes, values, _info = _split(path)
-    sections, eof = _sections(codes, values)
-    if "ENTITIES" not in sections:
-        raise _GiveUp("no ENTITIES section")
-    ent_a, ent_b = sections["ENTITIES"]
     try:  # the group codes as integers, once (aligned with `values`); a few hundred differ
         number = {c: int(c) for c in set(codes)}
         icodes = list(map(number.__getitem__, codes))
     except ValueError:
         raise _GiveUp("a group code that is not an integer") from None
+    sections, eof = _sections(icodes, values)
+    if "ENTITIES" not in sections:
+        raise _GiveUp("no ENTITIES section")
+    ent_a, ent_b = sections["ENTITIES"]
     starts = _positions(icodes, 0, ent_a + 2, ent_b) + [ent_b]
     if starts[0] != ent_a + 2 and ent_b > ent_a + 2:
         raise _GiveUp("stray tags at the start of ENTITIES")
