@@ -81,85 +81,144 @@ class PlainLine(NamedTuple):
         return "LINE"
 
 
-def _primitives(entities):
-    from ezdxf import disassemble
-
-    for e in entities:
-        if type(e) is PlainLine:
-            yield e
-        else:
-            yield from disassemble.to_primitives((e,))
-
-
 def _backdrop(msp, scale: float) -> tuple[tuple[Stroke, ...], Counter]:
     """The drawing as flattened strokes in metres (blocks exploded recursively, within the limits on
     nesting, MINSERT cells and expanded entities), and what was skipped at a limit. `msp`: the modelspace
     entities (ezdxf's, or PlainLine)."""
     from ..tolerances import tolerances
 
-    chord = float(tolerances()["images"]["curve_chord"])
-    skipped: Counter = Counter()
-    budget = [limits().max_virtual_entities]
-    entities = (e for e in _decompose(msp, 0, budget, skipped) if e.dxftype() not in BACKDROP_SKIP)
-    out: list[Stroke] = []
-    for prim in _primitives(entities):
-        try:
-            if type(prim) is PlainLine:
-                pts = [prim.start, prim.end]
-                plausible_points(pts)
-                out.append(Stroke(prim.layer, "line", tuple((x * scale, y * scale) for x, y in pts)))
-                continue
-            layer = prim.entity.dxf.get("layer", "0") if prim.entity is not None else "0"
-            solid = prim.entity is not None and prim.entity.dxftype() == "HATCH" and bool(
-                prim.entity.dxf.get("solid_fill", 0))
-            path = prim.path
-            if path is not None:
-                for sub in path.sub_paths():
-                    pts = _flatten(sub, chord)
-                    if len(pts) >= 2:
-                        out.append(Stroke(layer, "fill" if solid else "line",
-                                          tuple((x * scale, y * scale) for x, y in pts)))
-            elif prim.mesh is not None:
-                for face in prim.mesh.faces_as_vertices():
-                    pts = [(v.x * scale, v.y * scale) for v in face]
-                    if len(pts) >= 2:
-                        plausible_points(pts)
-                        out.append(Stroke(layer, "fill", tuple(pts + pts[:1])))
-        except Implausible as exc:
-            skipped[exc.reason] += 1
-        except Exception:  # an odd entity is left out of the picture, never fatal
-            continue
-    return tuple(out), skipped
+    pen = _Pen(float(tolerances()["images"]["curve_chord"]))
+    out = [Stroke(layer, kind, tuple((x * scale, y * scale) for x, y in pts)) for layer, kind, pts in pen.draw(msp, 0)]
+    return tuple(out), pen.skipped
 
 
-def _decompose(entities, depth: int, budget: list[int], skipped: Counter):
-    """Entities with block references exploded recursively, as ezdxf's recursive_decompose, but bounded:
-    references nested deeper than max_depth, MINSERTs of more than max_minsert_cells cells and whatever
-    lies beyond max_virtual_entities expanded entities are skipped and counted."""
-    lim = limits()
-    for e in entities:
-        budget[0] -= 1  # every entity met counts, block references too (a tree of references is no cheaper)
-        if budget[0] < 0:
-            skipped["block expansion over the limit"] += 1
+class _Pen:
+    """Strokes of entities, block references exploded recursively as ezdxf's recursive_decompose does,
+    but bounded (references nested deeper than max_depth, MINSERTs of more than max_minsert_cells cells
+    and whatever lies beyond max_virtual_entities expanded entities are skipped and counted) and each
+    block drawn once: its strokes in block coordinates are moved into place for every reference (every
+    reference still counts all the entities it expands into). A reference whose transformation moves
+    points out of their plane (an extrusion other than +Z) is exploded by ezdxf instead."""
+
+    def __init__(self, chord: float):
+        lim = limits()
+        self.chord = chord
+        self.max_depth, self.max_cells = lim.max_depth, lim.max_minsert_cells
+        self.budget = lim.max_virtual_entities
+        self.over = False
+        self.skipped: Counter = Counter()
+        self.blocks: dict[tuple[str, int], tuple[list, int, Counter]] = {}
+
+    def draw(self, entities, depth: int) -> list[tuple[str, str, list]]:
+        """(layer, kind, points) of the entities, in order."""
+        out: list[tuple[str, str, list]] = []
+        for e in entities:
+            if self.over:
+                break
+            self.budget -= 1  # every entity met counts, block references too
+            if self.budget < 0:
+                self.skipped["block expansion over the limit"] += 1
+                self.over = True
+                break
+            t = e.dxftype()
+            if t == "INSERT":
+                self._reference(e, depth, out)
+            elif t not in BACKDROP_SKIP:
+                self._entity(e, out)
+        return out
+
+    def _reference(self, e, depth: int, out: list) -> None:
+        import numpy as np
+
+        if depth >= self.max_depth:
+            self.skipped["block nesting too deep"] += 1
             return
-        if e.dxftype() == "INSERT":
-            if depth >= lim.max_depth:
-                skipped["block nesting too deep"] += 1
-                continue
+        try:
+            cells = int(e.mcount)
+        except Exception:
+            cells = 1
+        if cells > self.max_cells:
+            self.skipped["too many MINSERT cells"] += 1
+            return
+        for ref in (e.multi_insert() if cells > 1 else (e,)):
             try:
-                cells = int(e.mcount)
+                m = np.array(list(ref.matrix44()), dtype=float).reshape(4, 4)
+                block = ref.block()
             except Exception:
-                cells = 1
-            if cells > lim.max_minsert_cells:
-                skipped["too many MINSERT cells"] += 1
                 continue
-            for ref in (e.multi_insert() if cells > 1 else (e,)):
+            if block is None:
+                continue
+            if m[2, 0] or m[2, 1]:  # out of plane: ezdxf explodes it
                 try:
                     children = list(ref.virtual_entities())
                 except Exception:
                     continue
-                yield from _decompose(children, depth + 1, budget, skipped)
-                if budget[0] < 0:
+                out.extend(self.draw(children, depth + 1))
+            else:
+                drawn = self._block(block, depth + 1)
+                if drawn is None:
                     return
-            continue
-        yield e
+                rot, move = m[:2, :2], m[3, :2]
+                out.extend((layer, kind, [tuple(p) for p in (np.asarray(pts) @ rot + move).tolist()])
+                           for layer, kind, pts in drawn)
+            if self.over:
+                return
+
+    def _block(self, block, depth: int):
+        """The strokes of a block's content in block coordinates, charged to the budget for this
+        reference, or None when the budget runs out."""
+        key = (block.name, depth)
+        cached = self.blocks.get(key)
+        if cached is None:
+            budget, skipped = self.budget, self.skipped.copy()
+            strokes = self.draw([x for x in block if x.dxftype() != "ATTDEF"], depth)
+            if self.over:
+                return None
+            self.blocks[key] = (strokes, budget - self.budget, self.skipped - skipped)
+            return strokes
+        strokes, count, skipped = cached
+        self.budget -= count
+        if self.budget < 0:
+            self.skipped["block expansion over the limit"] += 1
+            self.over = True
+            return None
+        self.skipped.update(skipped)
+        return strokes
+
+    def _entity(self, e, out: list) -> None:
+        from ezdxf import disassemble
+
+        if type(e) is PlainLine:
+            pts = [e.start, e.end]
+            try:
+                plausible_points(pts)
+            except Implausible as exc:
+                self.skipped[exc.reason] += 1
+                return
+            out.append((e.layer, "line", pts))
+            return
+        try:
+            prims = list(disassemble.to_primitives((e,)))
+        except Exception:  # an odd entity is left out of the picture, never fatal
+            return
+        for prim in prims:
+            try:
+                layer = prim.entity.dxf.get("layer", "0") if prim.entity is not None else "0"
+                solid = prim.entity is not None and prim.entity.dxftype() == "HATCH" and bool(
+                    prim.entity.dxf.get("solid_fill", 0))
+                path = prim.path
+                if path is not None:
+                    for sub in path.sub_paths():
+                        pts = _flatten(sub, self.chord)
+                        if len(pts) >= 2:
+                            out.append((layer, "fill" if solid else "line", pts))
+                elif prim.mesh is not None:
+                    for face in prim.mesh.faces_as_vertices():
+                        pts = [(v.x, v.y) for v in face]
+                        if len(pts) >= 2:
+                            plausible_points(pts)
+                            out.append((layer, "fill", pts + pts[:1]))
+            except Implausible as exc:
+                self.skipped[exc.reason] += 1
+            except Exception:  # an odd entity is left out of the picture, never fatal
+                continue
