@@ -7,7 +7,9 @@ benchmarks' plan drawn as an architect would, walls as face-line pairs,
 doors, windows, labels, furniture, dimensions; rooms + 4·(n mod 5) rooms, so
 92 gives 92–108, about 100 a site, rooms 6.0–6.6 m wide) with a sidecar
 giving the tier; the sites are drawn once (in parallel, on as many processes
-as there are cores) and every run checks the same files. `planfit batch`
+as there are cores) and every run checks the same files. An untimed batch of
+one small site goes first, so that no timed run pays for what first use
+writes (compiled modules, matplotlib's and ezdxf's font caches). `planfit batch`
 runs as a command (`python -m planfit` on this repository's src/ and the
 current PYTHONPATH, so no installed planfit is needed), once per `--jobs`
 value in the order given, in a fresh output folder each time, so the times
@@ -16,7 +18,8 @@ set, the parent and the workers write when each step and each site started
 and ended (planfit/batch/timing.py). With `--dask N` one more run sends the
 sites to a local Dask cluster of N single-threaded worker processes
 (`--scheduler`; needs dask[distributed]); the cluster is started before that
-run and its start is not counted, as for a cluster that is already up.
+run and its start is not counted, as for a cluster that is already up (each
+worker imports planfit with its first site, which counts in that site's time).
 
 It prints, as each run ends: the wall time; the per-site times (each site's
 check, images, review report and thumbnails, in whichever process ran it:
@@ -190,14 +193,22 @@ def main() -> None:
     src = base / "sites"
     src.mkdir(parents=True, exist_ok=True)
     images = not args.no_images
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+    # the cores this process may run on (a container can be given fewer than the machine has)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}; "
           f"{args.sites} sites of {args.rooms}–{args.rooms + 16} rooms, images {'on' if images else 'off'}")
     t0 = time.perf_counter()
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, args.sites))) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, min(cores, args.sites))) as pool:
         list(pool.map(make_site, [src] * args.sites, range(args.sites), [args.rooms] * args.sites))
     print(f"sites drawn in {time.perf_counter() - t0:.1f} s", flush=True)
+    # first use writes caches (compiled modules, matplotlib's and ezdxf's font lists): not in any timed run
+    warm = base / "warm-up"
+    (warm / "sites").mkdir(parents=True, exist_ok=True)
+    make_site(warm / "sites", 0, 2)
+    wall = run(warm / "sites", warm / "out", "warm-up", 1, images)["wall"]
+    print(f"warm-up batch of one 2-room site (not counted): {wall:.1f} s", flush=True)
 
     runs = []
     for jobs in args.jobs:
