@@ -31,7 +31,8 @@ the parent's own time is the wall time less the sum of the site times: its
 share of the -j 1 time is the serial fraction s, and Amdahl's law allows a
 speed-up of at most 1 / (s + (1 − s) / N) on N cores (1 / s on any number).
 Then two tables: per run the wall time, the site times, the parent's own
-time, the speed-up over -j 1, Amdahl's bound for that N and whether it wrote
+time, the speed-up over -j 1 and Amdahl's bound for that N (both only with
+a -j 1 run among them) and whether it wrote
 the same summary.json as the first run; and the parent's own time by step.
 Last, as a control, what N processes of a CPU-bound loop gain on this
 machine over one (N the largest number of processes asked for, at least 2;
