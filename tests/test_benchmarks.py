@@ -186,7 +186,19 @@ def test_batch_bench_prints_site_times_the_parents_own_time_and_amdahls_bound(tm
     share = float(s.group(3)) / 100
     amdahl = re.search(r"^Amdahl allows: (\d+\.\d\d)x on 2 cores, .* (\d+\.\d)x at most$", out, re.M)
     assert amdahl and abs(float(amdahl.group(1)) - 1 / (share + (1 - share) / 2)) < 0.02
-    assert "same summary.json: True" in out
+    assert "same summary.json: True (all 2 runs)" in out
+    # the table: one row per run, the speed-up over -j 1 and Amdahl's bound for that number of processes
+    rows = {ln.split("  ")[0].strip(): ln.split() for ln in out.splitlines() if re.match(r"-j [12] +\d", ln)}
+    assert list(rows) == ["-j 1", "-j 2"], out
+    one, two = rows["-j 1"], rows["-j 2"]
+    assert [float(one[2]), float(two[2])] == [runs["1"][0], runs["2"][0]]  # the wall times of the run lines
+    assert one[-5:] == ["1.00x", "1.00x", "(the", "first", "run)"] and two[-1] == "yes"
+    assert ratio_of(runs["1"][0], runs["2"][0], float(two[-3].rstrip("x")))
+    assert abs(float(two[-2].rstrip("x")) - 1 / (share + (1 - share) / 2)) < 0.02
+    step = re.search(r"^parent's own time by step, s\nstep +-j 1 +-j 2\n(?:.+\n){8}all +(\d+\.\d\d) +(\d+\.\d\d)$",
+                     out, re.M)
+    assert step and [float(v) for v in step.groups()] == [runs["1"][3], runs["2"][3]]
+    assert re.search(r"^control: a CPU-bound loop in 2 processes runs \d+\.\d\dx as fast as in one", out, re.M)
     # the sites come from the one generator: plan and sidecar
     assert sorted(p.name for p in (tmp_path / "sites").iterdir()) == [
         "site000.dxf", "site000.planfit.toml", "site001.dxf", "site001.planfit.toml"]
