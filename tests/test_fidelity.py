@@ -147,6 +147,67 @@ def test_what_the_auditor_repairs_is_repaired_on_the_fast_path_and_reported_as_o
                 assert getattr(fast, f.name) == getattr(full, f.name), f.name
 
 
+def _dimensioned(path, repair_in: int | None = None, referenced: int | None = None):
+    """Rooms with three dimensions (each drawn into an anonymous *D block no insert reaches); optionally a
+    line the auditor repairs inside dimension block `repair_in`, and an object pointing at the block
+    record of dimension block `referenced` by handle."""
+    import ezdxf
+
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (5000, 0), (5000, 4000), (0, 4000)], close=True, dxfattribs={"layer": "SPACE"})
+    msp.add_text("党员活动室", height=300, dxfattribs={"layer": "PUB_TEXT"}).set_placement((2500, 2000))
+    names = []
+    for k in range(3):
+        dim = msp.add_linear_dim(base=(0, -1000 - 500 * k), p1=(0, 0), p2=(1000 + 2000 * k, 0))
+        dim.render()
+        names.append(dim.dimension.dxf.geometry)
+    if repair_in is not None:
+        doc.blocks.get(names[repair_in]).add_line((0, 0), (1, 0), dxfattribs={"linetype": "NO_SUCH_LINETYPE"})
+    if referenced is not None:
+        xrec = doc.rootdict.add_xrecord("PLANFIT_POINTER")
+        xrec.reset([(340, doc.blocks.get(names[referenced]).block_record_handle)])
+    doc.saveas(path)
+    return path, names
+
+
+def test_dimension_blocks_are_left_out_of_the_trimmed_document_whole(tmp_path, monkeypatch):
+    """The anonymous blocks of dimensions (thousands in a large drawing) are left out of what ezdxf loads,
+    block record too, unless something refers to one by handle; the plan and its notes are the full
+    path's. A repair inside one sends the drawing to the full path (the auditor must see it there)."""
+    import planfit.read.fast as fastread
+
+    seen = []
+    real = fastread._trimmed_document
+
+    def spy(*args, **kwargs):
+        trim = real(*args, **kwargs)
+        seen.append(trim)
+        return trim
+
+    monkeypatch.setattr(fastread, "_trimmed_document", spy)
+    layers = Vocabulary.load(()).layers
+    path, names = _dimensioned(tmp_path / "dims.dxf")
+    plan, why = try_fast(str(path), None, layers)
+    assert why == "" and sorted(seen[-1].whole) == sorted(names)
+    full = read_plan(path, reader="full")
+    assert plan.notes == full.notes and plan.texts == full.texts and plan.outlines == full.outlines
+
+    path, names = _dimensioned(tmp_path / "pointed.dxf", referenced=1)
+    plan, why = try_fast(str(path), None, layers)
+    assert why == "" and sorted(seen[-1].whole) == sorted([names[0], names[2]])
+    assert plan.notes == read_plan(path, reader="full").notes
+
+    path, names = _dimensioned(tmp_path / "repair.dxf", repair_in=2)
+    assert try_fast(str(path), None, layers) == (
+        None, f"an entity of the anonymous block {names[2]!r} needs the auditor")
+    plan = read_plan(path, reader="fast")
+    assert plan.reader == "ezdxf" and [n.code for n in plan.notes if n.code == "D105"] == ["D105"]
+    monkeypatch.setenv("PLANFIT_FASTREAD_VERIFY", "1")  # verifying, nothing is left out whole: read fast
+    assert read_plan(path, reader="fast").notes == plan.notes
+
+
 def _odd_entities(path):
     """A drawing with the entity forms the fast path reads directly and their less common variants."""
     import ezdxf

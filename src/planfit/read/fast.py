@@ -8,7 +8,8 @@ from most of them. This reader
    reads) and finds the sections;
 2. hands ezdxf a trimmed copy of the file: HEADER, CLASSES, TABLES, OBJECTS
    and the BLOCKS that modelspace inserts reach (other block definitions are
-   kept but emptied, e.g. the geometry blocks of dimensions), with an empty
+   kept but emptied; an anonymous one, e.g. the geometry block of a
+   dimension, is left out whole when nothing refers to it), with an empty
    ENTITIES section; a left-out entity that a kept part refers to (the owner
    of an extension dictionary...) stays as a stand-in (_trimmed_document).
    ezdxf loads and audits that small document;
@@ -294,11 +295,17 @@ class _Trim(NamedTuple):
     block_names: set[str]  # every block the file defines
     emptied: list[tuple[str, list[int]]]  # blocks whose content is left out: name, starts of their entities
     stubs: list[str]  # handles of the stand-ins (see _trimmed_document)
+    whole: dict[str, str]  # anonymous blocks left out whole (block record too): name -> block record handle
 
 
-def _trimmed_document(codes, icodes, values, sections, eof: int, ent_starts: list[int]) -> _Trim:
+def _trimmed_document(codes, icodes, values, sections, eof: int, ent_starts: list[int], whole: bool = True) -> _Trim:
     """The drawing for ezdxf to load and audit: all of it but the entities of ENTITIES and the content of
-    the blocks no modelspace insert reaches (their BLOCK, ENDBLK and block record are kept).
+    the blocks no modelspace insert reaches (their BLOCK, ENDBLK and block record are kept). With `whole`,
+    an anonymous block that no insert reaches (the geometry of a dimension, mostly: thousands of them in
+    a large drawing) is left out whole, block record too, when nothing kept refers to it or to anything
+    in it by handle, its handles are its own (no other entity has one) and its BLOCK matches its record:
+    then the full path's audit finds nothing in the three (its content is checked as the other left-out
+    content is, and the read gives up on an entity there that would need the auditor).
 
     A left-out entity that a kept part refers to by handle (the owner of an extension dictionary, a
     group member, the image an image definition serves...) is kept as a stand-in: a POINT with its
@@ -311,10 +318,10 @@ def _trimmed_document(codes, icodes, values, sections, eof: int, ent_starts: lis
             name = _tag_value(icodes, values, k, ent_starts[i + 1], 2)
             if name is not None:
                 wanted.add(name)
-    drop: list[tuple[int, int]] = [(ent_a + 2, ent_b)]
     left_out: list[tuple[int, int, bool]] = [(k, ent_starts[i + 1], True) for i, k in enumerate(ent_starts[:-1])]
     blocks: dict[str, tuple[int, int, list[str]]] = {}  # name -> content range, inserted names
     emptied: list[tuple[str, list[int]]] = []
+    whole_spans: dict[str, tuple[int, int, int]] = {}  # anonymous emptied blocks: BLOCK, ENDBLK, end of ENDBLK
     if "BLOCKS" in sections:
         blk_a, blk_b = sections["BLOCKS"]
         starts = [k for k in range(blk_a + 2, blk_b) if icodes[k] == 0] + [blk_b]
@@ -336,6 +343,8 @@ def _trimmed_document(codes, icodes, values, sections, eof: int, ent_starts: lis
                 blocks[name] = (content_a, k, inner)
                 if k > content_a and not name.lower().startswith(("*model_space", "*paper_space")):
                     emptied.append((name, starts[first:i + 1]))
+                    if whole and name.startswith("*"):
+                        whole_spans[name] = (starts[first - 1], k, starts[i + 1])  # BLOCK, ENDBLK, end
                 name = None
             elif t == "INSERT" and name is not None:
                 n = _tag_value(icodes, values, k, starts[i + 1], 2)
@@ -357,14 +366,25 @@ def _trimmed_document(codes, icodes, values, sections, eof: int, ent_starts: lis
                     todo.append(m)
         emptied = [(n, st) for n, st in emptied if n not in wanted]
         for n, st in emptied:
-            drop.append((st[0], st[-1]))
             left_out.extend((k, st[j + 1], False) for j, k in enumerate(st[:-1]))
-    drop.sort()
-    refs: set[str] = set()
-    pos = 0
-    for a, b in drop + [(eof + 1, eof + 1)]:
-        refs.update(_followed(icodes, values, pos, a))
-        pos = b
+    content = [(st[0], st[-1]) for n, st in emptied]
+    cand = _whole_blocks(icodes, values, sections, {n: whole_spans[n] for n, _st in emptied if n in whole_spans})
+    while True:
+        drop = sorted([(ent_a + 2, ent_b)] + [(a, b) for (n, st), (a, b) in zip(emptied, content) if n not in cand]
+                      + [r for n in cand for r in cand[n][1]])
+        refs: set[str] = set()
+        pos = 0
+        for a, b in drop + [(eof + 1, eof + 1)]:
+            refs.update(_followed(icodes, values, pos, a))
+            pos = b
+        # a block something kept refers to (itself, or an entity in it) keeps its BLOCK and record
+        named = {n for n, st in emptied if n in cand and refs and (
+            refs.intersection(cand[n][2]) or any(_tag_value(icodes, values, k, st[j + 1], 5) in refs
+                                                 for j, k in enumerate(st[:-1])))}
+        if not named:
+            break
+        for n in named:
+            del cand[n]
     stubs: list[str] = []
     add: dict[int, list[str]] = {}
     if refs:
@@ -386,7 +406,44 @@ def _trimmed_document(codes, icodes, values, sections, eof: int, ent_starts: lis
         kept.extend(add.get(a, ()))
         pos = b
     kept.extend(_interleave(codes, values, pos, eof + 1))
-    return _Trim(ezdxf.read(io.StringIO("\n".join(kept))), set(blocks), emptied, stubs)
+    return _Trim(ezdxf.read(io.StringIO("\n".join(kept))), set(blocks), emptied, stubs,
+                 {n: c[0] for n, c in cand.items()})
+
+
+def _whole_blocks(icodes, values, sections, spans: dict[str, tuple[int, int, int]]
+                  ) -> dict[str, tuple[str, list[tuple[int, int]], set[str]]]:
+    """Of the blocks in `spans` (name -> index of BLOCK, of ENDBLK, end of ENDBLK), those that can be left
+    out whole: name -> (block record handle, tag ranges to leave out, their handles)."""
+    if not spans or "TABLES" not in sections:
+        return {}
+    tab_a, tab_b = sections["TABLES"]
+    zeros = _positions(icodes, 0, tab_a, tab_b) + [tab_b]
+    records: dict[str, tuple[str, int, int]] = {}  # name -> handle, range of the BLOCK_RECORD entry
+    for j, k in enumerate(zeros[:-1]):
+        if values[k] == "BLOCK_RECORD":
+            nxt = zeros[j + 1]
+            name = _tag_value(icodes, values, k, nxt, 2)
+            handle = _tag_value(icodes, values, k, nxt, 5)
+            if name is not None and handle:
+                records.setdefault(name, (handle, k, nxt))
+    out: dict[str, tuple[str, list[tuple[int, int]], set[str]]] = {}
+    for name, (blk, end, after) in spans.items():
+        rec = records.get(name)
+        if rec is None:
+            continue
+        handle, ra, rb = rec
+        bh, eh = _tag_value(icodes, values, blk, end, 5), _tag_value(icodes, values, end, after, 5)
+        if not bh or not eh or _tag_value(icodes, values, blk, end, 330) != handle or \
+                _tag_value(icodes, values, end, after, 330) != handle:
+            continue
+        if any(icodes[k] == 360 or icodes[k] == 102 and values[k] not in ("{BLKREFS", "}") for k in range(ra + 1, rb)):
+            continue  # an extension dictionary or application data on the record: kept
+        out[name] = (handle, [(ra, rb), (blk, after)], {handle, bh, eh})
+    if out:  # each handle its own: the full path's audit would renumber a duplicate
+        mine = set().union(*(c[2] for c in out.values()))
+        seen: Counter = Counter(values[k] for k in _positions(icodes, 5) if values[k] in mine)
+        out = {n: c for n, c in out.items() if all(seen[h] == 1 for h in c[2])}
+    return out
 
 
 # references no audit follows: reactors and a block record's list of its references (application data
@@ -1000,9 +1057,17 @@ def _read(path: str, units: str | None, layers: LayerRoles, backdrop: bool = Fal
     if starts[0] != ent_a + 2 and ent_b > ent_a + 2:
         raise _GiveUp("stray tags at the start of ENTITIES")
     verify = bool(os.environ.get("PLANFIT_FASTREAD_VERIFY"))
-    trim = _trimmed_document(codes, icodes, values, sections, eof, starts)
+    trim = _trimmed_document(codes, icodes, values, sections, eof, starts, whole=not verify)
     del codes  # from here on the integers
     doc = trim.doc
+    if trim.whole:  # the blocks left out whole are there for every `name in doc.blocks`, as in the file
+        gone = frozenset(validator.make_table_key(n) for n in trim.whole)
+
+        class _Blocks(type(doc.blocks)):
+            def __contains__(self, name) -> bool:
+                return super().__contains__(name) or (isinstance(name, str) and validator.make_table_key(name) in gone)
+
+        doc.blocks.__class__ = _Blocks
     auditor = _Auditor(doc)
     auditor.run()
     for handle in trim.stubs:  # the stand-ins served the audit; the entities themselves are read below
@@ -1134,7 +1199,7 @@ def _read(path: str, units: str | None, layers: LayerRoles, backdrop: bool = Fal
     # full path's audit walks it, so its fixes are found here: an entity in its plain form that the
     # auditor accepts as it is (Reader.clean) is passed over, any other is built and audited
     for name, st in trim.emptied:
-        owner = doc.blocks.get(name).block_record_handle
+        owner = trim.whole.get(name) or doc.blocks.get(name).block_record_handle
         i, m = 0, len(st) - 1
         while i < m:
             if (i + 1 == m or values[st[i + 1]] not in SUB_ENTITIES) and reader.clean(st[i], st[i + 1], owner):
@@ -1145,6 +1210,8 @@ def _read(path: str, units: str | None, layers: LayerRoles, backdrop: bool = Fal
                         raise FidelityError(f"{values[st[i]]} in block {name!r}: passed over, but the auditor "
                                             f"reports {[f.message for f in (fixes + errors)[before:]]}")
                 i += 1
+            elif name in trim.whole:  # its owner is not in the trimmed document: the auditor would "fix" it
+                raise _GiveUp(f"an entity of the anonymous block {name!r} needs the auditor")
             else:
                 _e, i = audited(st, i)
 
