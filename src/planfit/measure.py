@@ -759,6 +759,25 @@ def _pt(poly) -> Point:
     return (round(rp.x, 3), round(rp.y, 3))
 
 
+def _pts(polys) -> list[Point]:
+    """_pt of many polygons in one vectorised call."""
+    import numpy as np
+    import shapely
+
+    polys = np.asarray(polys, dtype=object)
+    if not len(polys):
+        return []
+    xy = iter(shapely.get_coordinates(shapely.point_on_surface(polys)).tolist())  # none for an empty polygon
+    out = []
+    for empty in shapely.is_empty(polys).tolist():
+        if empty:
+            out.append((0.0, 0.0))
+        else:
+            x, y = next(xy)
+            out.append((round(x, 3), round(y, 3)))
+    return out
+
+
 def _r(p: Point) -> Point:
     return (round(p[0], 3), round(p[1], 3))
 
@@ -769,11 +788,14 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
     from .floors import point_in, points_in
 
     face_polys = [(f.poly, (f, i in walls.used)) for i, f in enumerate(walls.faces)]
+    face_pts = None  # a point in each face, found once for all floors
     out = []
     for g in groups:
         on_floor = [r for r in rooms if r.floor == g.id]
         if g.region is not None:
-            inside = points_in(g, [_pt(p) for p, _ in face_polys])
+            if face_pts is None:
+                face_pts = _pts([p for p, _ in face_polys])
+            inside = points_in(g, face_pts)
             fl_faces = [fp for fp, ok in zip(face_polys, inside) if ok]
             inside = points_in(g, [lw.points[0] for lw in plan.linework])
             linework = [lw for lw, ok in zip(plan.linework, inside) if ok]

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from .datafiles import LayerRoles
+from .geom import dwithin_pairs
 from .labels import AREA_RE, AREA_WORD_RE, looks_like_room_name, parse_label
 from .units import KINDS, UnitEvidence, is_usable, typical_room_size
 
@@ -99,20 +100,25 @@ def wall_face_distances(seg: _Segments, extent: float) -> tuple[list[float], flo
     s, u, length, n = seg.s, seg.u, seg.length, len(seg.s)
     aspect = float(k["min_aspect"])
     reach = np.minimum(length / aspect, extent * float(k["max_reach"]))
-    qi, ti = seg.tree.query(seg.geoms, predicate="dwithin", distance=reach)
-    pick = (qi != ti)
-    qi, ti = qi[pick], ti[pick]
-    pick = _parallel(u, qi, ti)
-    qi, ti = qi[pick], ti[pick]
-    # distance across, and overlap along the query segment's direction
-    ux, uy, ox, oy = u[qi, 0], u[qi, 1], s[qi, 0], s[qi, 1]
-    across = np.abs((s[ti, 0] - ox) * -uy + (s[ti, 1] - oy) * ux)
-    a0 = (s[ti, 0] - ox) * ux + (s[ti, 1] - oy) * uy
-    a1 = (s[ti, 2] - ox) * ux + (s[ti, 3] - oy) * uy
-    overlap = np.minimum(np.maximum(a0, a1), length[qi]) - np.maximum(np.minimum(a0, a1), 0.0)
-    ok = (across > extent * 1e-6) & (overlap >= aspect * across)
+
+    def across_and_overlap(qi, ti):
+        """Distance across, and overlap along the query segment's direction."""
+        ux, uy, ox, oy = u[qi, 0], u[qi, 1], s[qi, 0], s[qi, 1]
+        across = np.abs((s[ti, 0] - ox) * -uy + (s[ti, 1] - oy) * ux)
+        a0 = (s[ti, 0] - ox) * ux + (s[ti, 1] - oy) * uy
+        a1 = (s[ti, 2] - ox) * ux + (s[ti, 3] - oy) * uy
+        overlap = np.minimum(np.maximum(a0, a1), length[qi]) - np.maximum(np.minimum(a0, a1), 0.0)
+        return across, overlap
+
+    def facing(qi, ti):
+        """Other, parallel segments beside the query segment along a length of `aspect` times the distance."""
+        across, overlap = across_and_overlap(qi, ti)
+        return (qi != ti) & _parallel(u, qi, ti) & (across > extent * 1e-6) & (overlap >= aspect * across)
+
+    # the pairs facing each other (cheap to test) and within reach (the costly test)
+    qi, ti = dwithin_pairs(seg.tree, seg.geoms, seg.geoms, reach, keep=facing)
     best = np.full(n, np.inf)
-    np.minimum.at(best, qi[ok], across[ok])
+    np.minimum.at(best, qi, across_and_overlap(qi, ti)[0])
     found = best[np.isfinite(best)]
     if len(found) == 0:
         return [], 0.0
