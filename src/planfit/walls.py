@@ -205,6 +205,12 @@ def _crossing_lines(polylines) -> set[int]:
     from shapely import STRtree
 
     segs, seg_line = segment_array(polylines)
+    m = WALL_MAX_THICKNESS
+    # a crossing m from both ends of both segments needs segments longer than 2·m (arcs flattened to
+    # many short segments never cross deep)
+    d = segs[:, 1] - segs[:, 0]
+    long_enough = np.hypot(d[:, 0], d[:, 1]) * 0.5 > m
+    segs, seg_line = segs[long_enough], seg_line[long_enough]
     if len(segs) < 2:
         return set()
     # candidate pairs by bounding boxes (one bulk query), the crossing itself in numpy
@@ -219,7 +225,6 @@ def _crossing_lines(polylines) -> set[int]:
     t, u, ok = _meet(p, r, q, s)
     len_r = np.hypot(r[:, 0], r[:, 1])
     len_s = np.hypot(s[:, 0], s[:, 1])
-    m = WALL_MAX_THICKNESS
     deep = ok & (np.minimum(t, 1 - t) * len_r > m) & (np.minimum(u, 1 - u) * len_s > m)
     a, b = seg_line[si[deep]].tolist(), seg_line[sj[deep]].tolist()
     crossed: dict[int, set[int]] = {}
