@@ -1172,15 +1172,19 @@ def _in_cell(poly, t: Text, tree, polys) -> bool:
     """Whether the outline holding a text is a cell of a table or title block."""
     if tree is None:
         return False
-    near = [polys[int(j)] for j in tree.query(poly, predicate="intersects")]
-    return roomtext.is_cell(poly, t.height, near)
+    return roomtext.is_cell(poly, t.height, (polys[j] for j in _touching(tree, poly)))
 
 
 def _face_is_cell(result: "_WallResult", f: int, t: Text) -> bool:
     """Whether the wall face holding a text is a cell of a table drawn with lines."""
     poly = result.faces[f].poly
-    near = [result.faces[int(j)].poly for j in result.tree.query(poly, predicate="intersects")]
-    return roomtext.is_cell(poly, t.height, near)
+    return roomtext.is_cell(poly, t.height, (result.faces[j].poly for j in _touching(result.tree, poly)))
+
+
+def _touching(tree, poly):
+    """Indices of the tree's polygons intersecting poly, queried only when first asked for (most
+    polygons are no cell by their own shape)."""
+    yield from tree.query(poly, predicate="intersects").tolist()
 
 
 def _keeps_outline(outline, face) -> bool:
