@@ -19,12 +19,14 @@ def polygon(ring: Ring, holes=()):
     return p
 
 
-def dwithin_pairs(tree, tree_geoms, geoms, distance, keep=None):
+def dwithin_pairs(tree, tree_geoms, geoms, distance, keep=None, within=None):
     """Pairs (index into geoms, index into tree_geoms) within distance (one number, or one per geom):
     exactly what STRtree.query(geoms, predicate="dwithin", distance=distance) gives (the same boxes
-    grown by the distance, the same prepared GEOS test), in a different order. keep(qi, ti), when
-    given, is a cheap test of the candidate pairs (a boolean array): only the pairs it keeps get the
-    distance test, which is what costs, and are returned.
+    grown by the distance, the same prepared GEOS test), in a different order, less the pairs that
+    keep or within leave out. keep(qi, ti), when given, is a cheap test of the candidate pairs (a
+    boolean array): only the pairs it keeps get the distance test, which is what costs. within, when
+    given, is a smaller box per geom ((n, 4) xmin, ymin, xmax, ymax) holding every tree geometry
+    wanted: only tree geometries meeting it are candidates.
 
     tree: STRtree of tree_geoms; geoms: a numpy array of non-empty geometries (they get prepared)."""
     import numpy as np
@@ -32,7 +34,14 @@ def dwithin_pairs(tree, tree_geoms, geoms, distance, keep=None):
 
     d = np.broadcast_to(np.asarray(distance, dtype=float), (len(geoms),))
     b = shapely.bounds(geoms)
-    qi, ti = tree.query(shapely.box(b[:, 0] - d, b[:, 1] - d, b[:, 2] + d, b[:, 3] + d))
+    grown = np.column_stack([b[:, 0] - d, b[:, 1] - d, b[:, 2] + d, b[:, 3] + d])
+    if within is None:
+        qi, ti = tree.query(shapely.box(*grown.T))
+    else:
+        qi, ti = tree.query(shapely.box(*np.asarray(within, dtype=float).T))
+        g, t = grown[qi], shapely.bounds(tree_geoms[ti])  # the query's own box test
+        pick = (t[:, 0] <= g[:, 2]) & (t[:, 2] >= g[:, 0]) & (t[:, 1] <= g[:, 3]) & (t[:, 3] >= g[:, 1])
+        qi, ti = qi[pick], ti[pick]
     if keep is not None:
         pick = keep(qi, ti)
         qi, ti = qi[pick], ti[pick]

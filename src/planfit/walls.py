@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .datafiles import LayerRoles
+from .geom import dwithin_pairs
 from .model import Insert, Point
 
 
@@ -304,21 +305,24 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
         reach[ie[head]] = size[io[head]]
         owner_of[ie[head]] = io[head]
     owner = {int(e): int(o) for e, o in zip(np.flatnonzero(owner_of >= 0).tolist(), owner_of[owner_of >= 0].tolist())}
-    # ends near each end: within its reach, and within a wall thickness (for the other face)
-    idx_a, idx_b = tree.query(pts, predicate="dwithin",
-                              distance=np.maximum(reach, WALL_MAX_THICKNESS + ALIGN_TOL) + SLACK)
-    twin = _paired_ends(P, D, idx_a, idx_b)
-    paired = twin >= 0
-    wider = paired & (reach < BARE_OPENING_MAX)
-    reach = np.where(paired, np.maximum(reach, BARE_OPENING_MAX), reach)
-    if wider.any():  # both faces of a wall end here: look farther for the opposite ends
-        far = np.flatnonzero(wider)
-        fa, fb = tree.query(pts[far], predicate="dwithin", distance=BARE_OPENING_MAX + SLACK)
-        near_kept = ~wider[idx_a]
-        idx_a = np.concatenate([idx_a[near_kept], far[fa]])
-        idx_b = np.concatenate([idx_b[near_kept], fb])
-
     cos_tol = math.cos(ANGLE_TOL)
+
+    def parallel(a, b):
+        """Pairs of two ends running the same or the opposite way: the only pairs used below."""
+        return (a != b) & (np.abs((D[a] * D[b]).sum(axis=1)) >= cos_tol)
+
+    # ends near each end: within a wall thickness (for the other face), and within its reach (for the
+    # partner across the opening), each searched only where it can lie: across the wall, straight ahead
+    near = np.maximum(reach, WALL_MAX_THICKNESS + ALIGN_TOL) + SLACK
+    across = _boxes_along(P, D, ALIGN_TOL + SLACK, ALIGN_TOL + SLACK, WALL_MAX_THICKNESS + SLACK)
+    twin = _paired_ends(P, D, *dwithin_pairs(tree, pts, pts, near, keep=parallel, within=across))
+    paired = twin >= 0
+    wider = paired & (reach < BARE_OPENING_MAX)  # both faces of a wall end here: look farther ahead
+    reach = np.where(paired, np.maximum(reach, BARE_OPENING_MAX), reach)
+    ahead = _boxes_along(P, D, 0.0, reach + SLACK, OFFSET_TOL + SLACK)
+    idx_a, idx_b = dwithin_pairs(tree, pts, pts, np.where(wider, BARE_OPENING_MAX + SLACK, near), keep=parallel,
+                                 within=ahead)
+
     v = P[idx_b] - P[idx_a]
     dist = np.hypot(v[:, 0], v[:, 1])
     d = D[idx_a]
@@ -377,10 +381,22 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     return bridges
 
 
+def _boxes_along(P, D, back, front, side: float):
+    """Per end, the box holding every point from `back` behind it to `front` ahead of it along its
+    direction and up to `side` to either side (with SLACK to spare for rounding), as an (n, 4) array of
+    xmin, ymin, xmax, ymax. back, front: one length, or one per end."""
+    import numpy as np
+
+    behind = P - D * np.reshape(back, (-1, 1))
+    before = P + D * np.reshape(front, (-1, 1))
+    half = np.abs(D[:, ::-1]) * side + SLACK  # along x and y, the sideways direction (-dy, dx) times side
+    return np.hstack([np.minimum(behind, before) - half, np.maximum(behind, before) + half])
+
+
 def _paired_ends(P, D, a, b):
     """For each end, the end of the other face of the same wall (-1 if none): pointing the same way,
     a wall thickness to the side, level with it along the wall. a, b: pairs of ends near each other
-    (at least within a wall thickness)."""
+    (at least within a wall thickness; pairs not running the same or the opposite way may be left out)."""
     import numpy as np
 
     twin = np.full(len(P), -1)
