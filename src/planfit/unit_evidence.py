@@ -25,10 +25,11 @@ def gather_evidence(ev: UnitEvidence, linework, outlines, texts, layers: LayerRo
 
     `linework` holds (handle, layer, points), `outlines` (handle, layer, kind, ring, holes, closed by, arcs),
     `texts` (handle, layer, kind, text, (cx, cy, w, h), insert, height, block, tag), all in drawing units."""
-    extent = drawing_extent(linework, outlines, texts)
+    xy, line = line_points(linework)
+    extent = drawing_extent(xy, outlines, texts)
     if extent is not None:
         ev.extent.append(extent)
-        segments = wall_segments(linework, extent)
+        segments = wall_segments(xy, line, extent)
         if segments is not None:
             thickness, share = wall_face_distances(segments, extent)
             ev.wall_thickness.extend(thickness)
@@ -38,15 +39,26 @@ def gather_evidence(ev: UnitEvidence, linework, outlines, texts, layers: LayerRo
     room_evidence(ev, outlines, texts, layers, extent)
 
 
-def drawing_extent(linework, outlines, texts) -> float | None:
-    """The larger side of the box holding all but the outermost points of the wall linework (else of the
-    outlines and texts): stray entities far away do not count."""
-    pts = [p for _h, _l, line in linework for p in line]
-    if not pts:
+def line_points(linework) -> tuple[np.ndarray, np.ndarray]:
+    """Every point of the linework as an (n, 2) array, and the index of the line each belongs to."""
+    from itertools import chain
+
+    lens = np.fromiter((len(line) for _h, _l, line in linework), dtype=np.int64, count=len(linework))
+    coords = chain.from_iterable(chain.from_iterable(line for _h, _l, line in linework))
+    xy = np.fromiter(coords, dtype=float, count=2 * int(lens.sum())).reshape(-1, 2)
+    return xy, np.repeat(np.arange(len(linework)), lens)
+
+
+def drawing_extent(xy: np.ndarray, outlines, texts) -> float | None:
+    """The larger side of the box holding all but the outermost points of the wall linework (xy, from
+    line_points; else of the outlines and texts): stray entities far away do not count."""
+    if not len(xy):
         pts = [p for o in outlines for p in o[3]] + [t[5] for t in texts]
-    if len(pts) < 2:
+        if len(pts) < 2:
+            return None
+        xy = np.asarray(pts, dtype=float)
+    if len(xy) < 2:
         return None
-    xy = np.asarray(pts, dtype=float)
     xy = xy[np.isfinite(xy).all(axis=1)]
     if len(xy) < 2:
         return None
@@ -70,12 +82,13 @@ class _Segments:
         self.tree = STRtree(self.geoms)
 
 
-def wall_segments(linework, extent: float) -> _Segments | None:
+def wall_segments(xy: np.ndarray, line: np.ndarray, extent: float) -> _Segments | None:
+    """The segments of the wall linework (its points and their lines, from line_points)."""
     k = KINDS["wall_thickness"]
-    segs = [(a[0], a[1], b[0], b[1]) for _h, _l, line in linework for a, b in zip(line, line[1:])]
-    if len(segs) < 4:
+    same = line[:-1] == line[1:]
+    if same.sum() < 4:
         return None
-    s = np.asarray(segs, dtype=float)
+    s = np.hstack([xy[:-1][same], xy[1:][same]])
     s = s[np.isfinite(s).all(axis=1)]
     length = np.hypot(s[:, 2] - s[:, 0], s[:, 3] - s[:, 1])
     s = s[length >= extent * float(k["min_length"])]
