@@ -7,10 +7,12 @@ from .model import Ring
 
 def polygon(ring: Ring, holes=()):
     """A valid shapely polygon from a ring (the largest part when repair splits it)."""
+    import numpy as np
     from shapely import make_valid
     from shapely.geometry import Polygon
 
-    p = Polygon(ring, [h for h in holes if len(h) >= 3])
+    # from arrays: shapely skips its per-point loop
+    p = Polygon(np.asarray(ring, dtype=float), [np.asarray(h, dtype=float) for h in holes if len(h) >= 3])
     if not p.is_valid:
         p = make_valid(p)
         if p.geom_type != "Polygon":
