@@ -446,6 +446,7 @@ class _WallResult:
     tree: object = None  # STRtree of the face polygons
     all_geoms: object = None  # every linework entity as a shapely linestring
     columns: list = None  # small closed outlines touching walls, taken as columns (Linework)
+    boundary: dict = None  # face index → (wall linework indices, door/window handles) on its boundary
 
 
 def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_WallResult":
@@ -611,27 +612,32 @@ def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], 
     if not keep:
         return result
 
-    # provenance: the wall entities and door/window blocks on each room's boundary (one query each)
-    rings = get_exterior_ring(np.array([polys[i] for i in keep], dtype=object))
-    walls_near: dict[int, set[int]] = defaultdict(set)
-    ri, wi = near_pairs(wall_geoms, STRtree(wall_geoms), rings, 1e-6)
-    for r, w in zip(ri.tolist(), wi.tolist()):
-        walls_near[r].add(w)
-    doors_near: dict[int, set[str]] = defaultdict(set)
-    if result.bridges:
-        bridge_geoms = line_array([[br.a, br.b] for br in result.bridges])
-        ri, bi = near_pairs(bridge_geoms, STRtree(bridge_geoms), rings, 1e-6)
-        for r, b in zip(ri.tolist(), bi.tolist()):
-            if result.bridges[b].handle:
-                doors_near[r].add(result.bridges[b].handle)
-    for n, i in enumerate(keep):
+    # provenance: the wall entities and door/window blocks on each room's boundary (one query each,
+    # kept for naming the faces again)
+    if result.boundary is None:
+        result.boundary = {}
+    todo = [i for i in keep if i not in result.boundary]
+    if todo:
+        rings = get_exterior_ring(np.array([polys[i] for i in todo], dtype=object))
+        for i in todo:
+            result.boundary[i] = (set(), set())
+        ri, wi = near_pairs(wall_geoms, STRtree(wall_geoms), rings, 1e-6)
+        for r, w in zip(ri.tolist(), wi.tolist()):
+            result.boundary[todo[r]][0].add(w)
+        if result.bridges:
+            bridge_geoms = line_array([[br.a, br.b] for br in result.bridges])
+            ri, bi = near_pairs(bridge_geoms, STRtree(bridge_geoms), rings, 1e-6)
+            for r, b in zip(ri.tolist(), bi.tolist()):
+                if result.bridges[b].handle:
+                    result.boundary[todo[r]][1].add(result.bridges[b].handle)
+    for i in keep:
         labs = labels.get(i, [])
         named = [(t, p) for t, p in labs if is_name(t, p)]
-        near = walls_near.get(n, set())
+        near, doors = result.boundary[i]
         result.used.add(i)
         result.rooms.append({
             "poly": polys[i], "named": named, "labs": labs, "source": "walls",
-            "handles": tuple(sorted({wall_lw[j].handle for j in near})) + tuple(sorted(doors_near.get(n, ()))),
+            "handles": tuple(sorted({wall_lw[j].handle for j in near})) + tuple(sorted(doors)),
             "layers": tuple(sorted({wall_lw[j].layer for j in near})),
         })
     return result
