@@ -478,10 +478,10 @@ def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_Wall
         mid = lw.points[len(lw.points) // 2]
         dropped.append(Dropped(lw.handle, lw.layer, plan.path, "line-crosses-walls", 0.0, _r(mid)))
     wall_lw = [plan.linework[i] for i in prep.keep]
-    result.columns = _columns(plan, vocab, wall_lw)
+    kept_geoms = all_geoms[np.asarray(prep.keep, dtype=np.int64)]
+    result.columns = _columns(plan, vocab, kept_geoms)
     wall_lw += result.columns
-    wall_geoms = np.concatenate([all_geoms[np.asarray(prep.keep, dtype=np.int64)],
-                                 line_array([lw.points for lw in result.columns])])
+    wall_geoms = np.concatenate([kept_geoms, line_array([lw.points for lw in result.columns])])
     segs, _ = segment_array(wall_geoms)
     if not len(segs):
         return result
@@ -502,9 +502,9 @@ def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_Wall
     return result
 
 
-def _columns(plan: Plan, vocab: Vocabulary, wall_lw) -> list:
-    """Columns drawn as small closed outlines (not on a wall layer) touching the wall linework,
-    as closed linework."""
+def _columns(plan: Plan, vocab: Vocabulary, wall_geoms) -> list:
+    """Columns drawn as small closed outlines (not on a wall layer) touching the wall linework
+    (wall_geoms: its shapely linestrings), as closed linework."""
     import numpy as np
     from shapely import STRtree, area, linearrings, polygons
 
@@ -514,7 +514,7 @@ def _columns(plan: Plan, vocab: Vocabulary, wall_lw) -> list:
     layers = vocab.layers
     small = [o for o in plan.outlines if len(o.ring) >= 3 and not o.holes
              and not any(layers.is_(role, o.layer) for role in ("ignore", "room", "boundary"))]
-    if not small or not wall_lw:
+    if not small or not len(wall_geoms):
         return []
     rings = [np.asarray(o.ring + o.ring[:1], dtype=float) for o in small]
     coords = np.concatenate(rings)
@@ -522,7 +522,7 @@ def _columns(plan: Plan, vocab: Vocabulary, wall_lw) -> list:
     pick = [k for k in range(len(small)) if 0 < areas[k] <= COLUMN_MAX_AREA]
     if not pick:
         return []
-    tree = STRtree(line_array([lw.points for lw in wall_lw]))
+    tree = STRtree(wall_geoms)
     hit, _ = tree.query(line_array([rings[k] for k in pick]), predicate="intersects")
     touching = sorted({pick[h] for h in hit.tolist()})
     return [Linework(small[k].handle, small[k].layer, small[k].ring + small[k].ring[:1]) for k in touching]
