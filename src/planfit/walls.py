@@ -497,8 +497,16 @@ def flat_coords(polylines):
     lens = np.fromiter((len(p) for p in polylines), dtype=np.int64, count=len(polylines))
     if not len(lens) or lens.sum() == 0:
         return np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
-    pts = np.array([c for p in polylines for q in p for c in q], dtype=float).reshape(-1, 2)
+    pts = _xy(polylines, int(lens.sum()))
     return pts, np.repeat(np.arange(len(polylines)), lens)
+
+
+def _xy(polylines, n: int):
+    """The n points of the polylines (point sequences) as one (n, 2) array."""
+    import numpy as np
+    from itertools import chain
+
+    return np.fromiter(chain.from_iterable(chain.from_iterable(polylines)), dtype=float, count=2 * n).reshape(-1, 2)
 
 
 def segment_array(polylines):
@@ -540,7 +548,7 @@ def line_array(polylines):
     if not seqs:
         return np.array([], dtype=object)
     lens = np.fromiter((len(p) for p in seqs), dtype=np.int64, count=len(seqs))
-    coords = np.array([c for p in seqs for q in p for c in q], dtype=float).reshape(-1, 2)
+    coords = _xy(seqs, int(lens.sum()))
     starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
     out = np.empty(len(seqs), dtype=object)
     for n in np.unique(lens).tolist():  # one (k, n, 2) array per point count: much faster than indices=
