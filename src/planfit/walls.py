@@ -532,7 +532,7 @@ def polygon_array(rings):
     lens = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
     for n in np.unique(lens).tolist():
         pick = np.flatnonzero(lens == n)
-        xy = np.asarray([rings[k] for k in pick.tolist()], dtype=float).reshape(len(pick), n, 2)
+        xy = _xy([rings[k] for k in pick.tolist()], len(pick) * n).reshape(len(pick), n, 2)
         out[pick] = polygons(linearrings(np.concatenate([xy, xy[:, :1]], axis=1)))
     return out
 
