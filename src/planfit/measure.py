@@ -20,7 +20,7 @@ from .walls import OUTLINE_FACE_RATIO
 
 MIN_ROOM_AREA = 0.5  # m²: smaller closed outlines are slivers, symbols or furniture parts
 DUPLICATE_IOU = 0.98  # outline and hatch of the same room
-SIZES_APART = 0.99 * DUPLICATE_IOU  # outlines whose areas differ more have no such overlap (1 % off rounding)
+SIZES_APART = 0.99 * DUPLICATE_IOU  # areas further apart rule a duplicate out (1 % to spare for rounding)
 LABEL_FRAME_FRACTION = 0.25  # a label covering this much of an outline marks it as a frame
 LINE_EPS = 0.001  # m: wall lines become strips this wide for the union
 CLOSING_TOLERANCE = 0.3  # m: gaps up to twice this close when the outline is derived
