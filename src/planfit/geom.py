@@ -21,6 +21,16 @@ def polygon(ring: Ring, holes=()):
     return p
 
 
+def xy_array(polylines, n: int):
+    """The n points of the polylines (sequences of (x, y) points) as one (n, 2) array, without numpy's
+    slow conversion of nested sequences."""
+    from itertools import chain
+
+    import numpy as np
+
+    return np.fromiter(chain.from_iterable(chain.from_iterable(polylines)), dtype=float, count=2 * n).reshape(-1, 2)
+
+
 def dwithin_pairs(tree, tree_geoms, geoms, distance, keep=None, within=None):
     """Pairs (index into geoms, index into tree_geoms) within distance (one number, or one per geom):
     exactly what STRtree.query(geoms, predicate="dwithin", distance=distance) gives (the same boxes

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .datafiles import LayerRoles
-from .geom import dwithin_pairs
+from .geom import dwithin_pairs, xy_array
 from .labels import AREA_RE, AREA_WORD_RE, looks_like_room_name, parse_label
 from .units import KINDS, UnitEvidence, is_usable, typical_room_size
 
@@ -41,11 +41,8 @@ def gather_evidence(ev: UnitEvidence, linework, outlines, texts, layers: LayerRo
 
 def line_points(linework) -> tuple[np.ndarray, np.ndarray]:
     """Every point of the linework as an (n, 2) array, and the index of the line each belongs to."""
-    from itertools import chain
-
     lens = np.fromiter((len(line) for _h, _l, line in linework), dtype=np.int64, count=len(linework))
-    coords = chain.from_iterable(chain.from_iterable(line for _h, _l, line in linework))
-    xy = np.fromiter(coords, dtype=float, count=2 * int(lens.sum())).reshape(-1, 2)
+    xy = xy_array((line for _h, _l, line in linework), int(lens.sum()))
     return xy, np.repeat(np.arange(len(linework)), lens)
 
 
@@ -204,7 +201,7 @@ def room_evidence(ev: UnitEvidence, outlines, texts, layers: LayerRoles, extent:
     for _h, lay, _k, ring, _holes, _c, _a in outlines:
         if layers.is_("ignore", lay) or layers.is_("boundary", lay):
             continue
-        poly = Polygon(np.asarray(ring, dtype=float))  # from an array: shapely skips its per-point loop
+        poly = Polygon(xy_array([ring], len(ring)))  # from an array: shapely skips its per-point loop
         if not poly.is_valid or poly.area <= 0:
             continue
         x0, y0, x1, y1 = poly.bounds

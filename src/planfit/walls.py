@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .datafiles import LayerRoles
-from .geom import dwithin_pairs
+from .geom import dwithin_pairs, xy_array
 from .model import Insert, Point
 
 
@@ -497,16 +497,8 @@ def flat_coords(polylines):
     lens = np.fromiter((len(p) for p in polylines), dtype=np.int64, count=len(polylines))
     if not len(lens) or lens.sum() == 0:
         return np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
-    pts = _xy(polylines, int(lens.sum()))
+    pts = xy_array(polylines, int(lens.sum()))
     return pts, np.repeat(np.arange(len(polylines)), lens)
-
-
-def _xy(polylines, n: int):
-    """The n points of the polylines (point sequences) as one (n, 2) array."""
-    import numpy as np
-    from itertools import chain
-
-    return np.fromiter(chain.from_iterable(chain.from_iterable(polylines)), dtype=float, count=2 * n).reshape(-1, 2)
 
 
 def segment_array(polylines):
@@ -532,7 +524,7 @@ def polygon_array(rings):
     lens = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
     for n in np.unique(lens).tolist():
         pick = np.flatnonzero(lens == n)
-        xy = _xy([rings[k] for k in pick.tolist()], len(pick) * n).reshape(len(pick), n, 2)
+        xy = xy_array([rings[k] for k in pick.tolist()], len(pick) * n).reshape(len(pick), n, 2)
         out[pick] = polygons(linearrings(np.concatenate([xy, xy[:, :1]], axis=1)))
     return out
 
@@ -548,7 +540,7 @@ def line_array(polylines):
     if not seqs:
         return np.array([], dtype=object)
     lens = np.fromiter((len(p) for p in seqs), dtype=np.int64, count=len(seqs))
-    coords = _xy(seqs, int(lens.sum()))
+    coords = xy_array(seqs, int(lens.sum()))
     starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
     out = np.empty(len(seqs), dtype=object)
     for n in np.unique(lens).tolist():  # one (k, n, 2) array per point count: much faster than indices=
