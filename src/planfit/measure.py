@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import roomtext
 from .labels import LabelParts, looks_like_room_name, parse_label
-from .geom import polygon
+from .geom import polygon, xy_array
 from .model import Plan, Point, Ring, Text
 from .vocabulary import ANCILLARY, OTHER, Vocabulary
 from .walls import OUTLINE_FACE_RATIO
@@ -516,14 +516,15 @@ def _columns(plan: Plan, vocab: Vocabulary, wall_geoms) -> list:
              and not any(layers.is_(role, o.layer) for role in ("ignore", "room", "boundary"))]
     if not small or not len(wall_geoms):
         return []
-    rings = [np.asarray(o.ring + o.ring[:1], dtype=float) for o in small]
-    coords = np.concatenate(rings)
-    areas = area(polygons(linearrings(coords, indices=np.repeat(np.arange(len(rings)), [len(r) for r in rings]))))
+    lens = np.array([len(o.ring) + 1 for o in small], dtype=np.int64)  # closed rings
+    coords = xy_array((o.ring + o.ring[:1] for o in small), int(lens.sum()))
+    areas = area(polygons(linearrings(coords, indices=np.repeat(np.arange(len(small)), lens))))
     pick = [k for k in range(len(small)) if 0 < areas[k] <= COLUMN_MAX_AREA]
     if not pick:
         return []
+    starts = (np.cumsum(lens) - lens).tolist()
     tree = STRtree(wall_geoms)
-    hit, _ = tree.query(line_array([rings[k] for k in pick]), predicate="intersects")
+    hit, _ = tree.query(line_array([coords[starts[k]:starts[k] + lens[k]] for k in pick]), predicate="intersects")
     touching = sorted({pick[h] for h in hit.tolist()})
     return [Linework(small[k].handle, small[k].layer, small[k].ring + small[k].ring[:1]) for k in touching]
 
