@@ -164,15 +164,16 @@ def _openings(plans, rooms, polys, grown, tree, door_boxes, tol: float, min_open
     import numpy as np
     import shapely
     from shapely import STRtree
-    from shapely.geometry import LineString
+
+    from .walls import line_array
 
     out: list[Edge] = []
     if tree is None:
         return out
     walls: dict[str, tuple] = {}
     for p in plans:
-        lines = [LineString(lw.points) for lw in p.linework if len(lw.points) >= 2]
-        walls[p.path] = (lines, STRtree(lines) if lines else None)
+        lines = line_array([lw.points for lw in p.linework])  # those of two points or more
+        walls[p.path] = (lines, STRtree(lines) if len(lines) else None)
     door_trees: dict[str, tuple] = {}
     for d, fp in door_boxes:
         door_trees.setdefault(d.file, ([], None))[0].append(fp)

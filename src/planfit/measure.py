@@ -13,13 +13,14 @@ from pathlib import Path
 
 from . import roomtext
 from .labels import LabelParts, looks_like_room_name, parse_label
-from .geom import polygon
+from .geom import polygon, xy_array
 from .model import Plan, Point, Ring, Text
 from .vocabulary import ANCILLARY, OTHER, Vocabulary
 from .walls import OUTLINE_FACE_RATIO
 
 MIN_ROOM_AREA = 0.5  # m²: smaller closed outlines are slivers, symbols or furniture parts
 DUPLICATE_IOU = 0.98  # outline and hatch of the same room
+SIZES_APART = 0.99 * DUPLICATE_IOU  # areas further apart rule a duplicate out (1 % to spare for rounding)
 LABEL_FRAME_FRACTION = 0.25  # a label covering this much of an outline marks it as a frame
 LINE_EPS = 0.001  # m: wall lines become strips this wide for the union
 CLOSING_TOLERANCE = 0.3  # m: gaps up to twice this close when the outline is derived
@@ -262,6 +263,8 @@ def _measure_plan(plan: Plan, vocab: Vocabulary, room_offset: int):
                 if j <= i or j in merged_into:
                     continue
                 other = cands[j][1]
+                if poly.area < SIZES_APART * other.area:
+                    continue  # overlap over union is at most the ratio of the areas: too unequal for twins
                 inter = poly.intersection(other).area
                 union = poly.area + other.area - inter
                 if union > 0 and inter / union >= DUPLICATE_IOU:
@@ -443,6 +446,7 @@ class _WallResult:
     tree: object = None  # STRtree of the face polygons
     all_geoms: object = None  # every linework entity as a shapely linestring
     columns: list = None  # small closed outlines touching walls, taken as columns (Linework)
+    boundary: dict = None  # face index → (wall linework indices, door/window handles) on its boundary
 
 
 def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_WallResult":
@@ -474,10 +478,10 @@ def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_Wall
         mid = lw.points[len(lw.points) // 2]
         dropped.append(Dropped(lw.handle, lw.layer, plan.path, "line-crosses-walls", 0.0, _r(mid)))
     wall_lw = [plan.linework[i] for i in prep.keep]
-    result.columns = _columns(plan, vocab, wall_lw)
+    kept_geoms = all_geoms[np.asarray(prep.keep, dtype=np.int64)]
+    result.columns = _columns(plan, vocab, kept_geoms)
     wall_lw += result.columns
-    wall_geoms = np.concatenate([all_geoms[np.asarray(prep.keep, dtype=np.int64)],
-                                 line_array([lw.points for lw in result.columns])])
+    wall_geoms = np.concatenate([kept_geoms, line_array([lw.points for lw in result.columns])])
     segs, _ = segment_array(wall_geoms)
     if not len(segs):
         return result
@@ -498,9 +502,9 @@ def _wall_faces(plan: Plan, vocab: Vocabulary, dropped: list[Dropped]) -> "_Wall
     return result
 
 
-def _columns(plan: Plan, vocab: Vocabulary, wall_lw) -> list:
-    """Columns drawn as small closed outlines (not on a wall layer) touching the wall linework,
-    as closed linework."""
+def _columns(plan: Plan, vocab: Vocabulary, wall_geoms) -> list:
+    """Columns drawn as small closed outlines (not on a wall layer) touching the wall linework
+    (wall_geoms: its shapely linestrings), as closed linework."""
     import numpy as np
     from shapely import STRtree, area, linearrings, polygons
 
@@ -510,16 +514,17 @@ def _columns(plan: Plan, vocab: Vocabulary, wall_lw) -> list:
     layers = vocab.layers
     small = [o for o in plan.outlines if len(o.ring) >= 3 and not o.holes
              and not any(layers.is_(role, o.layer) for role in ("ignore", "room", "boundary"))]
-    if not small or not wall_lw:
+    if not small or not len(wall_geoms):
         return []
-    rings = [np.asarray(o.ring + o.ring[:1], dtype=float) for o in small]
-    coords = np.concatenate(rings)
-    areas = area(polygons(linearrings(coords, indices=np.repeat(np.arange(len(rings)), [len(r) for r in rings]))))
+    lens = np.array([len(o.ring) + 1 for o in small], dtype=np.int64)  # closed rings
+    coords = xy_array((o.ring + o.ring[:1] for o in small), int(lens.sum()))
+    areas = area(polygons(linearrings(coords, indices=np.repeat(np.arange(len(small)), lens))))
     pick = [k for k in range(len(small)) if 0 < areas[k] <= COLUMN_MAX_AREA]
     if not pick:
         return []
-    tree = STRtree(line_array([lw.points for lw in wall_lw]))
-    hit, _ = tree.query(line_array([rings[k] for k in pick]), predicate="intersects")
+    starts = (np.cumsum(lens) - lens).tolist()
+    tree = STRtree(wall_geoms)
+    hit, _ = tree.query(line_array([coords[starts[k]:starts[k] + lens[k]] for k in pick]), predicate="intersects")
     touching = sorted({pick[h] for h in hit.tolist()})
     return [Linework(small[k].handle, small[k].layer, small[k].ring + small[k].ring[:1]) for k in touching]
 
@@ -608,27 +613,32 @@ def _rooms_from_walls(plan: Plan, result: "_WallResult", rooms_raw: list[dict], 
     if not keep:
         return result
 
-    # provenance: the wall entities and door/window blocks on each room's boundary (one query each)
-    rings = get_exterior_ring(np.array([polys[i] for i in keep], dtype=object))
-    walls_near: dict[int, set[int]] = defaultdict(set)
-    ri, wi = near_pairs(wall_geoms, STRtree(wall_geoms), rings, 1e-6)
-    for r, w in zip(ri.tolist(), wi.tolist()):
-        walls_near[r].add(w)
-    doors_near: dict[int, set[str]] = defaultdict(set)
-    if result.bridges:
-        bridge_geoms = line_array([[br.a, br.b] for br in result.bridges])
-        ri, bi = near_pairs(bridge_geoms, STRtree(bridge_geoms), rings, 1e-6)
-        for r, b in zip(ri.tolist(), bi.tolist()):
-            if result.bridges[b].handle:
-                doors_near[r].add(result.bridges[b].handle)
-    for n, i in enumerate(keep):
+    # provenance: the wall entities and door/window blocks on each room's boundary (one query each,
+    # kept for naming the faces again)
+    if result.boundary is None:
+        result.boundary = {}
+    todo = [i for i in keep if i not in result.boundary]
+    if todo:
+        rings = get_exterior_ring(np.array([polys[i] for i in todo], dtype=object))
+        for i in todo:
+            result.boundary[i] = (set(), set())
+        ri, wi = near_pairs(wall_geoms, STRtree(wall_geoms), rings, 1e-6)
+        for r, w in zip(ri.tolist(), wi.tolist()):
+            result.boundary[todo[r]][0].add(w)
+        if result.bridges:
+            bridge_geoms = line_array([[br.a, br.b] for br in result.bridges])
+            ri, bi = near_pairs(bridge_geoms, STRtree(bridge_geoms), rings, 1e-6)
+            for r, b in zip(ri.tolist(), bi.tolist()):
+                if result.bridges[b].handle:
+                    result.boundary[todo[r]][1].add(result.bridges[b].handle)
+    for i in keep:
         labs = labels.get(i, [])
         named = [(t, p) for t, p in labs if is_name(t, p)]
-        near = walls_near.get(n, set())
+        near, doors = result.boundary[i]
         result.used.add(i)
         result.rooms.append({
             "poly": polys[i], "named": named, "labs": labs, "source": "walls",
-            "handles": tuple(sorted({wall_lw[j].handle for j in near})) + tuple(sorted(doors_near.get(n, ()))),
+            "handles": tuple(sorted({wall_lw[j].handle for j in near})) + tuple(sorted(doors)),
             "layers": tuple(sorted({wall_lw[j].layer for j in near})),
         })
     return result
@@ -759,6 +769,25 @@ def _pt(poly) -> Point:
     return (round(rp.x, 3), round(rp.y, 3))
 
 
+def _pts(polys) -> list[Point]:
+    """_pt of many polygons in one vectorised call."""
+    import numpy as np
+    import shapely
+
+    polys = np.asarray(polys, dtype=object)
+    if not len(polys):
+        return []
+    xy = iter(shapely.get_coordinates(shapely.point_on_surface(polys)).tolist())  # none for an empty polygon
+    out = []
+    for empty in shapely.is_empty(polys).tolist():
+        if empty:
+            out.append((0.0, 0.0))
+        else:
+            x, y = next(xy)
+            out.append((round(x, 3), round(y, 3)))
+    return out
+
+
 def _r(p: Point) -> Point:
     return (round(p[0], 3), round(p[1], 3))
 
@@ -769,11 +798,14 @@ def _build_floors(groups, rooms, plan: Plan, walls: _WallResult) -> tuple[Floor,
     from .floors import point_in, points_in
 
     face_polys = [(f.poly, (f, i in walls.used)) for i, f in enumerate(walls.faces)]
+    face_pts = None  # a point in each face, found once for all floors
     out = []
     for g in groups:
         on_floor = [r for r in rooms if r.floor == g.id]
         if g.region is not None:
-            inside = points_in(g, [_pt(p) for p, _ in face_polys])
+            if face_pts is None:
+                face_pts = _pts([p for p, _ in face_polys])
+            inside = points_in(g, face_pts)
             fl_faces = [fp for fp, ok in zip(face_polys, inside) if ok]
             inside = points_in(g, [lw.points[0] for lw in plan.linework])
             linework = [lw for lw, ok in zip(plan.linework, inside) if ok]
@@ -1150,15 +1182,19 @@ def _in_cell(poly, t: Text, tree, polys) -> bool:
     """Whether the outline holding a text is a cell of a table or title block."""
     if tree is None:
         return False
-    near = [polys[int(j)] for j in tree.query(poly, predicate="intersects")]
-    return roomtext.is_cell(poly, t.height, near)
+    return roomtext.is_cell(poly, t.height, (polys[j] for j in _touching(tree, poly)))
 
 
 def _face_is_cell(result: "_WallResult", f: int, t: Text) -> bool:
     """Whether the wall face holding a text is a cell of a table drawn with lines."""
     poly = result.faces[f].poly
-    near = [result.faces[int(j)].poly for j in result.tree.query(poly, predicate="intersects")]
-    return roomtext.is_cell(poly, t.height, near)
+    return roomtext.is_cell(poly, t.height, (result.faces[j].poly for j in _touching(result.tree, poly)))
+
+
+def _touching(tree, poly):
+    """Indices of the tree's polygons intersecting poly, queried only when first asked for (most
+    polygons are no cell by their own shape)."""
+    yield from tree.query(poly, predicate="intersects").tolist()
 
 
 def _keeps_outline(outline, face) -> bool:

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from .datafiles import LayerRoles
+from .geom import dwithin_pairs, xy_array
 from .labels import AREA_RE, AREA_WORD_RE, looks_like_room_name, parse_label
 from .units import KINDS, UnitEvidence, is_usable, typical_room_size
 
@@ -24,10 +25,11 @@ def gather_evidence(ev: UnitEvidence, linework, outlines, texts, layers: LayerRo
 
     `linework` holds (handle, layer, points), `outlines` (handle, layer, kind, ring, holes, closed by, arcs),
     `texts` (handle, layer, kind, text, (cx, cy, w, h), insert, height, block, tag), all in drawing units."""
-    extent = drawing_extent(linework, outlines, texts)
+    xy, line = line_points(linework)
+    extent = drawing_extent(xy, outlines, texts)
     if extent is not None:
         ev.extent.append(extent)
-        segments = wall_segments(linework, extent)
+        segments = wall_segments(xy, line, extent)
         if segments is not None:
             thickness, share = wall_face_distances(segments, extent)
             ev.wall_thickness.extend(thickness)
@@ -37,15 +39,23 @@ def gather_evidence(ev: UnitEvidence, linework, outlines, texts, layers: LayerRo
     room_evidence(ev, outlines, texts, layers, extent)
 
 
-def drawing_extent(linework, outlines, texts) -> float | None:
-    """The larger side of the box holding all but the outermost points of the wall linework (else of the
-    outlines and texts): stray entities far away do not count."""
-    pts = [p for _h, _l, line in linework for p in line]
-    if not pts:
+def line_points(linework) -> tuple[np.ndarray, np.ndarray]:
+    """Every point of the linework as an (n, 2) array, and the index of the line each belongs to."""
+    lens = np.fromiter((len(line) for _h, _l, line in linework), dtype=np.int64, count=len(linework))
+    xy = xy_array((line for _h, _l, line in linework), int(lens.sum()))
+    return xy, np.repeat(np.arange(len(linework)), lens)
+
+
+def drawing_extent(xy: np.ndarray, outlines, texts) -> float | None:
+    """The larger side of the box holding all but the outermost points of the wall linework (xy, from
+    line_points; else of the outlines and texts): stray entities far away do not count."""
+    if not len(xy):
         pts = [p for o in outlines for p in o[3]] + [t[5] for t in texts]
-    if len(pts) < 2:
+        if len(pts) < 2:
+            return None
+        xy = np.asarray(pts, dtype=float)
+    if len(xy) < 2:
         return None
-    xy = np.asarray(pts, dtype=float)
     xy = xy[np.isfinite(xy).all(axis=1)]
     if len(xy) < 2:
         return None
@@ -69,12 +79,13 @@ class _Segments:
         self.tree = STRtree(self.geoms)
 
 
-def wall_segments(linework, extent: float) -> _Segments | None:
+def wall_segments(xy: np.ndarray, line: np.ndarray, extent: float) -> _Segments | None:
+    """The segments of the wall linework (its points and their lines, from line_points)."""
     k = KINDS["wall_thickness"]
-    segs = [(a[0], a[1], b[0], b[1]) for _h, _l, line in linework for a, b in zip(line, line[1:])]
-    if len(segs) < 4:
+    same = line[:-1] == line[1:]
+    if same.sum() < 4:
         return None
-    s = np.asarray(segs, dtype=float)
+    s = np.hstack([xy[:-1][same], xy[1:][same]])
     s = s[np.isfinite(s).all(axis=1)]
     length = np.hypot(s[:, 2] - s[:, 0], s[:, 3] - s[:, 1])
     s = s[length >= extent * float(k["min_length"])]
@@ -99,20 +110,25 @@ def wall_face_distances(seg: _Segments, extent: float) -> tuple[list[float], flo
     s, u, length, n = seg.s, seg.u, seg.length, len(seg.s)
     aspect = float(k["min_aspect"])
     reach = np.minimum(length / aspect, extent * float(k["max_reach"]))
-    qi, ti = seg.tree.query(seg.geoms, predicate="dwithin", distance=reach)
-    pick = (qi != ti)
-    qi, ti = qi[pick], ti[pick]
-    pick = _parallel(u, qi, ti)
-    qi, ti = qi[pick], ti[pick]
-    # distance across, and overlap along the query segment's direction
-    ux, uy, ox, oy = u[qi, 0], u[qi, 1], s[qi, 0], s[qi, 1]
-    across = np.abs((s[ti, 0] - ox) * -uy + (s[ti, 1] - oy) * ux)
-    a0 = (s[ti, 0] - ox) * ux + (s[ti, 1] - oy) * uy
-    a1 = (s[ti, 2] - ox) * ux + (s[ti, 3] - oy) * uy
-    overlap = np.minimum(np.maximum(a0, a1), length[qi]) - np.maximum(np.minimum(a0, a1), 0.0)
-    ok = (across > extent * 1e-6) & (overlap >= aspect * across)
+
+    def across_and_overlap(qi, ti):
+        """Distance across, and overlap along the query segment's direction."""
+        ux, uy, ox, oy = u[qi, 0], u[qi, 1], s[qi, 0], s[qi, 1]
+        across = np.abs((s[ti, 0] - ox) * -uy + (s[ti, 1] - oy) * ux)
+        a0 = (s[ti, 0] - ox) * ux + (s[ti, 1] - oy) * uy
+        a1 = (s[ti, 2] - ox) * ux + (s[ti, 3] - oy) * uy
+        overlap = np.minimum(np.maximum(a0, a1), length[qi]) - np.maximum(np.minimum(a0, a1), 0.0)
+        return across, overlap
+
+    def facing(qi, ti):
+        """Other, parallel segments beside the query segment along a length of `aspect` times the distance."""
+        across, overlap = across_and_overlap(qi, ti)
+        return (qi != ti) & _parallel(u, qi, ti) & (across > extent * 1e-6) & (overlap >= aspect * across)
+
+    # the pairs facing each other (cheap to test) and within reach (the costly test)
+    qi, ti = dwithin_pairs(seg.tree, seg.geoms, seg.geoms, reach, keep=facing)
     best = np.full(n, np.inf)
-    np.minimum.at(best, qi[ok], across[ok])
+    np.minimum.at(best, qi, across_and_overlap(qi, ti)[0])
     found = best[np.isfinite(best)]
     if len(found) == 0:
         return [], 0.0
@@ -185,7 +201,7 @@ def room_evidence(ev: UnitEvidence, outlines, texts, layers: LayerRoles, extent:
     for _h, lay, _k, ring, _holes, _c, _a in outlines:
         if layers.is_("ignore", lay) or layers.is_("boundary", lay):
             continue
-        poly = Polygon(np.asarray(ring, dtype=float))  # from an array: shapely skips its per-point loop
+        poly = Polygon(xy_array([ring], len(ring)))  # from an array: shapely skips its per-point loop
         if not poly.is_valid or poly.area <= 0:
             continue
         x0, y0, x1, y1 = poly.bounds

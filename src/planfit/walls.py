@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .datafiles import LayerRoles
+from .geom import dwithin_pairs, xy_array
 from .model import Insert, Point
 
 
@@ -205,6 +206,12 @@ def _crossing_lines(polylines) -> set[int]:
     from shapely import STRtree
 
     segs, seg_line = segment_array(polylines)
+    m = WALL_MAX_THICKNESS
+    # a crossing m from both ends of both segments needs segments longer than 2·m (arcs flattened to
+    # many short segments never cross deep)
+    d = segs[:, 1] - segs[:, 0]
+    long_enough = np.hypot(d[:, 0], d[:, 1]) * 0.5 > m
+    segs, seg_line = segs[long_enough], seg_line[long_enough]
     if len(segs) < 2:
         return set()
     # candidate pairs by bounding boxes (one bulk query), the crossing itself in numpy
@@ -219,7 +226,6 @@ def _crossing_lines(polylines) -> set[int]:
     t, u, ok = _meet(p, r, q, s)
     len_r = np.hypot(r[:, 0], r[:, 1])
     len_s = np.hypot(s[:, 0], s[:, 1])
-    m = WALL_MAX_THICKNESS
     deep = ok & (np.minimum(t, 1 - t) * len_r > m) & (np.minimum(u, 1 - u) * len_s > m)
     a, b = seg_line[si[deep]].tolist(), seg_line[sj[deep]].tolist()
     crossed: dict[int, set[int]] = {}
@@ -299,21 +305,24 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
         reach[ie[head]] = size[io[head]]
         owner_of[ie[head]] = io[head]
     owner = {int(e): int(o) for e, o in zip(np.flatnonzero(owner_of >= 0).tolist(), owner_of[owner_of >= 0].tolist())}
-    # ends near each end: within its reach, and within a wall thickness (for the other face)
-    idx_a, idx_b = tree.query(pts, predicate="dwithin",
-                              distance=np.maximum(reach, WALL_MAX_THICKNESS + ALIGN_TOL) + SLACK)
-    twin = _paired_ends(P, D, idx_a, idx_b)
-    paired = twin >= 0
-    wider = paired & (reach < BARE_OPENING_MAX)
-    reach = np.where(paired, np.maximum(reach, BARE_OPENING_MAX), reach)
-    if wider.any():  # both faces of a wall end here: look farther for the opposite ends
-        far = np.flatnonzero(wider)
-        fa, fb = tree.query(pts[far], predicate="dwithin", distance=BARE_OPENING_MAX + SLACK)
-        near_kept = ~wider[idx_a]
-        idx_a = np.concatenate([idx_a[near_kept], far[fa]])
-        idx_b = np.concatenate([idx_b[near_kept], fb])
-
     cos_tol = math.cos(ANGLE_TOL)
+
+    def parallel(a, b):
+        """Pairs of two ends running the same or the opposite way: the only pairs used below."""
+        return (a != b) & (np.abs((D[a] * D[b]).sum(axis=1)) >= cos_tol)
+
+    # ends near each end: within a wall thickness (for the other face), and within its reach (for the
+    # partner across the opening), each searched only where it can lie: across the wall, straight ahead
+    near = np.maximum(reach, WALL_MAX_THICKNESS + ALIGN_TOL) + SLACK
+    across = _boxes_along(P, D, ALIGN_TOL + SLACK, ALIGN_TOL + SLACK, WALL_MAX_THICKNESS + SLACK)
+    twin = _paired_ends(P, D, *dwithin_pairs(tree, pts, pts, near, keep=parallel, within=across))
+    paired = twin >= 0
+    wider = paired & (reach < BARE_OPENING_MAX)  # both faces of a wall end here: look farther ahead
+    reach = np.where(paired, np.maximum(reach, BARE_OPENING_MAX), reach)
+    ahead = _boxes_along(P, D, 0.0, reach + SLACK, OFFSET_TOL + SLACK)
+    idx_a, idx_b = dwithin_pairs(tree, pts, pts, np.where(wider, BARE_OPENING_MAX + SLACK, near), keep=parallel,
+                                 within=ahead)
+
     v = P[idx_b] - P[idx_a]
     dist = np.hypot(v[:, 0], v[:, 1])
     d = D[idx_a]
@@ -372,10 +381,22 @@ def find_bridges(polylines, segs: list[tuple[Point, Point]], openings: list[tupl
     return bridges
 
 
+def _boxes_along(P, D, back, front, side: float):
+    """Per end, the box holding every point from `back` behind it to `front` ahead of it along its
+    direction and up to `side` to either side (with SLACK to spare for rounding), as an (n, 4) array of
+    xmin, ymin, xmax, ymax. back, front: one length, or one per end."""
+    import numpy as np
+
+    behind = P - D * np.reshape(back, (-1, 1))
+    before = P + D * np.reshape(front, (-1, 1))
+    half = np.abs(D[:, ::-1]) * side + SLACK  # along x and y, the sideways direction (-dy, dx) times side
+    return np.hstack([np.minimum(behind, before) - half, np.maximum(behind, before) + half])
+
+
 def _paired_ends(P, D, a, b):
     """For each end, the end of the other face of the same wall (-1 if none): pointing the same way,
     a wall thickness to the side, level with it along the wall. a, b: pairs of ends near each other
-    (at least within a wall thickness)."""
+    (at least within a wall thickness; pairs not running the same or the opposite way may be left out)."""
     import numpy as np
 
     twin = np.full(len(P), -1)
@@ -476,7 +497,7 @@ def flat_coords(polylines):
     lens = np.fromiter((len(p) for p in polylines), dtype=np.int64, count=len(polylines))
     if not len(lens) or lens.sum() == 0:
         return np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
-    pts = np.array([c for p in polylines for q in p for c in q], dtype=float).reshape(-1, 2)
+    pts = xy_array(polylines, int(lens.sum()))
     return pts, np.repeat(np.arange(len(polylines)), lens)
 
 
@@ -503,7 +524,7 @@ def polygon_array(rings):
     lens = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
     for n in np.unique(lens).tolist():
         pick = np.flatnonzero(lens == n)
-        xy = np.asarray([rings[k] for k in pick.tolist()], dtype=float).reshape(len(pick), n, 2)
+        xy = xy_array([rings[k] for k in pick.tolist()], len(pick) * n).reshape(len(pick), n, 2)
         out[pick] = polygons(linearrings(np.concatenate([xy, xy[:, :1]], axis=1)))
     return out
 
@@ -519,7 +540,7 @@ def line_array(polylines):
     if not seqs:
         return np.array([], dtype=object)
     lens = np.fromiter((len(p) for p in seqs), dtype=np.int64, count=len(seqs))
-    coords = np.array([c for p in seqs for q in p for c in q], dtype=float).reshape(-1, 2)
+    coords = xy_array(seqs, int(lens.sum()))
     starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
     out = np.empty(len(seqs), dtype=object)
     for n in np.unique(lens).tolist():  # one (k, n, 2) array per point count: much faster than indices=
