@@ -213,3 +213,25 @@ def test_image_strokes_flatten_curves_to_the_image_tolerance(tmp_path):
     assert float((5 - radii).max()) >= chord * 10 * 0.1  # not finer than asked: the points are what costs
     # a full turn at sagitta s needs pi / acos(1 - s / r) chords; ezdxf halves Bezier segments, so up to twice
     assert len(pts) - 1 <= 2 * math.ceil(math.pi / math.acos(1 - chord * 10 / 5))
+
+
+def test_a_block_reference_moved_beyond_any_building_draws_nothing_and_is_counted(tmp_path):
+    """A block drawn once and moved into place for each reference: a reference whose scale puts its lines
+    beyond max_coordinate adds no stroke to the picture and is counted (D105), as when ezdxf explodes it;
+    the reference beside it that is in range is drawn."""
+    import ezdxf
+
+    from planfit.read import read_plan
+
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 6
+    doc.blocks.new("DESK").add_line((0, 0), (1, 0), dxfattribs={"layer": "FURN"})
+    msp = doc.modelspace()
+    msp.add_blockref("DESK", (10, 10))
+    msp.add_blockref("DESK", (20, 10), dxfattribs={"xscale": 1e300})
+    path = tmp_path / "far.dxf"
+    doc.saveas(path)
+    for reader in ("fast", "full"):
+        plan = read_plan(str(path), backdrop=True, reader=reader)
+        assert [s.points for s in plan.backdrop] == [((10.0, 10.0), (11.0, 10.0))], reader
+        assert any("beyond plausible building scale" in n.message_en for n in plan.notes if n.code == "D105"), reader

@@ -103,7 +103,7 @@ class _Pen:
     def __init__(self, chord: float):
         lim = limits()
         self.chord = chord
-        self.max_depth, self.max_cells = lim.max_depth, lim.max_minsert_cells
+        self.max_depth, self.max_cells, self.max_coordinate = lim.max_depth, lim.max_minsert_cells, lim.max_coordinate
         self.budget = lim.max_virtual_entities
         self.over = False
         self.skipped: Counter = Counter()
@@ -159,8 +159,13 @@ class _Pen:
                 if drawn is None:
                     return
                 rot, move = m[:2, :2], m[3, :2]
-                out.extend((layer, kind, [tuple(p) for p in (np.asarray(pts) @ rot + move).tolist()])
-                           for layer, kind, pts in drawn)
+                for layer, kind, pts in drawn:
+                    moved = np.asarray(pts) @ rot + move
+                    if not (np.abs(moved) <= self.max_coordinate).all():  # as _flatten finds it when ezdxf explodes
+                        self.skipped["not finite" if not np.isfinite(moved).all()
+                                     else "coordinates beyond plausible scale"] += 1
+                        continue
+                    out.append((layer, kind, [tuple(p) for p in moved.tolist()]))
             if self.over:
                 return
 
